@@ -1,0 +1,6 @@
+import streamlit as st
+
+from survey import ui
+
+ui.require_facilitator()
+st.title("dashboard")

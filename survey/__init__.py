@@ -1,0 +1,1 @@
+"""Believer or Spectator: the plain-Python core (no Streamlit in here)."""

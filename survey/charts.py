@@ -1,0 +1,174 @@
+"""Chart builders: values in, plotly graph_objects figures out (no Streamlit).
+
+graph_objects, not plotly.express: it is ~20x cheaper per figure, and the
+dashboard rebuilds its figures every few seconds.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from survey.aggregate import Summary
+from survey.questionnaire import Questionnaire
+from survey.scoring import BELIEVER, SPECTATOR
+
+COLORS = {BELIEVER: "#6C2BD9", SPECTATOR: "#9AA0A6", "room": "#F29E4C", "you": "#6C2BD9"}
+# Diverging Likert palette: never .. very often.
+LIKERT = ["#C0392B", "#E59866", "#D5D8DC", "#7FB3D5", "#2471A3"]
+
+
+def _layout(fig: go.Figure, big: bool, height: int, **kw) -> go.Figure:
+    layout = {
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "font": {"size": 20 if big else 13},
+        "legend": {"orientation": "h", "y": -0.15},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+    }
+    fig.update_layout({**layout, **kw})
+    return fig
+
+
+def profile_radar(
+    q: Questionnaire, yours: dict[str, float], room: dict[str, float] | None = None
+) -> go.Figure:
+    """Your dimension scores (0-100) as a radar, with the room's average overlaid if given."""
+    names = [d.name for d in q.dimensions]
+    fig = go.Figure()
+    if room:
+        r = [room.get(d, 0) for d in q.dimension_ids]
+        fig.add_trace(
+            go.Scatterpolar(
+                r=r + r[:1],
+                theta=names + names[:1],
+                name="The room (average)",
+                line={"color": COLORS["room"], "dash": "dot", "width": 3},
+            )
+        )
+    r = [yours[d] for d in q.dimension_ids]
+    fig.add_trace(
+        go.Scatterpolar(
+            r=r + r[:1],
+            theta=names + names[:1],
+            fill="toself",
+            name="You",
+            line={"color": COLORS["you"], "width": 3},
+            opacity=0.85,
+        )
+    )
+    return _layout(
+        fig,
+        big=False,
+        height=380,
+        polar={"radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100]}},
+        showlegend=bool(room),
+        margin={"l": 60, "r": 60, "t": 30, "b": 30},
+    )
+
+
+def split_bar(s: Summary, big: bool = True) -> go.Figure:
+    """Believers vs spectators, as one horizontal stacked bar with counts and shares."""
+    fig = go.Figure()
+    total = max(s.believers + s.spectators, 1)
+    for klass, n in ((BELIEVER, s.believers), (SPECTATOR, s.spectators)):
+        fig.add_trace(
+            go.Bar(
+                x=[n],
+                y=[""],
+                orientation="h",
+                name=klass.capitalize() + "s",
+                marker_color=COLORS[klass],
+                text=[f"{klass.capitalize()}s {n} ({100 * n / total:.0f}%)"],
+                textposition="inside",
+                insidetextanchor="middle",
+            )
+        )
+    fig.update_xaxes(visible=False)
+    return _layout(fig, big, 160, barmode="stack", showlegend=False, margin={"t": 0, "b": 0})
+
+
+def histogram(
+    s: Summary, threshold: float, big: bool = True, hypothetical: bool = False
+) -> go.Figure:
+    """Overall scores in bins, coloured by side of the threshold, with the threshold marked."""
+    mids = [(a + b) / 2 for a, b in zip(s.hist_edges, s.hist_edges[1:], strict=False)]
+    colors = [COLORS[BELIEVER] if m >= threshold else COLORS[SPECTATOR] for m in mids]
+    fig = go.Figure(
+        go.Bar(x=mids, y=s.hist_counts, marker_color=colors, width=4.6, name="responses")
+    )
+    label = f"{'What-if' if hypothetical else 'Threshold'} {threshold:g}"
+    fig.add_vline(x=threshold, line_width=3, line_dash="dash", line_color="#1F1933")
+    fig.add_annotation(x=threshold, y=1, yref="paper", text=label, showarrow=False, yshift=12)
+    fig.update_xaxes(range=[0, 100], title="Overall score")
+    fig.update_yaxes(title="People")
+    return _layout(fig, big, 380, showlegend=False)
+
+
+def dimension_bars(s: Summary, q: Questionnaire, big: bool = True) -> go.Figure:
+    """Mean dimension scores for believers vs spectators, as grouped horizontal bars."""
+    names = [d.name for d in q.dimensions]
+    fig = go.Figure()
+    for klass in (SPECTATOR, BELIEVER):
+        means = s.dim_means.get(klass)
+        if not means:
+            continue
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=[means[d] for d in q.dimension_ids],
+                orientation="h",
+                name=klass.capitalize() + "s",
+                marker_color=COLORS[klass],
+                text=[f"{means[d]:.0f}" for d in q.dimension_ids],
+                textposition="outside",
+            )
+        )
+    fig.update_xaxes(range=[0, 110], title="Mean score (0-100)")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, big, 520, barmode="group")
+
+
+def likert_bars(s: Summary, q: Questionnaire, big: bool = True) -> go.Figure:
+    """Diverging stacked bars: each item's answer shares, centred on the neutral point."""
+    items = [it for it in q.items if it.id in s.item_shares]
+    labels = [_short(it.text) + (" (R)" if it.reverse else "") for it in items]
+    shares = [s.item_shares[it.id] for it in items]
+    fig = go.Figure()
+    # Left of zero: half the neutral share, then point 2, then point 1 (stacked outwards).
+    for idx, sign in ((2, -0.5), (1, -1), (0, -1), (2, 0.5), (3, 1), (4, 1)):
+        fig.add_trace(
+            go.Bar(
+                y=labels,
+                x=[sign * sh[idx] for sh in shares],
+                orientation="h",
+                name=q.scale[idx],
+                marker_color=LIKERT[idx],
+                legendgroup=q.scale[idx],
+                showlegend=sign != -0.5,
+                customdata=[sh[idx] for sh in shares],
+                hovertemplate="%{y}<br>" + q.scale[idx] + ": %{customdata:.0f}%<extra></extra>",
+            )
+        )
+    fig.update_xaxes(range=[-100, 100], title="% of answers (left: less often, right: more often)")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, big, 60 + 34 * len(items), barmode="relative")
+
+
+def timeline(s: Summary, big: bool = True) -> go.Figure:
+    """Cumulative complete responses per minute."""
+    df = s.timeline
+    fig = go.Figure(
+        go.Scatter(
+            x=df["minute"],
+            y=df["complete"],
+            mode="lines+markers",
+            line={"shape": "hv", "width": 3, "color": COLORS[BELIEVER]},
+        )
+    )
+    fig.update_yaxes(title="Complete responses", rangemode="tozero")
+    return _layout(fig, big, 300, showlegend=False)
+
+
+def _short(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"

@@ -1,0 +1,262 @@
+"""Load and validate the questionnaire file (TOML) into plain, frozen dataclasses."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "questionnaire.toml"
+
+# Ids become column names in the database and the CSV export, so keep them plain.
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+# Column names the store and export already use; an item or profile id may not shadow them.
+RESERVED_IDS = frozenset(
+    {
+        "token",
+        "session_code",
+        "status",
+        "page",
+        "fingerprint",
+        "is_demo",
+        "started_at",
+        "updated_at",
+        "completed_at",
+        "overall",
+        "class",
+        "version",
+        "response_id",
+        "session_title",
+    }
+)
+SCALE_POINTS = 5
+
+
+class QuestionnaireError(ValueError):
+    """The questionnaire file is malformed. The message names file, entry and field."""
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    name: str
+    description: str
+    tips: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    dimension: str
+    text: str
+    reverse: bool = False
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ProfileQuestion:
+    id: str
+    text: str
+    kind: str  # "single" or "multi"
+    options: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    title: str
+    intro: str
+    threshold: float
+    scale: tuple[str, ...]
+    dimensions: tuple[Dimension, ...]
+    items: tuple[Item, ...]
+    profile: tuple[ProfileQuestion, ...]
+    items_per_page: int
+    fingerprint: str
+    path: str
+
+    @property
+    def dimension_ids(self) -> list[str]:
+        return [d.id for d in self.dimensions]
+
+    @property
+    def item_ids(self) -> list[str]:
+        return [i.id for i in self.items]
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        return next(d for d in self.dimensions if d.id == dimension_id)
+
+    def item(self, item_id: str) -> Item:
+        return next(i for i in self.items if i.id == item_id)
+
+    def items_of(self, dimension_id: str) -> list[Item]:
+        return [i for i in self.items if i.dimension == dimension_id]
+
+    def pages(self) -> list[list[Item]]:
+        """Split the items into balanced pages of at most `items_per_page`."""
+        n = len(self.items)
+        n_pages = -(-n // self.items_per_page)
+        base, extra = divmod(n, n_pages)
+        pages, start = [], 0
+        for p in range(n_pages):
+            size = base + (1 if p < extra else 0)
+            pages.append(list(self.items[start : start + size]))
+            start += size
+        return pages
+
+    @property
+    def page_count(self) -> int:
+        """Item pages plus the final (optional) profile page."""
+        return len(self.pages()) + (1 if self.profile else 0)
+
+
+def default_path() -> Path:
+    return Path(os.environ.get("SURVEY_QUESTIONNAIRE") or DEFAULT_PATH)
+
+
+def load(path: str | os.PathLike | None = None) -> Questionnaire:
+    """Read and validate a questionnaire file.
+
+    Raises QuestionnaireError with one plain message naming the file, the entry
+    (dimension, item, profile question) and the field at fault.
+    """
+    path = Path(path) if path is not None else default_path()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise QuestionnaireError(f"{path}: cannot read the file ({exc.strerror}).") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise QuestionnaireError(f"{path}: the file is not UTF-8 text.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise QuestionnaireError(f"{path}: invalid TOML: {exc}.") from None
+    return parse(data, source=str(path), fingerprint=hashlib.sha256(raw).hexdigest()[:12])
+
+
+def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") -> Questionnaire:
+    """Validate an already-parsed TOML document (see `load`)."""
+    v = _Validator(source)
+    title = v.text(data, "title", "questionnaire")
+    intro = v.text(data, "intro", "questionnaire", required=False)
+    threshold = data.get("threshold", 60)
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+        v.fail("questionnaire", "threshold", "must be a number from 0 to 100")
+    if not 0 <= threshold <= 100:
+        v.fail("questionnaire", "threshold", f"is {threshold}; it must be from 0 to 100")
+    per_page = data.get("items_per_page", 6)
+    if isinstance(per_page, bool) or not isinstance(per_page, int) or not 1 <= per_page <= 20:
+        v.fail("questionnaire", "items_per_page", "must be a whole number from 1 to 20")
+
+    scale = data.get("scale")
+    if not isinstance(scale, dict) or "labels" not in scale:
+        v.fail("scale", "labels", f"is missing; give {SCALE_POINTS} labels, one per point")
+    labels = scale["labels"]
+    if not isinstance(labels, list) or len(labels) != SCALE_POINTS:
+        v.fail("scale", "labels", f"must list exactly {SCALE_POINTS} labels, one per point")
+    for n, label in enumerate(labels, 1):
+        if not isinstance(label, str) or not label.strip():
+            v.fail("scale", "labels", f"point {n} has no label")
+    if len(set(labels)) != len(labels):
+        v.fail("scale", "labels", "labels must all differ")
+
+    seen: set[str] = set()
+    dimensions = []
+    for n, d in enumerate(v.table_list(data, "dimensions"), 1):
+        where = f"dimension #{n}"
+        did = v.ident(d, where, seen)
+        where = f"dimension '{did}'"
+        tips = d.get("tips")
+        if not isinstance(tips, list) or not tips or not all(isinstance(t, str) for t in tips):
+            v.fail(where, "tips", "must be a list of 1 to 3 tips (text)")
+        if len(tips) > 3:
+            v.fail(where, "tips", f"has {len(tips)} tips; give at most 3")
+        dimensions.append(
+            Dimension(did, v.text(d, "name", where), v.text(d, "description", where), tuple(tips))
+        )
+    dim_ids = {d.id for d in dimensions}
+
+    items = []
+    for n, i in enumerate(v.table_list(data, "items"), 1):
+        iid = v.ident(i, f"item #{n}", seen)
+        where = f"item '{iid}'"
+        dim = i.get("dimension")
+        if dim not in dim_ids:
+            v.fail(where, "dimension", f"'{dim}' is not a known dimension ({', '.join(dim_ids)})")
+        reverse = i.get("reverse", False)
+        if not isinstance(reverse, bool):
+            v.fail(where, "reverse", "must be true or false")
+        items.append(
+            Item(iid, dim, v.text(i, "text", where), reverse, str(i.get("source", "")).strip())
+        )
+    for d in dimensions:
+        if not any(i.dimension == d.id for i in items):
+            v.fail(f"dimension '{d.id}'", "items", "no item measures this dimension")
+
+    profile = []
+    for n, p in enumerate(v.table_list(data, "profile", required=False), 1):
+        pid = v.ident(p, f"profile question #{n}", seen)
+        where = f"profile question '{pid}'"
+        kind = p.get("kind", "single")
+        if kind not in ("single", "multi"):
+            v.fail(where, "kind", f"is '{kind}'; use 'single' or 'multi'")
+        options = p.get("options")
+        if not isinstance(options, list) or not options:
+            v.fail(where, "options", "must be a non-empty list of choices")
+        if not all(isinstance(o, str) and o.strip() for o in options):
+            v.fail(where, "options", "every choice must be non-empty text")
+        if len(set(options)) != len(options):
+            v.fail(where, "options", "choices must all differ")
+        profile.append(ProfileQuestion(pid, v.text(p, "text", where), kind, tuple(options)))
+
+    return Questionnaire(
+        title=title,
+        intro=intro,
+        threshold=float(threshold),
+        scale=tuple(labels),
+        dimensions=tuple(dimensions),
+        items=tuple(items),
+        profile=tuple(profile),
+        items_per_page=per_page,
+        fingerprint=fingerprint,
+        path=source,
+    )
+
+
+class _Validator:
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, where: str, field: str, problem: str):
+        raise QuestionnaireError(f"{self.source}: {where}, field '{field}': {problem}.")
+
+    def text(self, table: dict, field: str, where: str, required: bool = True) -> str:
+        value = table.get(field)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.fail(where, field, "is missing or empty")
+        return value.strip()
+
+    def table_list(self, data: dict, field: str, required: bool = True) -> list[dict]:
+        value = data.get(field)
+        if value is None and not required:
+            return []
+        if not isinstance(value, list) or not value or not all(isinstance(t, dict) for t in value):
+            self.fail("questionnaire", field, f"needs at least one [[{field}]] table")
+        return value
+
+    def ident(self, table: dict, where: str, seen: set[str]) -> str:
+        value = table.get("id")
+        if not isinstance(value, str) or not ID_PATTERN.match(value):
+            self.fail(
+                where, "id", f"{value!r} must be lower-case letters, digits and _, letter first"
+            )
+        if value in RESERVED_IDS or value.startswith("score_"):
+            self.fail(where, "id", f"'{value}' is reserved; choose another id")
+        if value in seen:
+            self.fail(where, "id", f"duplicate id '{value}'")
+        seen.add(value)
+        return value

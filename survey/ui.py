@@ -1,0 +1,274 @@
+"""Streamlit glue shared by the pages: cached resources, the passcode gate, presenter style.
+
+The only module under survey/ that imports streamlit. The core modules never
+import it, and caches live here rather than in the core (they would leak
+between AppTest runs).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from survey import aggregate, auth, participant
+from survey import questionnaire as qmod
+from survey import store as smod
+
+REFRESH_S = float(os.environ.get("SURVEY_REFRESH_S", "2.5"))  # dashboard live refresh
+MIN_GROUP = int(os.environ.get("SURVEY_MIN_GROUP", "5"))  # k: smallest group shown
+
+
+@st.cache_resource(show_spinner=False)
+def _load_questionnaire(path: str, mtime: float) -> qmod.Questionnaire:
+    return qmod.load(path)
+
+
+def questionnaire() -> qmod.Questionnaire:
+    """The questionnaire in force. A malformed file stops the page with a plain message."""
+    path = qmod.default_path()
+    try:
+        return _load_questionnaire(str(path), path.stat().st_mtime)
+    except FileNotFoundError:
+        st.error(f"The questionnaire file {path} does not exist.")
+    except qmod.QuestionnaireError as exc:
+        st.error(f"The questionnaire file has a problem, so the survey cannot start.\n\n{exc}")
+    st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str, fingerprint: str, _q: qmod.Questionnaire) -> smod.Store:
+    return smod.Store(_q, path)
+
+
+def store() -> smod.Store:
+    q = questionnaire()
+    return _open_store(str(smod.default_path()), q.fingerprint, q)
+
+
+# ---------------------------------------------------------------- room data
+
+
+@st.cache_resource(show_spinner=False)
+def _frames() -> dict:
+    # session code -> (version seen, DataFrame); shared by every browser session.
+    return {}
+
+
+def session_frame(code: str) -> tuple[int, pd.DataFrame]:
+    """All responses of a session as a DataFrame, refreshed incrementally.
+
+    Keyed on the session's change counter: an idle refresh costs one indexed
+    lookup; a change reads only the rows written since the last look.
+    """
+    s = store()
+    cache = _frames()
+    version = s.session_version(code) or 0
+    seen, df = cache.get(code, (0, None))
+    if df is not None and seen == version:
+        return version, df
+    if df is not None and seen > version:  # the session was deleted and re-created
+        seen, df = 0, None
+    cols, rows = s.rows(code, since_version=seen)
+    df = aggregate.merge_changes(df, aggregate.frame(cols, rows))
+    cache[code] = (version, df)
+    return version, df
+
+
+@st.cache_data(ttl=10, show_spinner=False, max_entries=500)
+def room_profile(code: str, _fingerprint: str) -> dict[str, float]:
+    return store().room_profile(code)
+
+
+# ---------------------------------------------------------------- facilitator gate
+
+
+def _passcode() -> str:
+    try:
+        secrets = dict(st.secrets)
+    except Exception:  # no secrets.toml at all: that is the normal case
+        secrets = {}
+    data_dir = smod.default_path().parent
+    return auth.resolve_password(os.environ, secrets, data_dir)[0]
+
+
+def require_facilitator() -> None:
+    """Show the passcode form and stop the page unless this browser session is signed in."""
+    gate: auth.Gate = st.session_state.setdefault("facilitator_gate", auth.Gate())
+    if gate.ok:
+        return
+    st.title("Facilitator sign-in")
+    st.write("This page shows the room's answers, so it needs the facilitator passcode.")
+    locked = gate.seconds_locked(time.time())
+    with st.form("signin"):
+        given = st.text_input("Passcode", type="password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted and not locked:
+        outcome = gate.attempt(given, _passcode(), time.time())
+        if outcome == "ok":
+            st.rerun()
+        if outcome == "wrong":
+            left = auth.MAX_TRIES - gate.failures
+            st.error(f"That passcode is not right. {left} tries left before a short pause.")
+        locked = gate.seconds_locked(time.time())
+    if locked:
+        st.error(f"Too many wrong tries. Wait {locked} seconds, then try again.")
+    st.caption(
+        "The passcode is printed in the server log on first start, or set with "
+        "SURVEY_ADMIN_PASSWORD. See the README."
+    )
+    st.stop()
+
+
+def presenter_style() -> None:
+    """Bigger type for the projector. A fixed stylesheet of ours: no user text goes in here."""
+    st.html(
+        """<style>
+        [data-testid="stMetricValue"] { font-size: 4rem; }
+        [data-testid="stMetricLabel"] p { font-size: 1.4rem; }
+        .stApp h1 { font-size: 3.2rem; }
+        </style>"""
+    )
+
+
+def join_url(code: str, page_path: str = "") -> str:
+    """The link participants open: SURVEY_PUBLIC_URL if set, else what this browser used."""
+    base = os.environ.get("SURVEY_PUBLIC_URL") or _browser_base_url(page_path)
+    return f"{base.rstrip('/')}/?s={code}"
+
+
+def _browser_base_url(page_path: str) -> str:
+    url = None
+    # The address this browser used, without the query string. Outside a browser
+    # session (AppTest) there is none: fall back to the Host header.
+    with contextlib.suppress(Exception):
+        url = st.context.url
+    if not url:
+        return f"http://{st.context.headers.get('Host') or 'localhost:8501'}"
+    url = url.rstrip("/")
+    if page_path and url.endswith("/" + page_path):
+        url = url[: -len(page_path) - 1]
+    return url
+
+
+def data_dir() -> Path:
+    return smod.default_path().parent
+
+
+# ---------------------------------------------------------------- participant flow
+# The participant's place lives in st.session_state["participant"] and in the
+# URL (?s=CODE&p=TOKEN), so a refresh or a reconnect resumes where they were.
+
+
+def participant_state(q: qmod.Questionnaire, s: smod.Store) -> dict:
+    """This browser session's place in the survey, synced with the URL and the database."""
+    state = st.session_state.setdefault("participant", {})
+    token = st.query_params.get("p")
+    code = st.query_params.get("s")
+    if token and token != state.get("token"):
+        _resume(state, q, s, token)
+    elif state.get("token") and not token:
+        # A page switch dropped the query string: put the participant's link back.
+        st.query_params.update({"s": state["code"], "p": state["token"]})
+    elif code and not token and code.strip().upper() != state.get("code"):
+        join_session(code)
+    return state
+
+
+def _resume(state: dict, q: qmod.Questionnaire, s: smod.Store, token: str) -> None:
+    row = s.get_response(token)
+    state.clear()
+    if row is None:
+        state["notice"] = "We could not find answers for that link. You can start afresh below."
+        del st.query_params["p"]
+        return
+    if row["fingerprint"] != q.fingerprint and row["status"] != smod.COMPLETE:
+        state["notice"] = "The questionnaire changed since you started, so please start again."
+        del st.query_params["p"]
+        _enter(state, s.get_session(row["session_code"]))
+        return
+    _enter(state, s.get_session(row["session_code"]))
+    state.update(
+        token=token,
+        page=min(row["page"], q.page_count - 1),
+        answers=participant.answers_from_row(q, row),
+        profile=participant.profile_from_row(q, row),
+        complete=row["status"] == smod.COMPLETE,
+    )
+    st.query_params.update({"s": row["session_code"], "p": token})
+
+
+def _enter(state: dict, session: dict) -> None:
+    state.update(
+        code=session["code"],
+        title=session["title"],
+        token=None,
+        page=0,
+        answers={},
+        profile={},
+        complete=False,
+    )
+
+
+def join_session(raw_code: str) -> None:
+    state = st.session_state.setdefault("participant", {})
+    joined = participant.join(store(), raw_code)
+    state.clear()
+    if joined.session is None:
+        state["notice"] = joined.message
+        st.query_params.clear()
+        return
+    _enter(state, joined.session)
+    st.query_params.clear()
+    st.query_params["s"] = joined.session["code"]
+
+
+def join_from_form() -> None:
+    join_session(st.session_state.get("join_code", ""))
+
+
+def start_over() -> None:
+    code = st.session_state["participant"]["code"]
+    join_session(code)
+
+
+def submit_page(direction: int) -> None:
+    """Form callback: save this page's answers, then move on, back, or to the result."""
+    q, s = questionnaire(), store()
+    state = st.session_state["participant"]
+    pages, k = q.pages(), state["page"]
+    if k < len(pages):
+        given = {it.id: st.session_state.get(f"q_{it.id}") for it in pages[k]}
+        state["answers"].update({i: v for i, v in given.items() if v is not None})
+        missing = participant.missing(pages[k], state["answers"]) if direction > 0 else []
+    else:
+        state["profile"] = {p.id: st.session_state.get(f"pr_{p.id}") for p in q.profile}
+        missing = []
+    state["missing"] = [it.text for it in missing]
+    target = k if missing else k + direction
+    if not state["answers"] and not state["token"]:
+        state["page"] = max(target, 0) if not missing else k
+        return
+    if target >= q.page_count:
+        saved = participant.finish(
+            s, state["code"], state["token"], state["answers"], state["profile"], k
+        )
+    else:
+        profile = participant.profile_to_row(q, state["profile"])
+        saved = s.save_page(state["code"], state["token"], state["answers"], profile, target)
+    if saved.outcome == "closed":
+        state["notice"] = "This session has closed, so your answers were not saved."
+        return
+    if saved.outcome == "unknown_session":
+        state["notice"] = "This session no longer exists, so your answers were not saved."
+        return
+    state["token"] = saved.token
+    st.query_params.update({"s": state["code"], "p": saved.token})
+    if target >= q.page_count or saved.outcome == "already_complete":
+        state["complete"] = True
+    else:
+        state["page"] = target
