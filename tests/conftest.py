@@ -1,0 +1,30 @@
+from pathlib import Path
+
+import pytest
+
+from survey import questionnaire, store
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONNAIRE = ROOT / "data" / "questionnaire.toml"
+
+
+@pytest.fixture(autouse=True)
+def isolated_db(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own database file; data/survey.db is never touched."""
+    path = tmp_path / "survey.db"
+    monkeypatch.setenv("SURVEY_DB", str(path))
+    monkeypatch.delenv("SURVEY_QUESTIONNAIRE", raising=False)
+    monkeypatch.setenv("SURVEY_ADMIN_PASSWORD", "letmein-test")
+    return path
+
+
+@pytest.fixture(scope="session")
+def q() -> questionnaire.Questionnaire:
+    return questionnaire.load(QUESTIONNAIRE)
+
+
+@pytest.fixture
+def db(q, isolated_db) -> store.Store:
+    s = store.Store(q, isolated_db)
+    yield s
+    s.close()
