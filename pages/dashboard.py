@@ -1,6 +1,115 @@
 import streamlit as st
 
-from survey import ui
+from survey import aggregate, charts, ui
 
+st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
 ui.require_facilitator()
-st.title("dashboard")
+q, store = ui.questionnaire(), ui.store()
+
+sessions = {s["code"]: s for s in store.list_sessions()}
+wanted = (st.query_params.get("s") or "").upper()
+with st.sidebar:
+    st.header("Dashboard controls")
+    codes = list(sessions)
+    code = st.selectbox(
+        "Session",
+        codes,
+        index=codes.index(wanted) if wanted in codes else 0,
+        format_func=lambda c: f"{c} · {sessions[c]['title']}",
+    )
+    st.query_params["s"] = code
+    session = sessions[code]
+    st.toggle(
+        "Show results on screen",
+        value=bool(session["revealed"]),
+        key=f"reveal_{code}",
+        on_change=lambda: ui.set_revealed(code, st.session_state[f"reveal_{code}"]),
+    )
+    big = st.toggle("Presenter mode (big type)", value=True)
+    what_if = st.slider(
+        "What-if threshold (hypothetical)",
+        0,
+        100,
+        int(q.threshold),
+        help="Re-draws the split for another threshold. Stored classes never change.",
+    )
+    seg_col = st.selectbox(
+        "Segment",
+        [None, *(p.id for p in q.profile)],
+        format_func=lambda p: (
+            "Everyone" if p is None else next(x.text for x in q.profile if x.id == p)
+        ),
+    )
+    options = next((p.options for p in q.profile if p.id == seg_col), [])
+    seg_val = st.selectbox("Segment value", options) if seg_col else None
+
+if big:
+    ui.presenter_style()
+
+url = ui.join_url(code, page_path="dashboard")
+left, right = st.columns([3, 1], vertical_alignment="center")
+with left:
+    st.text(session["title"])
+    st.markdown(f"# Join at code **{code}**")
+    st.write(f"Scan the QR code or open {url}")
+    if not session["is_open"]:
+        st.warning("This session is closed: new answers are not accepted.")
+right.image(ui.qr_png(url), caption="Scan to join", width=260)
+
+
+@st.fragment(run_every=ui.REFRESH_S)
+def live_panels() -> None:
+    version, df = ui.session_frame(code)
+    everyone = ui.summary(code, version, df, what_if, (None, None))
+    view = ui.summary(code, version, df, what_if, (seg_col, seg_val))
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Answers complete", everyone.n_complete)
+    c2.metric("Answering now", everyone.n_in_progress)
+    if everyone.n_demo:
+        c3.metric("Demo responses", everyone.n_demo, help="Synthetic rehearsal data")
+    if not ui.store().get_session(code)["revealed"]:
+        st.info("Results are hidden. Use “Show results on screen” in the sidebar to reveal them.")
+        return
+    if view.n_complete < ui.MIN_GROUP:
+        more = ui.MIN_GROUP - view.n_complete
+        st.info(f"{more} more responses needed before results are shown.")
+        return
+    hypothetical = what_if != q.threshold
+    if hypothetical:
+        st.warning(
+            f"What-if: threshold {what_if} instead of {q.threshold:g}. Stored results unchanged."
+        )
+    s1, s2 = st.columns(2)
+    s1.metric(
+        "Believers",
+        view.believers,
+        f"{100 * view.believers / view.n_complete:.0f}%",
+        delta_color="off",
+    )
+    s2.metric(
+        "Spectators",
+        view.spectators,
+        f"{100 * view.spectators / view.n_complete:.0f}%",
+        delta_color="off",
+    )
+    st.plotly_chart(charts.split_bar(view, big), key="split")
+    a, b = st.columns(2)
+    a.plotly_chart(charts.histogram(view, what_if, big, hypothetical), key="hist")
+    b.plotly_chart(charts.dimension_bars(view, q, big), key="dims")
+    st.plotly_chart(charts.likert_bars(view, q, big), key="likert")
+    st.plotly_chart(charts.timeline(view, big), key="timeline")
+
+
+live_panels()
+
+with st.expander("Reliability (for the analyst)"):
+    _, df = ui.session_frame(code)
+    done = aggregate.complete(df)
+    if len(done) < ui.MIN_GROUP:
+        st.write(f"Needs at least {ui.MIN_GROUP} complete responses.")
+    else:
+        table = aggregate.reliability(df, q)
+        st.dataframe(table, hide_index=True, width="stretch", column_config=ui.RELIABILITY_COLUMNS)
+        st.write(
+            f"Straight-lined responses (same answer everywhere): {aggregate.straightlined(df, q)}"
+        )

@@ -123,8 +123,13 @@ class Saved:
         return self.outcome in ("saved", "completed", "already_complete")
 
 
+def iso(t: datetime) -> str:
+    """ISO 8601 in UTC with milliseconds, e.g. 2026-11-26T18:03:13.512Z."""
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
 def now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
+    return iso(datetime.now(UTC))
 
 
 def default_path() -> Path:
@@ -378,6 +383,7 @@ class Store:
         session_code: str | None = None,
         since_version: int = 0,
         include_incomplete: bool = True,
+        limit: int | None = None,
     ) -> tuple[list[str], list[tuple]]:
         """Raw response rows (column names, tuples): one session or all, optionally a delta."""
         where, params = [], []
@@ -393,6 +399,8 @@ class Store:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY started_at, token"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
         cur = self.db.execute(sql, params)
         return [c[0] for c in cur.description], cur.fetchall()
 
@@ -428,7 +436,12 @@ def _update(conn: sqlite3.Connection, token: str, row: Mapping) -> None:
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(12)
+    """A participant's secret resume token. Starts with a letter or digit, so it can
+    never look like a formula or an option when it lands in a CSV or a shell."""
+    while True:
+        token = secrets.token_urlsafe(12)
+        if token[0].isalnum():
+            return token
 
 
 def clean_title(title: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from survey import aggregate, auth, participant
+from survey import aggregate, auth, codes, export, participant, qr
 from survey import questionnaire as qmod
 from survey import store as smod
 
@@ -272,3 +272,70 @@ def submit_page(direction: int) -> None:
         state["complete"] = True
     else:
         state["page"] = target
+
+
+# ---------------------------------------------------------------- facilitator actions
+
+
+def create_session(title: str, code: str = "") -> str | None:
+    """Create a session from the form; show a plain message and return None on bad input."""
+    try:
+        return store().create_session(title, code.strip() or None)
+    except (smod.StoreError, codes.CodeError) as exc:
+        st.error(str(exc))
+        return None
+
+
+def set_open(code: str, is_open: bool) -> None:
+    store().set_open(code, is_open)
+
+
+def set_revealed(code: str, revealed: bool) -> None:
+    store().set_revealed(code, revealed)
+
+
+def delete_session(code: str) -> None:
+    n = store().delete_session(code)
+    _frames().pop(code, None)
+    st.toast(f"Deleted session {code} and its {n} responses.")
+
+
+@st.cache_data(show_spinner=False, max_entries=100)
+def qr_png(url: str) -> bytes:
+    return qr.png(url)
+
+
+def summary(code: str, version: int, df: pd.DataFrame, threshold: float, seg: tuple) -> object:
+    """Aggregates for the dashboard, memoised on (session, change counter, view settings)."""
+    memo = _summaries()
+    key = (code, version, threshold, seg)
+    if key not in memo:
+        if len(memo) > 64:
+            memo.clear()
+        memo[key] = aggregate.summarise(aggregate.segment(df, *seg), questionnaire(), threshold)
+    return memo[key]
+
+
+@st.cache_resource(show_spinner=False)
+def _summaries() -> dict:
+    return {}
+
+
+RELIABILITY_COLUMNS = {
+    "dimension": "Dimension",
+    "alpha": st.column_config.NumberColumn("Cronbach's α", format="%.2f"),
+    "n": st.column_config.NumberColumn("n"),
+    "item": "Item",
+    "reverse": st.column_config.CheckboxColumn("Reverse-keyed"),
+    "item_total_r": st.column_config.NumberColumn("Item-total r (corrected)", format="%.2f"),
+    "flag": st.column_config.TextColumn("Below 0.2"),
+}
+
+
+def export_preview(scope: str | None, include_incomplete: bool, n: int = 10) -> pd.DataFrame:
+    """The first rows of the export, parsed back from the real CSV bytes of a small sample."""
+    s = store()
+    cols, rows = s.rows(scope, include_incomplete=include_incomplete, limit=n)
+    if not rows:
+        return pd.DataFrame()
+    return export.preview(s, cols, rows)

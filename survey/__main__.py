@@ -1,0 +1,5 @@
+import sys
+
+from survey.cli import main
+
+sys.exit(main())

@@ -1,0 +1,156 @@
+"""Command line: prepare sessions before an event, rehearse with demo data, export after.
+
+    python -m survey session create "TITLE" [--code CODE]
+    python -m survey session list
+    python -m survey session close CODE | open CODE
+    python -m survey session delete CODE --yes
+    python -m survey demo CODE --n 500 [--seed N]
+    python -m survey export CODE|--all [-o FILE] [--include-incomplete] [--plain-utf8]
+    python -m survey codebook [-o FILE]
+
+Every command uses SURVEY_DB (default data/survey.db) and SURVEY_QUESTIONNAIRE.
+Bad input exits with status 1 and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from survey import codes, demo, export
+from survey import questionnaire as qmod
+from survey.store import Store, StoreError
+
+
+class CliError(Exception):
+    pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        q = qmod.load()
+        store = Store(q)
+        return args.run(store, args) or 0
+    except (CliError, StoreError, codes.CodeError, qmod.QuestionnaireError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # e.g. `export ... | head`
+        return 0
+
+
+def _session(store: Store, raw: str) -> dict:
+    code = codes.normalise(raw)
+    session = store.get_session(code)
+    if session is None:
+        raise CliError(f"there is no session with the code {code}")
+    return session
+
+
+def _create(store: Store, args) -> None:
+    code = store.create_session(args.title, args.code)
+    print(code)
+
+
+def _list(store: Store, args) -> None:
+    rows = store.list_sessions()
+    print(f"{'CODE':<7} {'STATE':<7} {'DONE':>6} {'ACTIVE':>6}  TITLE")
+    for s in rows:
+        state = "open" if s["is_open"] else "closed"
+        print(f"{s['code']:<7} {state:<7} {s['complete']:>6} {s['in_progress']:>6}  {s['title']}")
+
+
+def _set_open(is_open: bool):
+    def run(store: Store, args) -> None:
+        code = _session(store, args.code)["code"]
+        store.set_open(code, is_open)
+        print(f"{code} is now {'open' if is_open else 'closed'}")
+
+    return run
+
+
+def _delete(store: Store, args) -> None:
+    code = _session(store, args.code)["code"]
+    if not args.yes:
+        raise CliError(f"deleting {code} removes all its answers; add --yes to confirm")
+    n = store.delete_session(code)
+    print(f"deleted {code} and {n} responses")
+
+
+def _demo(store: Store, args) -> None:
+    code = _session(store, args.code)["code"]
+    if not 1 <= args.n <= 200_000:
+        raise CliError("--n must be from 1 to 200000")
+    n = store.insert_many(code, demo.responses(store.q, args.n, args.seed))
+    print(f"added {n} demo responses to {code}")
+
+
+def _export(store: Store, args) -> None:
+    if args.all == bool(args.code):
+        raise CliError("give a session CODE or --all")
+    code = None if args.all else _session(store, args.code)["code"]
+    data = export.responses_csv(store, code, args.include_incomplete, bom=not args.plain_utf8)
+    _write(data, args.output)
+
+
+def _codebook(store: Store, args) -> None:
+    _write(export.codebook_csv(store.q), args.output)
+
+
+def _write(data: bytes, output: str | None) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        Path(output).write_bytes(data)
+    except OSError as exc:
+        raise CliError(f"cannot write {output}: {exc.strerror}") from None
+    print(f"wrote {output} ({len(data):,} bytes)", file=sys.stderr)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, status 1, like every other bad input
+        print(f"error: {message} (see --help)", file=sys.stderr)
+        sys.exit(1)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m survey", description="Believer or Spectator: sessions and data.")
+    sub = p.add_subparsers(required=True, metavar="COMMAND", parser_class=_Parser)
+
+    session = sub.add_parser("session", help="create, list, open, close or delete sessions")
+    ss = session.add_subparsers(required=True, metavar="ACTION", parser_class=_Parser)
+    c = ss.add_parser("create", help="create a session and print its code")
+    c.add_argument("title")
+    c.add_argument("--code", help="your own code: 4-6 letters/digits, no 0/O/1/I")
+    c.set_defaults(run=_create)
+    ss.add_parser("list", help="list sessions with response counts").set_defaults(run=_list)
+    for name, is_open in (("open", True), ("close", False)):
+        a = ss.add_parser(name, help=f"{name} a session to new answers")
+        a.add_argument("code")
+        a.set_defaults(run=_set_open(is_open))
+    d = ss.add_parser("delete", help="delete a session and all its answers")
+    d.add_argument("code")
+    d.add_argument("--yes", action="store_true", help="confirm the deletion")
+    d.set_defaults(run=_delete)
+
+    dm = sub.add_parser("demo", help="add synthetic complete responses for rehearsing")
+    dm.add_argument("code")
+    dm.add_argument("--n", type=int, default=500)
+    dm.add_argument("--seed", type=int)
+    dm.set_defaults(run=_demo)
+
+    e = sub.add_parser("export", help="write the responses CSV (stdout unless -o)")
+    e.add_argument("code", nargs="?")
+    e.add_argument("--all", action="store_true", help="every session")
+    e.add_argument("-o", "--output")
+    e.add_argument("--include-incomplete", action="store_true")
+    e.add_argument("--plain-utf8", action="store_true", help="no byte-order mark")
+    e.set_defaults(run=_export)
+
+    cb = sub.add_parser("codebook", help="write the codebook CSV (stdout unless -o)")
+    cb.add_argument("-o", "--output")
+    cb.set_defaults(run=_codebook)
+    return p
