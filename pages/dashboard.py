@@ -80,18 +80,8 @@ def live_panels() -> None:
             f"What-if: threshold {what_if} instead of {q.threshold:g}. Stored results unchanged."
         )
     s1, s2 = st.columns(2)
-    s1.metric(
-        "Believers",
-        view.believers,
-        f"{100 * view.believers / view.n_complete:.0f}%",
-        delta_color="off",
-    )
-    s2.metric(
-        "Spectators",
-        view.spectators,
-        f"{100 * view.spectators / view.n_complete:.0f}%",
-        delta_color="off",
-    )
+    s1.metric(f"Believers · {view.believers}", f"{100 * view.believers / view.n_complete:.0f}%")
+    s2.metric(f"Spectators · {view.spectators}", f"{100 * view.spectators / view.n_complete:.0f}%")
     st.plotly_chart(charts.split_bar(view, big), key="split")
     a, b = st.columns(2)
     a.plotly_chart(charts.histogram(view, what_if, big, hypothetical), key="hist")

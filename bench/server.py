@@ -1,0 +1,216 @@
+"""A Streamlit server for the load harness: start, health-check, watch, kill, stop.
+
+The server runs exactly as a facilitator would start it (`streamlit run app.py
+--server.headless true`) from the repository root, so it reads the project's
+.streamlit/config.toml. It listens on 127.0.0.1 only, on a free port, with its
+own temporary database and passcode from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT_S = 60  # a cold start imports pandas and plotly: ~5 s here, far more on a busy box
+MONITOR_INTERVAL_S = 0.2  # fine enough to catch the RSS peak of a 5 s burst
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class StreamlitServer:
+    """One `streamlit run` process on 127.0.0.1, stopped in `stop()` (or on `with` exit)."""
+
+    def __init__(
+        self,
+        app: str = "app.py",
+        db: str | os.PathLike | None = None,
+        port: int | None = None,
+        server_args: list[str] | None = None,
+        log_dir: str | os.PathLike | None = None,
+    ):
+        self.app = app
+        self._tmp = None
+        if db is None or log_dir is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="bench-")
+        base = Path(self._tmp.name) if self._tmp else None
+        self.db = Path(db) if db is not None else base / "survey.db"
+        self.log_dir = Path(log_dir) if log_dir is not None else base
+        self.port = port or free_port()
+        self.server_args = list(server_args or [])
+        self.proc: subprocess.Popen | None = None
+        self.starts = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None, "server not started"
+        return self.proc.pid
+
+    @property
+    def log_path(self) -> Path:
+        return self.log_dir / f"server-{self.port}-{self.starts}.log"
+
+    def start(self) -> StreamlitServer:
+        self.starts += 1
+        env = {
+            **os.environ,
+            "SURVEY_DB": str(self.db),
+            "SURVEY_ADMIN_PASSWORD": os.environ.get("SURVEY_ADMIN_PASSWORD", "bench-only"),
+            "PYTHONUNBUFFERED": "1",
+        }
+        cmd = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            self.app,
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(self.port),
+            "--browser.gatherUsageStats",
+            "false",
+            *self.server_args,
+        ]
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()/kill()
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT
+        )
+        self._wait_healthy()
+        return self
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited at start:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"streamlit not healthy after {START_TIMEOUT_S} s:\n{self.log_tail()}")
+
+    def log_tail(self, n: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
+        except OSError:
+            return "(no log)"
+
+    def kill(self) -> None:
+        """SIGKILL: the process gets no chance to flush or clean up, like a power cut of the app."""
+        if self.proc and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self._log.close()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if getattr(self, "_log", None):
+            self._log.close()
+
+    def cleanup(self) -> None:
+        self.stop()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> StreamlitServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.cleanup()
+
+
+class ResourceMonitor:
+    """Samples a process's CPU and RSS in a background thread: before, peak and after.
+
+    CPU is reported two ways: the busiest sample (percent of one core) and the
+    average over the whole window from CPU-time deltas, which does not depend
+    on the sampling interval.
+    """
+
+    def __init__(self, pid: int, interval: float = MONITOR_INTERVAL_S):
+        self.proc = psutil.Process(pid)
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="monitor")
+        self.samples: list[tuple[float, float, int]] = []  # (t, cpu %, rss bytes)
+
+    def _cpu_s(self) -> float:
+        t = self.proc.cpu_times()
+        return t.user + t.system
+
+    def start(self) -> ResourceMonitor:
+        self.t0 = time.monotonic()
+        self.rss_before = self.proc.memory_info().rss
+        self.cpu_before = self._cpu_s()
+        self.proc.cpu_percent(None)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.samples.append(
+                    (
+                        time.monotonic() - self.t0,
+                        self.proc.cpu_percent(None),
+                        self.proc.memory_info().rss,
+                    )
+                )
+            except psutil.Error:  # the process is gone (the crash run kills it)
+                return
+
+    def stop(self) -> dict:
+        self._stop.set()
+        self._thread.join()
+        wall = time.monotonic() - self.t0
+        try:
+            rss_after = self.proc.memory_info().rss
+            cpu_s = self._cpu_s() - self.cpu_before
+        except psutil.Error:
+            rss_after, cpu_s = None, None
+        rss = [s[2] for s in self.samples] + [self.rss_before]
+        return {
+            "rss_before_mb": mb(self.rss_before),
+            "rss_peak_mb": mb(max(rss)),
+            "rss_after_mb": mb(rss_after) if rss_after is not None else None,
+            "cpu_peak_pct": round(max((s[1] for s in self.samples), default=0.0), 1),
+            "cpu_avg_pct": round(100 * cpu_s / wall, 1) if cpu_s is not None and wall else None,
+            "cpu_seconds": round(cpu_s, 2) if cpu_s is not None else None,
+            "wall_seconds": round(wall, 2),
+        }
+
+
+def mb(n: int | float) -> float:
+    return round(n / 2**20, 1)

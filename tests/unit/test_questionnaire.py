@@ -1,0 +1,387 @@
+"""The questionnaire file: the shipped one loads, and every mistake an editor can make
+is reported in one message naming the file, the entry and the field."""
+
+import shutil
+import tomllib
+
+import pytest
+
+from survey import questionnaire
+from survey.questionnaire import QuestionnaireError
+
+# A small questionnaire that is valid; each error test breaks exactly one thing in it.
+MINIMAL = """\
+title = "Mini survey"
+threshold = 60
+items_per_page = 2
+
+[scale]
+labels = ["Never", "Rarely", "Sometimes", "Often", "Very often"]
+
+[[dimensions]]
+id = "alpha"
+name = "Alpha"
+description = "The first dimension."
+tips = ["Do more alpha things."]
+
+[[dimensions]]
+id = "beta"
+name = "Beta"
+description = "The second dimension."
+tips = ["Do more beta things."]
+
+[[items]]
+id = "a_one"
+dimension = "alpha"
+text = "I do alpha things."
+
+[[items]]
+id = "a_two"
+dimension = "alpha"
+text = "I avoid alpha things."
+reverse = true
+
+[[items]]
+id = "b_one"
+dimension = "beta"
+text = "I do beta things."
+
+[[profile]]
+id = "role"
+text = "Your role"
+kind = "single"
+options = ["Agency", "Brand"]
+"""
+
+
+def write(tmp_path, text, name="questionnaire.toml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def broken(old: str, new: str) -> str:
+    """MINIMAL with one exact fragment replaced (the fragment must occur exactly once)."""
+    assert MINIMAL.count(old) == 1, f"fragment {old!r} must occur once in MINIMAL"
+    return MINIMAL.replace(old, new)
+
+
+def error_for(tmp_path, text) -> tuple[str, str]:
+    path = write(tmp_path, text)
+    with pytest.raises(QuestionnaireError) as exc:
+        questionnaire.load(path)
+    return str(exc.value), str(path)
+
+
+# ---------------------------------------------------------------- the shipped file
+
+
+def test_the_shipped_questionnaire_has_21_items_in_7_dimensions_of_3(q):
+    assert len(q.items) == 21
+    assert len(q.dimensions) == 7
+    assert {d.id: len(q.items_of(d.id)) for d in q.dimensions} == {d: 3 for d in q.dimension_ids}
+
+
+def test_the_shipped_questionnaire_has_a_few_reverse_keyed_items(q):
+    assert 4 <= sum(i.reverse for i in q.items) <= 6
+
+
+def test_the_shipped_questionnaire_has_five_scale_labels_and_threshold_60(q):
+    assert q.scale == ("Never", "Rarely", "Sometimes", "Often", "Very often")
+    assert q.threshold == 60
+
+
+def test_the_shipped_questionnaire_shows_4_to_6_items_per_page_in_file_order(q):
+    pages = q.pages()
+    assert all(4 <= len(page) <= 6 for page in pages)
+    assert [i.id for page in pages for i in page] == q.item_ids
+    # The optional profile questions get a page of their own after the items.
+    assert q.page_count == len(pages) + 1
+
+
+def test_every_dimension_of_the_shipped_questionnaire_has_tips_and_a_description(q):
+    for d in q.dimensions:
+        assert d.name and d.description
+        assert 1 <= len(d.tips) <= 3
+
+
+def test_the_minimal_document_used_by_the_error_tests_is_valid(tmp_path):
+    loaded = questionnaire.load(write(tmp_path, MINIMAL))
+    assert loaded.item_ids == ["a_one", "a_two", "b_one"]
+    assert loaded.item("a_two").reverse
+    assert [len(page) for page in loaded.pages()] == [2, 1]
+
+
+def test_the_fingerprint_changes_when_the_file_changes(tmp_path):
+    path = tmp_path / "questionnaire.toml"
+    shutil.copyfile(questionnaire.DEFAULT_PATH, path)
+    before = questionnaire.load(path).fingerprint
+    assert questionnaire.load(path).fingerprint == before  # stable for the same bytes
+
+    path.write_bytes(path.read_bytes() + b"\n# reworded nothing, but the file changed\n")
+    after = questionnaire.load(path).fingerprint
+
+    assert before != after
+    assert len(before) == len(after) == 12
+
+
+def test_the_fingerprint_of_the_shipped_file_matches_a_copy_of_it(q, tmp_path):
+    path = tmp_path / "copy.toml"
+    shutil.copyfile(questionnaire.DEFAULT_PATH, path)
+    assert questionnaire.load(path).fingerprint == q.fingerprint
+
+
+def test_the_questionnaire_path_can_be_chosen_with_an_environment_variable(tmp_path, monkeypatch):
+    path = write(tmp_path, MINIMAL)
+    monkeypatch.setenv("SURVEY_QUESTIONNAIRE", str(path))
+    assert questionnaire.load().title == "Mini survey"
+
+
+# ---------------------------------------------------------------- one message per mistake
+
+
+@pytest.mark.parametrize(
+    "old,new,entry,field,problem",
+    [
+        pytest.param(
+            'id = "b_one"', 'id = "a_one"', "item #3", "id", "duplicate id 'a_one'", id="duplicate"
+        ),
+        pytest.param(
+            'dimension = "beta"',
+            'dimension = "gamma"',
+            "item 'b_one'",
+            "dimension",
+            "'gamma' is not a known dimension",
+            id="unknown-dimension",
+        ),
+        pytest.param(
+            'text = "I do beta things."\n',
+            "",
+            "item 'b_one'",
+            "text",
+            "missing or empty",
+            id="missing-item-text",
+        ),
+        pytest.param(
+            'text = "I do beta things."',
+            'text = "   "',
+            "item 'b_one'",
+            "text",
+            "missing or empty",
+            id="blank-item-text",
+        ),
+        pytest.param(
+            'labels = ["Never", "Rarely", "Sometimes", "Often", "Very often"]',
+            "points = 5",
+            "scale",
+            "labels",
+            "is missing",
+            id="scale-without-labels",
+        ),
+        pytest.param(
+            '"Sometimes", "Often", "Very often"]',
+            '"Often", "Very often"]',
+            "scale",
+            "labels",
+            "exactly 5 labels",
+            id="four-labels",
+        ),
+        pytest.param(
+            '"Often", "Very often"]',
+            '"Often", "Very often", "Always"]',
+            "scale",
+            "labels",
+            "exactly 5 labels",
+            id="six-labels",
+        ),
+        pytest.param(
+            "threshold = 60",
+            "threshold = 140",
+            "questionnaire",
+            "threshold",
+            "is 140; it must be from 0 to 100",
+            id="threshold-140",
+        ),
+        pytest.param(
+            "threshold = 60",
+            "threshold = -5",
+            "questionnaire",
+            "threshold",
+            "it must be from 0 to 100",
+            id="threshold-negative",
+        ),
+        pytest.param(
+            "threshold = 60",
+            'threshold = "sixty"',
+            "questionnaire",
+            "threshold",
+            "must be a number",
+            id="threshold-text",
+        ),
+        pytest.param(
+            "threshold = 60",
+            "threshold = true",
+            "questionnaire",
+            "threshold",
+            "must be a number",
+            id="threshold-boolean",
+        ),
+        pytest.param(
+            'tips = ["Do more beta things."]\n',
+            "",
+            "dimension 'beta'",
+            "tips",
+            "list of 1 to 3 tips",
+            id="tips-missing",
+        ),
+        pytest.param(
+            'tips = ["Do more beta things."]',
+            'tips = ["one", "two", "three", "four"]',
+            "dimension 'beta'",
+            "tips",
+            "has 4 tips",
+            id="too-many-tips",
+        ),
+        pytest.param(
+            '[[items]]\nid = "a_one"',
+            '[[dimensions]]\nid = "gamma"\nname = "Gamma"\ndescription = "Unused."\n'
+            'tips = ["x"]\n\n[[items]]\nid = "a_one"',
+            "dimension 'gamma'",
+            "items",
+            "no item measures this dimension",
+            id="dimension-without-items",
+        ),
+        pytest.param(
+            'id = "b_one"',
+            'id = "status"',
+            "item #3",
+            "id",
+            "'status' is reserved",
+            id="reserved-id",
+        ),
+        pytest.param(
+            'id = "b_one"',
+            'id = "score_total"',
+            "item #3",
+            "id",
+            "'score_total' is reserved",
+            id="reserved-score-prefix",
+        ),
+        pytest.param(
+            'id = "b_one"',
+            'id = "B-one"',
+            "item #3",
+            "id",
+            "must be lower-case letters, digits and _",
+            id="bad-id-characters",
+        ),
+        pytest.param(
+            'id = "beta"',
+            'id = "2beta"',
+            "dimension #2",
+            "id",
+            "letter first",
+            id="id-starting-with-digit",
+        ),
+        pytest.param(
+            'kind = "single"',
+            'kind = "many"',
+            "profile question 'role'",
+            "kind",
+            "is 'many'; use 'single' or 'multi'",
+            id="profile-kind",
+        ),
+        pytest.param(
+            'options = ["Agency", "Brand"]',
+            'options = ["Agency", "Agency"]',
+            "profile question 'role'",
+            "options",
+            "choices must all differ",
+            id="profile-duplicate-options",
+        ),
+        pytest.param(
+            "reverse = true",
+            'reverse = "yes"',
+            "item 'a_two'",
+            "reverse",
+            "must be true or false",
+            id="reverse-not-boolean",
+        ),
+        pytest.param(
+            "items_per_page = 2",
+            "items_per_page = 0",
+            "questionnaire",
+            "items_per_page",
+            "whole number from 1 to 20",
+            id="items-per-page",
+        ),
+        pytest.param(
+            'title = "Mini survey"\n',
+            "",
+            "questionnaire",
+            "title",
+            "missing or empty",
+            id="title-missing",
+        ),
+    ],
+)
+def test_a_malformed_questionnaire_is_reported_by_file_entry_and_field(
+    tmp_path, old, new, entry, field, problem
+):
+    message, path = error_for(tmp_path, broken(old, new))
+    assert message.startswith(f"{path}: {entry}, field '{field}': ")
+    assert problem in message
+
+
+def test_a_dimension_id_reused_by_an_item_is_a_duplicate(tmp_path):
+    message, path = error_for(tmp_path, broken('id = "b_one"', 'id = "beta"'))
+    assert message == f"{path}: item #3, field 'id': duplicate id 'beta'."
+
+
+def test_a_questionnaire_without_items_says_which_table_is_missing(tmp_path):
+    without_items = MINIMAL[: MINIMAL.index("[[items]]")]
+    message, path = error_for(tmp_path, without_items)
+    assert message.startswith(f"{path}: questionnaire, field 'items': ")
+    assert "[[items]]" in message
+
+
+def test_bad_toml_syntax_is_reported_with_the_line_number(tmp_path):
+    # Line 2 loses its closing quote.
+    message, path = error_for(tmp_path, broken("threshold = 60", 'threshold = "60'))
+    assert message.startswith(f"{path}: invalid TOML")
+    assert "line 2" in message
+
+
+def test_a_file_that_is_not_utf8_is_reported_plainly(tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes(MINIMAL.replace("Mini survey", "Enquête").encode("latin-1"))
+    with pytest.raises(QuestionnaireError, match="not UTF-8") as exc:
+        questionnaire.load(path)
+    assert str(path) in str(exc.value)
+
+
+def test_a_missing_file_is_reported_with_its_path(tmp_path):
+    path = tmp_path / "nowhere" / "questionnaire.toml"
+    with pytest.raises(QuestionnaireError) as exc:
+        questionnaire.load(path)
+    assert str(exc.value).startswith(f"{path}: cannot read the file")
+    assert "No such file" in str(exc.value)
+
+
+def test_parse_names_its_source_in_messages():
+    data = tomllib.loads(broken("threshold = 60", "threshold = 140"))
+    with pytest.raises(
+        QuestionnaireError, match=r"^upload\.toml: questionnaire, field 'threshold'"
+    ):
+        questionnaire.parse(data, source="upload.toml")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=TypeError,
+    reason="parse() checks `dim not in dim_ids` (a set) before checking the type, so a "
+    "list-valued `dimension` raises TypeError: unhashable type instead of QuestionnaireError",
+)
+def test_a_list_given_as_an_items_dimension_is_reported_as_a_questionnaire_error(tmp_path):
+    message, path = error_for(tmp_path, broken('dimension = "beta"', 'dimension = ["beta"]'))
+    assert message.startswith(f"{path}: item 'b_one', field 'dimension': ")
