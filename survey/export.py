@@ -4,16 +4,19 @@ Safe means two things. The file starts with a UTF-8 byte-order mark, so Excel
 reads accents and emoji correctly. And no text cell can run as a formula: a
 text cell (or header) that begins with = + - @ tab CR LF or NUL gets a leading
 apostrophe (OWASP "CSV injection"). Numbers are written as numbers and never
-touched, so -3 stays -3. Quoting follows RFC 4180 (csv module, CRLF endings).
+touched, so -3 stays -3. Quoting follows RFC 4180: every text cell is quoted,
+quotes inside are doubled, and lines end with CRLF.
+
+Speed: SQLite renders each response as one finished CSV line (see `_cell_sql`),
+so Python never handles the millions of cells one by one. That keeps a
+100k-response export under a second (BENCHMARKS.md).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import operator
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -37,8 +40,9 @@ def neutralise(value: object) -> object:
 class Column:
     name: str
     meaning: str
-    source: str  # the responses-table column it comes from
-    option: str | None = None  # for a multi-select option column: the option
+    source: str  # the responses column it comes from ("session_title": the session's title)
+    kind: str = "text"  # "text", "number", or "option" (0/1 for one multi-select choice)
+    option: str | None = None
     item_text: str = ""
     dimension: str = ""
     reverse: str = ""
@@ -54,38 +58,36 @@ def columns(q: Questionnaire) -> list[Column]:
         Column("session_code", "Code of the session the participant joined", "session_code"),
         Column("session_title", "Title of that session (set by the facilitator)", "session_title"),
         Column(
-            "started_at", "When the participant first saved an answer (ISO 8601, UTC)", "started_at"
+            "started_at", "When the participant first saved answers (ISO 8601, UTC)", "started_at"
         ),
+        Column("completed_at", "When they finished (ISO 8601, UTC); empty if not", "completed_at"),
         Column(
-            "completed_at",
-            "When they submitted the last page (ISO 8601, UTC); empty if not",
-            "completed_at",
-        ),
-        Column(
-            "status", "complete, or in_progress (only with the include-incomplete option)", "status"
+            "status", "complete, or in_progress (only with the include-unfinished option)", "status"
         ),
         Column(
             "fingerprint",
-            "Content hash of the questionnaire file the answers were given under",
+            "Hash of the questionnaire file the answers were given under",
             "fingerprint",
         ),
         Column(
             "is_demo",
             "1 = synthetic rehearsal data (demo command), 0 = a real participant",
             "is_demo",
+            "number",
         ),
     ]
     for p in q.profile:
         if p.kind == "multi":
-            for option in p.options:
-                cols.append(
-                    Column(
-                        f"{p.id}_{_slug(option)}",
-                        f"{p.text}: 1 if '{option}' was chosen, 0 if not, empty if unanswered",
-                        p.id,
-                        option=option,
-                    )
+            cols += [
+                Column(
+                    f"{p.id}_{_slug(option)}",
+                    f"{p.text}: 1 if '{option}' was chosen, 0 if not, empty if unanswered",
+                    p.id,
+                    "option",
+                    option=option,
                 )
+                for option in p.options
+            ]
         else:
             cols.append(
                 Column(
@@ -96,11 +98,13 @@ def columns(q: Questionnaire) -> list[Column]:
                 )
             )
     for it in q.items:
+        keyed = " (reverse-keyed: scored as 5 - answer)" if it.reverse else ""
         cols.append(
             Column(
                 it.id,
-                "Raw answer 1-5" + (" (reverse-keyed: scored as 5 - answer)" if it.reverse else ""),
+                "Raw answer 1-5" + keyed,
                 it.id,
+                "number",
                 item_text=it.text,
                 dimension=it.dimension,
                 reverse="yes" if it.reverse else "no",
@@ -109,17 +113,14 @@ def columns(q: Questionnaire) -> list[Column]:
         )
     for d in q.dimensions:
         items = ", ".join(i.id for i in q.items_of(d.id))
-        cols.append(
-            Column(
-                f"score_{d.id}",
-                f"{d.name} score 0-100 = 100 * mean keyed item value / 4 over {items}. {formula}",
-                f"score_{d.id}",
-                dimension=d.id,
-            )
-        )
+        meaning = f"{d.name} score 0-100 = 100 * mean keyed item value / 4 over {items}. {formula}"
+        cols.append(Column(f"score_{d.id}", meaning, f"score_{d.id}", "number", dimension=d.id))
     cols.append(
         Column(
-            "overall", f"Overall score 0-100 = mean of the dimension scores. {formula}", "overall"
+            "overall",
+            f"Overall score 0-100 = mean of the dimension scores. {formula}",
+            "overall",
+            "number",
         )
     )
     cols.append(Column("class", f"believer if overall >= {q.threshold:g}, else spectator", "class"))
@@ -138,65 +139,76 @@ def responses_csv(
     session_code: str | None = None,
     include_incomplete: bool = False,
     bom: bool = True,
+    limit: int | None = None,
 ) -> bytes:
-    """The responses of one session (or all, with None) as CSV bytes."""
-    names, rows = store.rows(session_code, include_incomplete=include_incomplete)
-    return csv_bytes(store, names, rows, bom)
+    """The responses of one session (or all, with None) as CSV bytes, oldest first."""
+    cols = columns(store.q)
+    cells, params = [], []
+    for c in cols:
+        sql, args = _cell_sql(c)
+        cells.append(sql)
+        params += args
+    # One printf per row builds the line in a single pass (|| would copy it 50 times).
+    line = f"printf('{','.join(['%s'] * len(cells))}', {', '.join(cells)})"
+    title = safe_text_sql("title")
+    lines = store.export_lines(line, params, title, session_code, include_incomplete, limit)
+    header = ",".join(_quote(neutralise(c.name)) for c in cols)
+    body = "".join(line + "\r\n" for line in lines)
+    return ((BOM if bom else "") + header + "\r\n" + body).encode("utf-8")
 
 
-def preview(store: Store, names: list[str], rows: list[tuple]) -> pd.DataFrame:
-    """A few rows exactly as the CSV will hold them (parsed back from the bytes)."""
-    data = csv_bytes(store, names, rows, bom=False)
+def preview(
+    store: Store, session_code: str | None, include_incomplete: bool, n: int = 10
+) -> pd.DataFrame:
+    """The first rows exactly as the CSV holds them (parsed back from the bytes)."""
+    data = responses_csv(store, session_code, include_incomplete, bom=False, limit=n)
     return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
 
 
-def csv_bytes(store: Store, names: list[str], rows: Iterable[tuple], bom: bool = True) -> bytes:
-    """Stored response rows (as from `Store.rows`) in export order, safe for spreadsheets."""
-    cols = columns(store.q)
-    titles = {s["code"]: neutralise(s["title"]) for s in store.list_sessions()}
-    at = {name: i for i, name in enumerate(names)}
-    text_idx = [at[c] for c in ("token", "session_code", "status", "fingerprint", "class")]
-    text_idx += [at[p.id] for p in store.q.profile if p.kind == "single"]
-
-    # Each output row is the stored row, plus the session title and one 0/1 per
-    # multi-select option appended at the end, then picked into export order in C.
-    multi = [(at[p.id], p.options) for p in store.q.profile if p.kind == "multi"]
-    extra_at = {("session_title", None): len(names)}
-    for i, options in multi:
-        for option in options:
-            extra_at[(names[i], option)] = len(names) + len(extra_at)
-    pick = [
-        extra_at[(c.source, c.option)] if (c.source, c.option) in extra_at else at[c.source]
-        for c in cols
-    ]
-
-    out = io.StringIO()
-    if bom:
-        out.write(BOM)
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([neutralise(c.name) for c in cols])
-    writer.writerows(
-        _safe_rows(rows, text_idx, at["session_code"], titles, multi, operator.itemgetter(*pick))
-    )
-    return out.getvalue().encode("utf-8")
+_DANGER_SQL = ", ".join(str(ord(c)) for c in DANGEROUS_FIRST)  # code points, for unicode()
 
 
-def _safe_rows(rows, text_idx, code_idx, titles, multi, pick) -> Iterable[tuple]:
-    for raw in rows:
-        row = list(raw)
-        for i in text_idx:
-            v = row[i]
-            if v and v[0] in DANGEROUS_FIRST:
-                row[i] = "'" + v
-        row.append(titles.get(row[code_idx], ""))
-        for i, options in multi:
-            chosen = row[i]
-            if chosen is None:
-                row.extend([None] * len(options))
-            else:
-                parts = chosen.split(MULTI_SEPARATOR)
-                row.extend([1 if o in parts else 0 for o in options])
-        yield pick(row)
+def _cell_sql(c: Column) -> tuple[str, list]:
+    """SQL rendering one column's cell as CSV text. NULL is always an empty cell.
+
+    Identifiers the app generates itself (tokens, codes, status, class, hashes,
+    timestamps) never contain commas, quotes or a dangerous first character (tests
+    check this), so they are written bare; any other text is neutralised and quoted.
+    """
+    ref = "s.title_csv" if c.source == "session_title" else f'r."{c.source}"'
+    if c.kind == "number" or c.source in GENERATED_TEXT:
+        return ref, []  # printf's %s writes NULL as an empty cell
+    if c.kind == "option":
+        sep = MULTI_SEPARATOR
+        found = f"instr('{sep}' || {ref} || '{sep}', ?) > 0"
+        return f"CASE WHEN {ref} IS NULL THEN '' WHEN {found} THEN '1' ELSE '0' END", [
+            f"{sep}{c.option}{sep}"
+        ]
+    if c.source == "session_title":  # already made safe once per session, in `_title_sql`
+        return ref, []
+    return safe_text_sql(ref), []
+
+
+def safe_text_sql(ref: str) -> str:
+    """SQL for a text cell: neutralise a dangerous first character, double quotes, quote it."""
+    safe = f"CASE WHEN unicode({ref}) IN ({_DANGER_SQL}) THEN '''' || {ref} ELSE {ref} END"
+    quoted = f"""'"' || replace({safe}, '"', '""') || '"'"""
+    return f"CASE WHEN {ref} IS NULL THEN '' ELSE {quoted} END"
+
+
+GENERATED_TEXT = {
+    "token",
+    "session_code",
+    "status",
+    "fingerprint",
+    "class",
+    "started_at",
+    "completed_at",
+}
+
+
+def _quote(text: object) -> str:
+    return '"' + str(text).replace('"', '""') + '"'
 
 
 def codebook_csv(q: Questionnaire, bom: bool = True) -> bytes:

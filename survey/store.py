@@ -404,6 +404,37 @@ class Store:
         cur = self.db.execute(sql, params)
         return [c[0] for c in cur.description], cur.fetchall()
 
+    def export_lines(
+        self,
+        line_sql: str,
+        params: list,
+        title_sql: str,
+        session_code: str | None,
+        include_incomplete: bool,
+        limit: int | None = None,
+    ) -> Iterator[str]:
+        """One text value per response, computed by `line_sql` over `r` (the response)
+        and `s` (its session, with `title_csv` = `title_sql` applied to its title).
+        The export builds its CSV lines this way, for speed."""
+        # The unary + keeps SQLite off the session index: one sequential pass over
+        # the table in rowid order is ~4x cheaper than 100k index look-ups.
+        where, args = [], list(params)
+        if session_code is not None:
+            where.append("+r.session_code = ?")
+            args.append(session_code)
+        if not include_incomplete:
+            where.append("+r.status = 'complete'")
+        sql = (
+            f"WITH s AS (SELECT code, {title_sql} AS title_csv FROM sessions)"
+            f" SELECT {line_sql} FROM responses r JOIN s ON s.code = r.session_code"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY r.rowid"  # creation order; no sort needed
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return (row[0] for row in self.db.execute(sql, args))
+
     def room_stats(self, session_code: str, overall: float) -> tuple[int, int]:
         """(complete responses in the session, how many of them scored below `overall`)."""
         n, below = self.db.execute(

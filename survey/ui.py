@@ -332,10 +332,6 @@ RELIABILITY_COLUMNS = {
 }
 
 
-def export_preview(scope: str | None, include_incomplete: bool, n: int = 10) -> pd.DataFrame:
-    """The first rows of the export, parsed back from the real CSV bytes of a small sample."""
-    s = store()
-    cols, rows = s.rows(scope, include_incomplete=include_incomplete, limit=n)
-    if not rows:
-        return pd.DataFrame()
-    return export.preview(s, cols, rows)
+def export_preview(scope: str | None, include_incomplete: bool) -> pd.DataFrame:
+    """The first rows of the export, parsed back from the real CSV bytes."""
+    return export.preview(store(), scope, include_incomplete)
