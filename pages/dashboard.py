@@ -1,6 +1,6 @@
 import streamlit as st
 
-from survey import aggregate, charts, ui
+from survey import aggregate, ui
 
 st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
 ui.require_facilitator()
@@ -59,9 +59,8 @@ right.image(ui.qr_png(url), caption="Scan to join", width=260)
 
 @st.fragment(run_every=ui.REFRESH_S)
 def live_panels() -> None:
-    version, df = ui.session_frame(code)
-    everyone = ui.summary(code, version, df, what_if, (None, None))
-    view = ui.summary(code, version, df, what_if, (seg_col, seg_val))
+    live = ui.dashboard_view(code, what_if, (seg_col, seg_val), big)
+    everyone, view = live.everyone, live.view
     c1, c2, c3 = st.columns(3)
     c1.metric("Answers complete", everyone.n_complete)
     c2.metric("Answering now", everyone.n_in_progress)
@@ -70,36 +69,35 @@ def live_panels() -> None:
     if not ui.store().get_session(code)["revealed"]:
         st.info("Results are hidden. Use “Show results on screen” in the sidebar to reveal them.")
         return
+    if seg_col:
+        st.caption(f"Segment: {seg_val} ({view.n_complete} complete responses)")
     if view.n_complete < ui.MIN_GROUP:
         more = ui.MIN_GROUP - view.n_complete
         st.info(f"{more} more responses needed before results are shown.")
         return
-    hypothetical = what_if != q.threshold
-    if hypothetical:
+    if what_if != q.threshold:
         st.warning(
             f"What-if: threshold {what_if} instead of {q.threshold:g}. Stored results unchanged."
         )
     s1, s2 = st.columns(2)
     s1.metric(f"Believers · {view.believers}", f"{100 * view.believers / view.n_complete:.0f}%")
     s2.metric(f"Spectators · {view.spectators}", f"{100 * view.spectators / view.n_complete:.0f}%")
-    st.plotly_chart(charts.split_bar(view, big), key="split")
+    st.plotly_chart(live.figures["split"], key="split")
     a, b = st.columns(2)
-    a.plotly_chart(charts.histogram(view, what_if, big, hypothetical), key="hist")
-    b.plotly_chart(charts.dimension_bars(view, q, big), key="dims")
-    st.plotly_chart(charts.likert_bars(view, q, big), key="likert")
-    st.plotly_chart(charts.timeline(view, big), key="timeline")
+    a.plotly_chart(live.figures["hist"], key="hist")
+    b.plotly_chart(live.figures["dims"], key="dims")
+    st.plotly_chart(live.figures["likert"], key="likert")
+    st.plotly_chart(live.figures["timeline"], key="timeline")
 
 
 live_panels()
 
-with st.expander("Reliability (for the analyst)"):
-    _, df = ui.session_frame(code)
-    done = aggregate.complete(df)
-    if len(done) < ui.MIN_GROUP:
+with st.expander("Reliability (for the analyst)"), ui.room(code) as room:
+    if room.n < ui.MIN_GROUP:
         st.write(f"Needs at least {ui.MIN_GROUP} complete responses.")
     else:
-        table = aggregate.reliability(df, q)
+        table = aggregate.reliability(room)
         st.dataframe(table, hide_index=True, width="stretch", column_config=ui.RELIABILITY_COLUMNS)
         st.write(
-            f"Straight-lined responses (same answer everywhere): {aggregate.straightlined(df, q)}"
+            f"Straight-lined responses (same answer everywhere): {aggregate.straightlined(room)}"
         )

@@ -28,8 +28,9 @@ if not state.get("code"):
 if state.get("complete"):
     row = store.get_response(state["token"])
     result = participant.result_from_row(q, row)
-    n, below = store.room_stats(state["code"], result.overall)
-    room = ui.room_profile(state["code"], q.fingerprint) if n >= participant.ROOM_MIN else None
+    with ui.room(state["code"]) as r:
+        n, share_below = r.n, r.share_below(result.overall)
+        room = r.dimension_means() if n >= participant.ROOM_MIN else None
     believer = result.klass == "believer"
     st.caption("Your result")
     st.title("You're a Believer 🙌" if believer else "You're a Spectator 👀")
@@ -48,8 +49,9 @@ if state.get("complete"):
         "\n".join(f"- **{d.name}**: {result.dimension_scores[d.id]:.0f}" for d in q.dimensions)
     )
     if room:
-        pct = participant.share_below(n, below)
-        st.success(f"You scored higher than {pct:.0f}% of the {n} people in this session so far.")
+        st.success(
+            f"You scored higher than {share_below:.0f}% of the {n} people in this session so far."
+        )
     else:
         st.info(
             f"{participant.ROOM_MIN - n} more responses needed before you can compare "

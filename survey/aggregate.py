@@ -1,49 +1,168 @@
-"""Room-level aggregates over response rows, as pandas: pure values in, values out.
+"""Room-level aggregates: what the dashboard and the participant's "you vs the room" show.
 
-Works on a DataFrame with one row per response (the columns of the `responses`
-table). `merge_changes` folds a delta of changed rows into a cached frame, so a
-live dashboard at 100k responses only reads what changed since it last looked.
+`Room` is a columnar, append-only accumulator of one session's complete
+responses, held as numpy arrays. A complete response never changes again (the
+store refuses writes after completion), so a live dashboard only ever appends
+the few rows written since it last looked, and a summary over 100k responses
+is a handful of vectorised passes rather than a DataFrame rebuild.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import numpy as np
-import pandas as pd
 
-from survey.questionnaire import Questionnaire
+from survey.questionnaire import MULTI_SEPARATOR, Questionnaire
 from survey.scoring import BELIEVER, SPECTATOR
 
 HIST_BIN = 5  # histogram of overall scores in 5-point bins over 0..100
-ALPHA_FLAG = 0.2  # corrected item-total correlation below this is flagged
+ITEM_TOTAL_FLAG = 0.2  # a corrected item-total correlation below this is flagged
+UNANSWERED = -1
 
 
-def frame(columns: Sequence[str], rows: Sequence[tuple]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(rows, columns=list(columns)).set_index("token", drop=False)
+def room_columns(q: Questionnaire) -> list[str]:
+    """The response columns a Room reads from the store."""
+    return [
+        "token",
+        "status",
+        "is_demo",
+        "completed_at",
+        "overall",
+        *q.item_ids,
+        *(f"score_{d}" for d in q.dimension_ids),
+        *(p.id for p in q.profile),
+    ]
 
 
-def merge_changes(base: pd.DataFrame | None, delta: pd.DataFrame) -> pd.DataFrame:
-    """Replace changed rows (same token) and append new ones."""
-    if base is None or base.empty:
-        return delta
-    if delta.empty:
-        return base
-    kept = base[~base.index.isin(delta.index)]
-    return pd.concat([kept, delta]) if not kept.empty else delta
+class Room:
+    """One session's responses: in-progress counted, complete ones kept column by column."""
+
+    def __init__(self, q: Questionnaire, capacity: int = 1024):
+        self.q = q
+        self.version = 0
+        self.status: dict[str, str] = {}
+        self.n = 0
+        k = capacity
+        self._answers = np.zeros((k, len(q.items)), dtype=np.int8)
+        self._dims = np.zeros((k, len(q.dimensions)))
+        self._overall = np.zeros(k)
+        self._demo = np.zeros(k, dtype=bool)
+        self._minute = np.zeros(k, dtype=np.int64)  # minutes since the epoch (UTC)
+        self._profile = np.full((k, len(q.profile)), UNANSWERED, dtype=np.int64)
+
+    # ------------------------------------------------------------ filling
+
+    def add(self, columns: Sequence[str], rows: Iterable[tuple], version: int) -> Room:
+        """Fold in rows (from `Store.rows(..., columns=room_columns(q))`) up to `version`."""
+        at = {c: i for i, c in enumerate(columns)}
+        fresh = []
+        for row in rows:
+            token, status = row[at["token"]], row[at["status"]]
+            if self.status.get(token) == "complete":
+                continue  # complete rows never change
+            self.status[token] = status
+            if status == "complete":
+                fresh.append(row)
+        if fresh:
+            self._append(at, fresh)
+        self.version = version
+        return self
+
+    def _append(self, at: dict[str, int], rows: list[tuple]) -> None:
+        q, m = self.q, len(rows)
+        self._grow(self.n + m)
+        sl = slice(self.n, self.n + m)
+        self._answers[sl] = [[r[at[i]] or 0 for i in q.item_ids] for r in rows]
+        self._dims[sl] = [[r[at[f"score_{d}"]] for d in q.dimension_ids] for r in rows]
+        self._overall[sl] = [r[at["overall"]] for r in rows]
+        self._demo[sl] = [bool(r[at["is_demo"]]) for r in rows]
+        self._minute[sl] = _minutes([r[at["completed_at"]] for r in rows])
+        for j, p in enumerate(q.profile):
+            self._profile[sl, j] = [_encode_profile(p.kind, p.options, r[at[p.id]]) for r in rows]
+        self.n += m
+
+    def _grow(self, need: int) -> None:
+        cap = len(self._overall)
+        if need <= cap:
+            return
+        new = max(need, 2 * cap)
+        for name in ("_answers", "_dims", "_overall", "_demo", "_minute", "_profile"):
+            old = getattr(self, name)
+            fill = UNANSWERED if name == "_profile" else 0
+            grown = np.full((new, *old.shape[1:]), fill, dtype=old.dtype)
+            grown[:cap] = old
+            setattr(self, name, grown)
+
+    # ------------------------------------------------------------ reading
+
+    @property
+    def n_in_progress(self) -> int:
+        return sum(1 for s in self.status.values() if s == "in_progress")
+
+    @property
+    def answers(self) -> np.ndarray:
+        return self._answers[: self.n]
+
+    @property
+    def dims(self) -> np.ndarray:
+        return self._dims[: self.n]
+
+    @property
+    def overall(self) -> np.ndarray:
+        return self._overall[: self.n]
+
+    def segment_mask(self, profile_id: str | None, value: str | None) -> np.ndarray:
+        """Complete responses whose answer to `profile_id` is (or includes) `value`."""
+        if not profile_id or value is None:
+            return np.ones(self.n, dtype=bool)
+        j = next(i for i, p in enumerate(self.q.profile) if p.id == profile_id)
+        p = self.q.profile[j]
+        col = self._profile[: self.n, j]
+        if value not in p.options:
+            return np.zeros(self.n, dtype=bool)
+        k = p.options.index(value)
+        if p.kind == "multi":
+            return (col >= 0) & ((col >> k) & 1 == 1)
+        return col == k
+
+    def dimension_means(self) -> dict[str, float]:
+        """The room's average score per dimension (complete responses)."""
+        if not self.n:
+            return {}
+        return dict(zip(self.q.dimension_ids, self.dims.mean(axis=0).tolist(), strict=True))
+
+    def share_below(self, overall: float) -> float:
+        """The share (in %) of complete responses that scored lower than `overall`."""
+        return 100 * float((self.overall < overall).sum()) / self.n if self.n else 0.0
 
 
-def complete(df: pd.DataFrame) -> pd.DataFrame:
-    return df[df["status"] == "complete"]
+def _encode_profile(kind: str, options: tuple[str, ...], value: str | None) -> int:
+    if value is None:
+        return UNANSWERED
+    if kind == "multi":
+        chosen = set(value.split(MULTI_SEPARATOR))
+        return sum(1 << k for k, o in enumerate(options) if o in chosen)
+    return options.index(value) if value in options else UNANSWERED
 
 
-def segment(df: pd.DataFrame, column: str | None, value: str | None) -> pd.DataFrame:
-    """Rows whose profile answer `column` includes `value` (multi-selects are '; '-joined)."""
-    if not column or not value or column not in df:
-        return df
-    cells = df[column].fillna("")
-    return df[cells.str.split("; ").map(lambda parts: value in parts)]
+def _minutes(stamps: list[str | None]) -> list[int]:
+    out, seen = [], {}
+    for s in stamps:
+        key = (s or "")[:16]  # "2026-11-26T18:03": many rows share a minute
+        if key not in seen:
+            try:
+                t = datetime.fromisoformat(key).replace(tzinfo=UTC)
+                seen[key] = int(t.timestamp() // 60)
+            except ValueError:
+                seen[key] = 0
+        out.append(seen[key])
+    return out
+
+
+# ---------------------------------------------------------------- the dashboard's numbers
 
 
 @dataclass
@@ -57,115 +176,120 @@ class Summary:
     hist_counts: list[int] = field(default_factory=list)
     dim_means: dict[str, dict[str, float]] = field(default_factory=dict)  # class -> dim -> mean
     item_shares: dict[str, list[float]] = field(default_factory=dict)  # item -> % per point
-    timeline: pd.DataFrame | None = None  # minute, cumulative complete
+    timeline: tuple[list[datetime], list[int]] = ((), ())  # minute, cumulative complete
 
 
-def summarise(df: pd.DataFrame, q: Questionnaire, threshold: float | None = None) -> Summary:
-    """Everything the dashboard shows, for one set of responses.
+def summarise(
+    room: Room,
+    threshold: float | None = None,
+    segment: tuple[str | None, str | None] = (None, None),
+) -> Summary:
+    """Everything the dashboard shows, for the room or one segment of it.
 
-    `threshold` re-classifies complete responses hypothetically (the what-if
-    slider); stored classes are never touched.
+    `threshold` re-classifies responses hypothetically (the what-if slider): it
+    uses the stored overall scores and never touches the stored classes.
     """
-    done = complete(df)
-    n = len(done)
+    q = room.q
+    mask = room.segment_mask(*segment)
+    overall = room.overall[mask]
+    n = int(mask.sum())
     s = Summary(
         n_complete=n,
-        n_in_progress=int((df["status"] == "in_progress").sum()) if len(df) else 0,
-        n_demo=int(done["is_demo"].sum()) if n else 0,
+        n_in_progress=room.n_in_progress,
+        n_demo=int(room._demo[: room.n][mask].sum()),
     )
     if n == 0:
         return s
-    overall = done["overall"].astype(float)
     threshold = q.threshold if threshold is None else threshold
-    is_believer = overall >= threshold
-    s.believers = int(is_believer.sum())
+    believer = overall >= threshold
+    s.believers = int(believer.sum())
     s.spectators = n - s.believers
     edges = np.arange(0, 100 + HIST_BIN, HIST_BIN, dtype=float)
-    counts, _ = np.histogram(overall.to_numpy(), bins=edges)
+    counts, _ = np.histogram(overall, bins=edges)
     s.hist_edges, s.hist_counts = edges.tolist(), counts.astype(int).tolist()
-    score_cols = [f"score_{d}" for d in q.dimension_ids]
-    groups = (
-        done[score_cols].astype(float).groupby(is_believer.map({True: BELIEVER, False: SPECTATOR}))
-    )
-    means = groups.mean()
-    s.dim_means = {
-        klass: {d: float(means.loc[klass, f"score_{d}"]) for d in q.dimension_ids}
-        for klass in means.index
-    }
-    answers = done[q.item_ids].to_numpy(dtype=float)
+    dims = room.dims[mask]
+    for klass, rows in ((BELIEVER, believer), (SPECTATOR, ~believer)):
+        if rows.any():
+            means = dims[rows].mean(axis=0).tolist()
+            s.dim_means[klass] = dict(zip(q.dimension_ids, means, strict=True))
+    answers = room.answers[mask]
     for j, item in enumerate(q.item_ids):
-        col = answers[:, j]
-        col = col[~np.isnan(col)]
-        counts = np.bincount(col.astype(int), minlength=6)[1:6]
-        s.item_shares[item] = (100 * counts / max(len(col), 1)).tolist()
-    stamps = pd.to_datetime(done["completed_at"], utc=True, format="ISO8601").dt.floor("min")
-    per_minute = stamps.value_counts().sort_index()
-    s.timeline = pd.DataFrame({"minute": per_minute.index, "complete": per_minute.cumsum().values})
+        point_counts = np.bincount(answers[:, j], minlength=6)[1:6]
+        s.item_shares[item] = (100 * point_counts / n).tolist()
+    minutes, per_minute = np.unique(room._minute[: room.n][mask], return_counts=True)
+    s.timeline = (
+        [datetime.fromtimestamp(int(m) * 60, UTC) for m in minutes],
+        np.cumsum(per_minute).tolist(),
+    )
     return s
 
 
 # ---------------------------------------------------------------- reliability
 
 
-def keyed_items(df: pd.DataFrame, q: Questionnaire, dimension: str) -> pd.DataFrame:
-    """Item values 0-4 for one dimension, reverse-keyed items flipped, complete rows only."""
-    items = q.items_of(dimension)
-    out = pd.DataFrame(index=df.index)
-    for it in items:
-        v = df[it.id].astype(float) - 1
-        out[it.id] = 4 - v if it.reverse else v
-    return out.dropna()
+def keyed(answers: np.ndarray, reverse: Sequence[bool]) -> np.ndarray:
+    """Answers 1-5 as keyed values 0-4: reverse-keyed columns flipped."""
+    values = np.asarray(answers, dtype=float) - 1
+    flip = np.asarray(reverse, dtype=bool)
+    values[:, flip] = 4 - values[:, flip]
+    return values
 
 
-def cronbach_alpha(items: pd.DataFrame) -> float:
-    """Cronbach's alpha: k/(k-1) * (1 - sum(item variances) / variance(total)). NaN if undefined."""
-    k = items.shape[1]
-    if k < 2 or len(items) < 2:
+def cronbach_alpha(items) -> float:
+    """Cronbach's alpha: k/(k-1) * (1 - sum of item variances / variance of the total).
+
+    `items` is respondents x items (array or DataFrame). NaN when undefined
+    (fewer than 2 items or respondents, or no variance in the total).
+    """
+    x = np.asarray(items, dtype=float)
+    n, k = x.shape
+    if k < 2 or n < 2:
         return float("nan")
-    total_var = items.sum(axis=1).var(ddof=1)
+    total_var = x.sum(axis=1).var(ddof=1)
     if total_var == 0:
         return float("nan")
-    return float(k / (k - 1) * (1 - items.var(ddof=1).sum() / total_var))
+    return float(k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / total_var))
 
 
-def corrected_item_total(items: pd.DataFrame) -> dict[str, float]:
-    """Correlation of each item with the sum of the *other* items of its dimension."""
-    total = items.sum(axis=1)
-    out = {}
-    for col in items:
-        rest = total - items[col]
-        if items[col].std() == 0 or rest.std() == 0:
-            out[col] = float("nan")
+def corrected_item_total(items) -> list[float]:
+    """Each item's correlation with the sum of the *other* items (NaN if either is constant)."""
+    x = np.asarray(items, dtype=float)
+    total = x.sum(axis=1)
+    out = []
+    for j in range(x.shape[1]):
+        rest = total - x[:, j]
+        if x[:, j].std() == 0 or rest.std() == 0:
+            out.append(float("nan"))
         else:
-            out[col] = float(np.corrcoef(items[col], rest)[0, 1])
+            out.append(float(np.corrcoef(x[:, j], rest)[0, 1]))
     return out
 
 
-def reliability(df: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
-    """One row per item: dimension, alpha of its dimension (with n), corrected item-total r."""
-    done = complete(df)
-    rows = []
+def reliability(room: Room) -> list[dict]:
+    """One row per item: its dimension's alpha (with n) and its corrected item-total r."""
+    q, rows = room.q, []
     for d in q.dimensions:
-        items = keyed_items(done, q, d.id)
-        alpha = cronbach_alpha(items)
-        for item_id, r in corrected_item_total(items).items():
+        idx = [j for j, it in enumerate(q.items) if it.dimension == d.id]
+        values = keyed(room.answers[:, idx], [q.items[j].reverse for j in idx])
+        alpha = cronbach_alpha(values)
+        for j, r in zip(idx, corrected_item_total(values), strict=True):
             rows.append(
                 {
                     "dimension": d.name,
                     "alpha": alpha,
-                    "n": len(items),
-                    "item": item_id,
-                    "reverse": q.item(item_id).reverse,
+                    "n": room.n,
+                    "item": q.items[j].id,
+                    "reverse": q.items[j].reverse,
                     "item_total_r": r,
-                    "flag": "low" if r < ALPHA_FLAG else "",
+                    "flag": "low" if r < ITEM_TOTAL_FLAG else "",
                 }
             )
-    return pd.DataFrame(rows)
+    return rows
 
 
-def straightlined(df: pd.DataFrame, q: Questionnaire) -> int:
+def straightlined(room: Room) -> int:
     """Complete responses that gave the same answer to every item."""
-    answers = complete(df)[q.item_ids]
-    if answers.empty:
+    a = room.answers
+    if not len(a):
         return 0
-    return int((answers.nunique(axis=1) == 1).sum())
+    return int((a == a[:, :1]).all(axis=1).sum())

@@ -157,11 +157,11 @@ def likert_bars(s: Summary, q: Questionnaire, big: bool = True) -> go.Figure:
 
 def timeline(s: Summary, big: bool = True) -> go.Figure:
     """Cumulative complete responses per minute."""
-    df = s.timeline
+    minutes, cumulative = s.timeline
     fig = go.Figure(
         go.Scatter(
-            x=df["minute"],
-            y=df["complete"],
+            x=minutes,
+            y=cumulative,
             mode="lines+markers",
             line={"shape": "hv", "width": 3, "color": COLORS[BELIEVER]},
         )

@@ -21,8 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from survey.participant import MULTI_SEPARATOR
-from survey.questionnaire import Questionnaire
+from survey.questionnaire import MULTI_SEPARATOR, Questionnaire
 from survey.store import Store
 
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")

@@ -6,11 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from survey import codes
-from survey.questionnaire import Item, Questionnaire
+from survey.questionnaire import MULTI_SEPARATOR, Item, Questionnaire
 from survey.scoring import Result, score
 from survey.store import COMPLETE, Saved, Store
 
-MULTI_SEPARATOR = "; "
 ROOM_MIN = 5  # complete responses a session needs before "you vs the room" is shown
 
 
@@ -92,8 +91,3 @@ def finish(
 
 def is_complete(row: Mapping | None) -> bool:
     return bool(row) and row["status"] == COMPLETE
-
-
-def share_below(n: int, below: int) -> float:
-    """The share of the room (in %) that scored lower than you."""
-    return 100 * below / n if n else 0.0

@@ -33,6 +33,7 @@ RESERVED_IDS = frozenset(
     }
 )
 SCALE_POINTS = 5
+MULTI_SEPARATOR = "; "  # how a multi-select profile answer is stored: "LinkedIn; TikTok"
 
 
 class QuestionnaireError(ValueError):

@@ -384,6 +384,7 @@ class Store:
         since_version: int = 0,
         include_incomplete: bool = True,
         limit: int | None = None,
+        columns: list[str] | None = None,
     ) -> tuple[list[str], list[tuple]]:
         """Raw response rows (column names, tuples): one session or all, optionally a delta."""
         where, params = [], []
@@ -395,10 +396,11 @@ class Store:
             params.append(since_version)
         if not include_incomplete:
             where.append("status = 'complete'")
-        sql = "SELECT * FROM responses"
+        picked = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+        sql = f"SELECT {picked} FROM responses"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY started_at, token"
+        sql += " ORDER BY rowid"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         cur = self.db.execute(sql, params)

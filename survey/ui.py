@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from survey import aggregate, auth, codes, export, participant, qr
+from survey import aggregate, auth, charts, codes, export, participant, qr
 from survey import questionnaire as qmod
 from survey import store as smod
 
@@ -54,34 +58,76 @@ def store() -> smod.Store:
 
 
 @st.cache_resource(show_spinner=False)
-def _frames() -> dict:
-    # session code -> (version seen, DataFrame); shared by every browser session.
+def _rooms() -> dict:
+    # session code -> aggregate.Room, shared by every browser session of this process.
     return {}
 
 
-def session_frame(code: str) -> tuple[int, pd.DataFrame]:
-    """All responses of a session as a DataFrame, refreshed incrementally.
+_room_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def room(code: str) -> Iterator[aggregate.Room]:
+    """A session's responses, brought up to date incrementally and held locked while used.
 
     Keyed on the session's change counter: an idle refresh costs one indexed
-    lookup; a change reads only the rows written since the last look.
+    lookup, and a change reads only the rows written since the last look.
     """
     s = store()
-    cache = _frames()
-    version = s.session_version(code) or 0
-    seen, df = cache.get(code, (0, None))
-    if df is not None and seen == version:
-        return version, df
-    if df is not None and seen > version:  # the session was deleted and re-created
-        seen, df = 0, None
-    cols, rows = s.rows(code, since_version=seen)
-    df = aggregate.merge_changes(df, aggregate.frame(cols, rows))
-    cache[code] = (version, df)
-    return version, df
+    q = questionnaire()
+    with _room_lock:
+        rooms = _rooms()
+        version = s.session_version(code) or 0
+        r = rooms.get(code)
+        if r is None or r.q is not q or r.version > version:  # new, edited, or re-created
+            r = rooms[code] = aggregate.Room(q)
+        if r.version < version:
+            cols = aggregate.room_columns(q)
+            r.add(*s.rows(code, since_version=r.version, columns=cols), version)
+        yield r
 
 
-@st.cache_data(ttl=10, show_spinner=False, max_entries=500)
-def room_profile(code: str, _fingerprint: str) -> dict[str, float]:
-    return store().room_profile(code)
+@dataclass(frozen=True)
+class DashboardView:
+    everyone: aggregate.Summary
+    view: aggregate.Summary  # the chosen segment (everyone if none)
+    figures: dict[str, go.Figure]
+
+
+def dashboard_view(
+    code: str, threshold: float, seg: tuple = (None, None), big: bool = True
+) -> DashboardView:
+    """Numbers and figures for the live panels, memoised on (session, change counter,
+    view settings): an idle refresh rebuilds nothing."""
+    memo = _summaries()
+    with room(code) as r:
+        key = (code, r.version, threshold, seg, big)
+        if key not in memo:
+            if len(memo) > 64:
+                memo.clear()
+            everyone = aggregate.summarise(r, threshold)
+            view = aggregate.summarise(r, threshold, seg) if seg != (None, None) else everyone
+            memo[key] = DashboardView(everyone, view, _figures(view, threshold, big))
+        return memo[key]
+
+
+def _figures(s: aggregate.Summary, threshold: float, big: bool) -> dict[str, go.Figure]:
+    q = questionnaire()
+    if s.n_complete == 0:
+        return {}
+    hypothetical = threshold != q.threshold
+    return {
+        "split": charts.split_bar(s, big),
+        "hist": charts.histogram(s, threshold, big, hypothetical),
+        "dims": charts.dimension_bars(s, q, big),
+        "likert": charts.likert_bars(s, q, big),
+        "timeline": charts.timeline(s, big),
+    }
+
+
+@st.cache_resource(show_spinner=False)
+def _summaries() -> dict:
+    return {}
 
 
 # ---------------------------------------------------------------- facilitator gate
@@ -296,29 +342,13 @@ def set_revealed(code: str, revealed: bool) -> None:
 
 def delete_session(code: str) -> None:
     n = store().delete_session(code)
-    _frames().pop(code, None)
+    _rooms().pop(code, None)
     st.toast(f"Deleted session {code} and its {n} responses.")
 
 
 @st.cache_data(show_spinner=False, max_entries=100)
 def qr_png(url: str) -> bytes:
     return qr.png(url)
-
-
-def summary(code: str, version: int, df: pd.DataFrame, threshold: float, seg: tuple) -> object:
-    """Aggregates for the dashboard, memoised on (session, change counter, view settings)."""
-    memo = _summaries()
-    key = (code, version, threshold, seg)
-    if key not in memo:
-        if len(memo) > 64:
-            memo.clear()
-        memo[key] = aggregate.summarise(aggregate.segment(df, *seg), questionnaire(), threshold)
-    return memo[key]
-
-
-@st.cache_resource(show_spinner=False)
-def _summaries() -> dict:
-    return {}
 
 
 RELIABILITY_COLUMNS = {
