@@ -1,5 +1,7 @@
 import streamlit as st
 
+from survey import ui
+
 st.set_page_config(
     page_title="Believer or Spectator?",
     page_icon="📣",
@@ -17,4 +19,5 @@ pages = {
         st.Page("pages/export.py", title="Export", icon="⬇️", url_path="export"),
     ],
 }
+ui.announce_passcode()
 st.navigation(pages).run()

@@ -138,8 +138,13 @@ def _passcode() -> str:
         secrets = dict(st.secrets)
     except Exception:  # no secrets.toml at all: that is the normal case
         secrets = {}
-    data_dir = smod.default_path().parent
-    return auth.resolve_password(os.environ, secrets, data_dir)[0]
+    return auth.resolve_password(os.environ, secrets, data_dir())[0]
+
+
+@st.cache_resource(show_spinner=False)
+def announce_passcode() -> None:
+    """Make (and log) the generated passcode as soon as the app is first opened."""
+    _passcode()
 
 
 def require_facilitator() -> None:
