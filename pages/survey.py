@@ -33,7 +33,7 @@ if state.get("complete"):
         room = r.dimension_means() if n >= participant.ROOM_MIN else None
     believer = result.klass == "believer"
     st.caption("Your result")
-    st.title("You're a Believer 🙌" if believer else "You're a Spectator 👀")
+    st.title("You're a Believer" if believer else "You're a Spectator")
     c1, c2 = st.columns(2)
     c1.metric("Your score", f"{result.overall:.0f} / 100")
     c2.metric("Believer from", f"{q.threshold:g}")

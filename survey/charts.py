@@ -34,7 +34,7 @@ def profile_radar(
     q: Questionnaire, yours: dict[str, float], room: dict[str, float] | None = None
 ) -> go.Figure:
     """Your dimension scores (0-100) as a radar, with the room's average overlaid if given."""
-    names = [d.name for d in q.dimensions]
+    names = [_wrap(d.name) for d in q.dimensions]
     fig = go.Figure()
     if room:
         r = [room.get(d, 0) for d in q.dimension_ids]
@@ -63,7 +63,8 @@ def profile_radar(
         height=380,
         polar={"radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100]}},
         showlegend=bool(room),
-        margin={"l": 60, "r": 60, "t": 30, "b": 30},
+        font={"size": 12},
+        margin={"l": 70, "r": 70, "t": 30, "b": 30},
     )
 
 
@@ -168,6 +169,18 @@ def timeline(s: Summary, big: bool = True) -> go.Figure:
     )
     fig.update_yaxes(title="Complete responses", rangemode="tozero")
     return _layout(fig, big, 300, showlegend=False)
+
+
+def _wrap(text: str, width: int = 12) -> str:
+    """Break a label onto lines of about `width` characters, so it fits a phone screen."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
 
 
 def _short(text: str, width: int = 60) -> str:
