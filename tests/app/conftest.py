@@ -1,5 +1,15 @@
+import os
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+# One script run takes well under a second; the first one imports pandas and plotly.
+RUN_TIMEOUT_S = 30
+SIGN_IN = "FormSubmitter:signin-Sign in"
 
 
 @pytest.fixture(autouse=True)
@@ -10,3 +20,53 @@ def clear_streamlit_caches():
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def open_app() -> Callable[..., AppTest]:
+    """Open the app the way a browser would: a URL query string, then one page.
+
+    `open_app(s="share")` runs the participant page; `open_app("pages/dashboard.py")`
+    runs the default page once (AppTest needs that) and then switches to the given page.
+    """
+
+    def make(page: str | None = None, **query: str) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT_S)
+        at.query_params.update(query)
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        assert not at.exception, at.exception
+        return at
+
+    return make
+
+
+@pytest.fixture
+def passcode() -> str:
+    return os.environ["SURVEY_ADMIN_PASSWORD"]
+
+
+@pytest.fixture
+def sign_in(passcode) -> Callable[..., AppTest]:
+    """Type a passcode into the facilitator sign-in form and submit it."""
+
+    def attempt(at: AppTest, given: str = passcode) -> AppTest:
+        at.text_input[0].input(given)
+        at.button(key=SIGN_IN).click().run()
+        assert not at.exception, at.exception
+        return at
+
+    return attempt
+
+
+@pytest.fixture
+def facilitator(open_app, sign_in) -> Callable[..., AppTest]:
+    """A facilitator page, signed in with the right passcode."""
+
+    def make(page: str, **query: str) -> AppTest:
+        at = sign_in(open_app(page, **query))
+        assert not [t for t in at.text_input if t.label == "Passcode"], "still asks to sign in"
+        return at
+
+    return make

@@ -1,0 +1,103 @@
+"""The export page, and the CSV bytes behind its download button.
+
+AppTest shows a download button's label but not its bytes, so the bytes are
+checked by calling the function the button calls (there is no unit test of it).
+"""
+
+import csv
+import io
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from survey import demo, export
+
+FORMULA_TITLE = '=HYPERLINK("http://x","y")'
+DOWNLOADS = ["Download responses (CSV)", "Download codebook (CSV)"]
+
+
+@pytest.fixture
+def event(db, q) -> str:
+    """A session with a title a spreadsheet would run, 6 finished answers and one unfinished."""
+    code = db.create_session(FORMULA_TITLE, "XLSX")
+    db.insert_many(code, demo.responses(q, 6, seed=11))
+    db.save_page(code, None, {q.items[0].id: 3})
+    return code
+
+
+def export_page(facilitator, code: str) -> AppTest:
+    at = facilitator("pages/export.py")
+    next(s for s in at.selectbox if s.label == "Sessions").select(code).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def stored_rows(db, code) -> list[dict]:
+    cols, rows = db.rows(code)
+    return [dict(zip(cols, row, strict=True)) for row in rows]
+
+
+def parse(data: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_the_export_page_previews_the_rows_and_offers_both_downloads(facilitator, event):
+    at = export_page(facilitator, event)
+
+    [preview] = at.dataframe
+    table = preview.value
+    assert len(table) == 6
+    assert set(table["session_code"]) == {event}
+    assert set(table["session_title"]) == {"'" + FORMULA_TITLE}  # neutralised, as in the file
+    assert any("First 6 rows" in c.value for c in at.caption)
+    assert [b.label for b in at.get("download_button")] == DOWNLOADS
+
+
+def test_including_unfinished_responses_adds_them_to_the_preview(facilitator, event):
+    at = export_page(facilitator, event)
+
+    next(c for c in at.checkbox if c.label == "Include unfinished responses").check().run()
+
+    table = at.dataframe[0].value
+    assert len(table) == 7
+    assert sorted(table["status"]) == ["complete"] * 6 + ["in_progress"]
+
+
+def test_with_nothing_to_export_the_page_says_so_and_still_offers_the_codebook(facilitator):
+    at = facilitator("pages/export.py")
+
+    assert any("No responses to export yet" in i.value for i in at.info)
+    assert not at.dataframe
+    assert [b.label for b in at.get("download_button")] == DOWNLOADS
+
+
+def test_the_responses_csv_opens_in_excel_with_one_row_per_finished_answer(db, q, event):
+    data = export.responses_csv(db, event)
+
+    assert data.startswith("\ufeff".encode())
+    assert b"\r\n" in data
+    header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert header == [c.name for c in export.columns(q)]
+    rows = parse(data)
+    assert len(rows) == 6
+    assert {r["status"] for r in rows} == {"complete"}
+    assert {r["session_title"] for r in rows} == {"'" + FORMULA_TITLE}
+    stored = {r["token"]: r for r in stored_rows(db, event)}
+    for r in rows:
+        assert r["class"] == stored[r["response_id"]]["class"]
+        assert float(r["overall"]) == pytest.approx(stored[r["response_id"]]["overall"])
+
+
+def test_the_responses_csv_can_leave_out_the_byte_order_mark_and_include_unfinished(db, event):
+    data = export.responses_csv(db, event, include_incomplete=True, bom=False)
+
+    assert data.lstrip(b'"').startswith(b"response_id")
+    assert sorted(r["status"] for r in parse(data)) == ["complete"] * 6 + ["in_progress"]
+
+
+def test_the_responses_csv_of_all_sessions_holds_every_session(db, q, event):
+    db.insert_many("SHARE", demo.responses(q, 2, seed=12))
+
+    rows = parse(export.responses_csv(db, None))
+
+    assert sorted(r["session_code"] for r in rows) == ["SHARE"] * 2 + [event] * 6

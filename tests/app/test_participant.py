@@ -1,0 +1,444 @@
+"""The participant's journey through the real pages: join, answer page by page, resume, result."""
+
+import itertools
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from survey import scoring, ui
+from survey.store import COMPLETE, IN_PROGRESS
+
+# ---------------------------------------------------------------- helpers
+
+
+def next_button(at: AppTest, k: int, label: str = "Next"):
+    return at.button(key=f"FormSubmitter:page-{k}-{label}")
+
+
+def see_my_result(at: AppTest, q):
+    """The last page's submit button."""
+    return next_button(at, q.page_count - 1, "See my result")
+
+
+def page_number(at: AppTest) -> str:
+    """The progress bar's "Page k of n", which is what the participant sees."""
+    return at.get("progress")[0].proto.text
+
+
+def verdict(at: AppTest) -> str | None:
+    """The class the result page announces in its title: "Believer", "Spectator" or None."""
+    for t in at.title:
+        found = re.match(r"You're a (Believer|Spectator)\b", t.value)
+        if found:
+            return found.group(1)
+    return None
+
+
+def radio_values(at: AppTest) -> dict[str, int | None]:
+    return {r.key.removeprefix("q_"): r.value for r in at.radio if r.key.startswith("q_")}
+
+
+def answer(at: AppTest, answers: dict[str, int]) -> AppTest:
+    for item_id, value in answers.items():
+        at.radio(key=f"q_{item_id}").set_value(value)
+    return at
+
+
+def complete_item_pages(at: AppTest, q, answers: dict[str, int]) -> AppTest:
+    for k, items in enumerate(q.pages()):
+        assert page_number(at) == f"Page {k + 1} of {q.page_count}"
+        answer(at, {it.id: answers[it.id] for it in items})
+        next_button(at, k).click().run()
+        assert not at.exception, at.exception
+        assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def believer_answers(q) -> dict[str, int]:
+    """Agree with forward items and disagree with reverse ones, not quite all the way."""
+    forward, reverse = itertools.cycle([5, 4, 4, 3]), itertools.cycle([1, 2])
+    return {it.id: next(reverse) if it.reverse else next(forward) for it in q.items}
+
+
+def spectator_answers(q) -> dict[str, int]:
+    forward, reverse = itertools.cycle([1, 2, 3, 2]), itertools.cycle([5, 4])
+    return {it.id: next(reverse) if it.reverse else next(forward) for it in q.items}
+
+
+def responses(db) -> list[dict]:
+    cols, rows = db.rows()
+    return [dict(zip(cols, row, strict=True)) for row in rows]
+
+
+def only_response(db) -> dict:
+    rows = responses(db)
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+# ---------------------------------------------------------------- joining
+
+
+def test_a_code_typed_in_the_join_form_is_trimmed_and_case_insensitive(open_app, db, q):
+    db.create_session("Hall B", "K7PX")
+    at = open_app()
+
+    at.text_input(key="join_code").input("  k7px ")
+    at.button(key="FormSubmitter:join-Join").click().run()
+
+    assert at.query_params["s"] == "K7PX"
+    assert any("Hall B" in t.value for t in at.text)
+    assert [r.key for r in at.radio] == [f"q_{it.id}" for it in q.pages()[0]]
+
+
+def test_without_a_code_the_participant_can_join_the_open_session(open_app, q):
+    at = open_app()
+
+    next(b for b in at.button if b.label.startswith("No code?")).click().run()
+
+    assert at.query_params["s"] == "SHARE"
+    assert page_number(at) == f"Page 1 of {q.page_count}"
+
+
+def test_a_wrong_code_typed_in_the_join_form_says_so_and_keeps_the_form(open_app):
+    at = open_app()
+
+    at.text_input(key="join_code").input("QQQQ")
+    at.button(key="FormSubmitter:join-Join").click().run()
+
+    assert any("no session with the code QQQQ" in w.value for w in at.warning)
+    assert not at.radio
+    assert [t.label for t in at.text_input] == ["Session code"]
+
+
+# ---------------------------------------------------------------- the whole survey
+
+
+@pytest.mark.parametrize(
+    "make_answers,klass",
+    [
+        pytest.param(believer_answers, "Believer", id="believer"),
+        pytest.param(spectator_answers, "Spectator", id="spectator"),
+    ],
+)
+def test_a_survey_completed_through_the_pages_shows_the_right_class_and_score(
+    open_app, q, db, make_answers, klass
+):
+    answers = make_answers(q)
+    expected = scoring.score(q, answers)
+    assert expected.klass == klass.lower()  # the case is the one it claims to be
+
+    at = complete_item_pages(open_app(s="share"), q, answers)
+    at.radio(key="pr_role").set_value("Agency")
+    at.get("button_group")[0].set_value(["LinkedIn", "TikTok"])
+    see_my_result(at, q).click().run()
+
+    assert not at.exception, at.exception
+    assert verdict(at) == klass
+    score = next(m for m in at.metric if m.label == "Your score")
+    assert score.value == f"{expected.overall:.0f} / 100"
+    row = only_response(db)
+    assert row["status"] == COMPLETE
+    assert row["class"] == expected.klass
+    assert row["overall"] == pytest.approx(expected.overall)
+    assert {i: row[i] for i in q.item_ids} == answers
+    assert (row["role"], row["years"], row["platforms"]) == ("Agency", None, "LinkedIn; TikTok")
+
+
+def test_the_result_names_the_threshold_and_the_tips_for_the_two_weakest_dimensions(open_app, q):
+    answers = spectator_answers(q)
+    expected = scoring.score(q, answers)
+    at = complete_item_pages(open_app(s="share"), q, answers)
+    see_my_result(at, q).click().run()
+
+    assert next(m for m in at.metric if m.label == "Believer from").value == f"{q.threshold:g}"
+    shown = "\n".join(m.value for m in at.markdown)
+    for dim_id in expected.weakest(2):
+        assert q.dimension(dim_id).tips[0] in shown
+
+
+# ---------------------------------------------------------------- answering a page
+
+
+def test_submitting_a_page_with_missing_answers_names_them_and_keeps_the_given_ones(open_app, q):
+    first_page = q.pages()[0]
+    given = {first_page[0].id: 4, first_page[2].id: 2}
+    at = answer(open_app(s="share"), given)
+    next_button(at, 0).click().run()
+
+    assert page_number(at) == f"Page 1 of {q.page_count}"
+    [error] = at.error
+    for it in first_page:
+        assert (it.text in error.value) == (it.id not in given)
+    assert radio_values(at) == {it.id: given.get(it.id) for it in first_page}
+
+    answer(at, {it.id: 3 for it in first_page if it.id not in given})
+    next_button(at, 0).click().run()
+    assert page_number(at) == f"Page 2 of {q.page_count}"
+    assert not at.error
+
+
+def test_going_back_keeps_the_answers_of_both_pages(open_app, q):
+    page0, page1 = q.pages()[:2]
+    first = {it.id: 1 + i % 5 for i, it in enumerate(page0)}
+    second = {page1[0].id: 5, page1[1].id: 1}  # only partly answered before going back
+    at = answer(open_app(s="share"), first)
+    next_button(at, 0).click().run()
+    answer(at, second)
+    next_button(at, 1, "Back").click().run()
+
+    assert page_number(at) == f"Page 1 of {q.page_count}"
+    assert radio_values(at) == first
+    next_button(at, 0).click().run()
+    assert radio_values(at) == {it.id: second.get(it.id) for it in page1}
+
+
+# ---------------------------------------------------------------- submitting twice
+
+
+def test_clicking_see_my_result_twice_stores_one_complete_response(open_app, q, db, monkeypatch):
+    submits = []
+    real_submit = ui.submit_page
+
+    def counting_submit(*args):
+        submits.append(args)
+        real_submit(*args)
+
+    monkeypatch.setattr(ui, "submit_page", counting_submit)
+    answers = believer_answers(q)
+    at = complete_item_pages(open_app(s="share"), q, answers)
+    del submits[:]
+    see_result = see_my_result(at, q)
+    see_result.click().run()
+    # The second click comes from the form the browser still shows.
+    see_result.click().run()
+
+    assert len(submits) == 2, "the second click did not reach the app"
+    assert not at.exception, at.exception
+    assert verdict(at) == "Believer"
+    row = only_response(db)
+    assert row["status"] == COMPLETE
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="submit_page applies a repeated submit of page k to the page the participant is on "
+    "now (state['page']), not to page k: a double-click on Next is judged against the next "
+    "page's unanswered questions. Fix: pass k with the callback args and ignore a stale k.",
+)
+def test_a_double_click_on_next_moves_one_page_without_complaining(open_app, q):
+    first_page = q.pages()[0]
+    at = answer(open_app(s="share"), {it.id: 3 for it in first_page})
+    next_on_page_1 = next_button(at, 0)
+    next_on_page_1.click().run()
+    # The second click comes from the form the browser still shows.
+    next_on_page_1.click().run()
+
+    assert page_number(at) == f"Page 2 of {q.page_count}"
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_the_same_link_finished_in_two_tabs_stores_one_response_with_the_first_answers(
+    open_app, q, db
+):
+    answers = believer_answers(q)
+    first_tab = complete_item_pages(open_app(s="share"), q, answers)
+    link = dict(first_tab.query_params)
+    second_tab = open_app(**link)
+    assert page_number(second_tab) == f"Page {q.page_count} of {q.page_count}"
+
+    see_my_result(first_tab, q).click().run()
+    second_tab.radio(key="pr_role").set_value("Student")
+    see_my_result(second_tab, q).click().run()
+
+    assert not second_tab.exception, second_tab.exception
+    assert verdict(second_tab) == "Believer"
+    row = only_response(db)
+    assert row["status"] == COMPLETE
+    assert row["role"] is None  # the first tab left it empty; the late tab changed nothing
+
+
+# ---------------------------------------------------------------- resuming from the link
+
+
+def test_the_link_resumes_at_the_page_reached_with_the_answers_kept(open_app, q):
+    pages = q.pages()
+    answers = believer_answers(q)
+    at = open_app(s="share")
+    for k in (0, 1):
+        answer(at, {it.id: answers[it.id] for it in pages[k]})
+        next_button(at, k).click().run()
+    partial = {pages[2][0].id: 2}
+    answer(at, partial)
+    next_button(at, 2).click().run()  # incomplete: saved, but stays on page 3
+    link = dict(at.query_params)
+    assert link["s"] == "SHARE" and link["p"]
+
+    resumed = open_app(**link)  # a refresh, or the link opened on another device
+
+    assert page_number(resumed) == f"Page 3 of {q.page_count}"
+    assert radio_values(resumed) == {it.id: partial.get(it.id) for it in pages[2]}
+    next_button(resumed, 2, "Back").click().run()
+    assert radio_values(resumed) == {it.id: answers[it.id] for it in pages[1]}
+
+
+def test_a_finished_link_shows_the_result_again_instead_of_a_new_survey(open_app, q, db):
+    answers = spectator_answers(q)
+    at = complete_item_pages(open_app(s="share"), q, answers)
+    see_my_result(at, q).click().run()
+
+    again = open_app(**at.query_params)
+
+    assert verdict(again) == "Spectator"
+    score = next(m for m in again.metric if m.label == "Your score")
+    assert score.value == f"{scoring.score(q, answers).overall:.0f} / 100"
+    assert not again.radio
+    assert len(responses(db)) == 1
+
+
+def test_taking_it_again_starts_a_fresh_survey_and_keeps_the_first_result(open_app, q, db):
+    at = complete_item_pages(open_app(s="share"), q, believer_answers(q))
+    see_my_result(at, q).click().run()
+    first_link = dict(at.query_params)
+
+    next(b for b in at.button if b.label == "Take it again").click().run()
+
+    assert page_number(at) == f"Page 1 of {q.page_count}"
+    assert all(v is None for v in radio_values(at).values())
+    assert "p" not in at.query_params
+    assert [r["status"] for r in responses(db)] == [COMPLETE]
+    assert verdict(open_app(**first_link)) == "Believer"
+
+
+def test_a_link_with_an_unknown_token_says_so_and_offers_a_fresh_start(open_app, db):
+    at = open_app(s="share", p="no-such-token")
+
+    assert any("could not find answers" in w.value for w in at.warning)
+    assert "p" not in at.query_params
+    assert responses(db) == []
+
+
+# ---------------------------------------------------------------- bad session links
+
+
+@pytest.mark.parametrize(
+    "code,says",
+    [
+        pytest.param("ZZZZ", "There is no session with the code ZZZZ", id="unknown"),
+        pytest.param("LATE", "is closed", id="closed"),
+        pytest.param("<b>x", "only letters and digits", id="markup"),
+        pytest.param("<script>alert(1)</script>", "4 to 6 characters", id="script"),
+        pytest.param("   ", "Enter the session code", id="blank"),
+    ],
+)
+def test_a_bad_session_link_shows_a_plain_message_and_the_join_form(open_app, db, code, says):
+    db.create_session("Yesterday's talk", "LATE")
+    db.set_open("LATE", False)
+
+    at = open_app(s=code)
+
+    assert not at.exception, at.exception
+    [warning] = at.warning
+    assert says in warning.value
+    assert "<" not in warning.value  # the typed text is never echoed back as markup
+    assert [t.label for t in at.text_input] == ["Session code"]
+    assert not at.radio
+
+
+# ---------------------------------------------------------------- a broken questionnaire
+
+BROKEN = [
+    pytest.param(
+        ("threshold = 60", 'threshold = "60'), ["invalid TOML", "line {line}"], id="bad-toml"
+    ),
+    pytest.param(
+        ('id = "learn_new"', 'id = "live_post"'),
+        ["field 'id'", "duplicate id 'live_post'"],
+        id="duplicate-id",
+    ),
+    pytest.param(
+        ("threshold = 60", "threshold = 160"), ["field 'threshold'"], id="threshold-out-of-range"
+    ),
+]
+
+
+@pytest.mark.parametrize("change,named", BROKEN)
+def test_a_malformed_questionnaire_stops_with_a_plain_error_naming_the_problem(
+    open_app, q, tmp_path, monkeypatch, change, named
+):
+    old, new = change
+    text = Path(q.path).read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path = tmp_path / "broken.toml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    monkeypatch.setenv("SURVEY_QUESTIONNAIRE", str(path))
+    line = text[: text.index(old)].count("\n") + 1
+
+    at = open_app(s="share")
+
+    assert not at.exception, at.exception
+    [error] = at.error
+    assert "questionnaire file has a problem" in error.value
+    for fragment in [str(path), *named]:
+        assert fragment.format(line=line) in error.value
+    assert not at.radio
+
+
+def test_a_missing_questionnaire_file_is_named_in_a_plain_error(open_app, tmp_path, monkeypatch):
+    path = tmp_path / "nowhere.toml"
+    monkeypatch.setenv("SURVEY_QUESTIONNAIRE", str(path))
+
+    at = open_app(s="share")
+
+    assert not at.exception, at.exception
+    [error] = at.error
+    assert str(path) in error.value
+
+
+# ---------------------------------------------------------------- a session that closes
+
+
+def test_a_session_closed_mid_survey_refuses_the_next_page_and_stores_nothing(open_app, q, db):
+    pages = q.pages()
+    answers = believer_answers(q)
+    at = answer(open_app(s="share"), {it.id: answers[it.id] for it in pages[0]})
+    next_button(at, 0).click().run()
+    before = only_response(db)
+    db.set_open("SHARE", False)
+
+    answer(at, {it.id: answers[it.id] for it in pages[1]})
+    next_button(at, 1).click().run()
+
+    assert not at.exception, at.exception
+    assert any("closed" in w.value and "not saved" in w.value for w in at.warning)
+    assert only_response(db) == before
+    assert before["status"] == IN_PROGRESS
+
+
+def test_a_session_closed_before_the_first_page_is_sent_stores_no_response(open_app, q, db):
+    at = answer(open_app(s="share"), dict.fromkeys((it.id for it in q.pages()[0]), 3))
+    db.set_open("SHARE", False)
+
+    next_button(at, 0).click().run()
+
+    assert not at.exception, at.exception
+    assert any("closed" in w.value and "not saved" in w.value for w in at.warning)
+    assert responses(db) == []
+
+
+def test_a_session_closed_before_the_last_page_gives_no_result_and_stays_unfinished(
+    open_app, q, db
+):
+    at = complete_item_pages(open_app(s="share"), q, believer_answers(q))
+    db.set_open("SHARE", False)
+
+    see_my_result(at, q).click().run()
+
+    assert not at.exception, at.exception
+    assert any("closed" in w.value and "not saved" in w.value for w in at.warning)
+    assert verdict(at) is None
+    row = only_response(db)
+    assert row["status"] == IN_PROGRESS
+    assert row["class"] is None
