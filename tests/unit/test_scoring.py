@@ -163,11 +163,18 @@ def test_the_class_agrees_with_the_threshold(q, answers, threshold):
     assert result.klass == (BELIEVER if result.overall >= limit else SPECTATOR)
 
 
+def raise_one(q, answers, data, reverse: bool):
+    """Pick an item of the given keying and a pair of answers to it, lower then higher."""
+    item = data.draw(st.sampled_from([i for i in q.items if i.reverse == reverse]))
+    low = data.draw(st.integers(1, 4))
+    high = data.draw(st.integers(low + 1, 5))
+    return item, {**answers, item.id: low}, {**answers, item.id: high}
+
+
 @given(answers=real_answers(), data=st.data())
 def test_agreeing_more_with_a_forward_item_raises_its_dimension_and_overall(q, answers, data):
-    item = data.draw(st.sampled_from([i for i in q.items if not i.reverse and answers[i.id] < 5]))
-    raised = {**answers, item.id: data.draw(st.integers(answers[item.id] + 1, 5))}
-    before, after = score(q, answers), score(q, raised)
+    item, lower, higher = raise_one(q, answers, data, reverse=False)
+    before, after = score(q, lower), score(q, higher)
     assert after.dimension_scores[item.dimension] > before.dimension_scores[item.dimension]
     assert after.overall > before.overall
     others = [d for d in q.dimension_ids if d != item.dimension]
@@ -178,9 +185,8 @@ def test_agreeing_more_with_a_forward_item_raises_its_dimension_and_overall(q, a
 
 @given(answers=real_answers(), data=st.data())
 def test_agreeing_more_with_a_reverse_item_lowers_its_dimension_and_overall(q, answers, data):
-    item = data.draw(st.sampled_from([i for i in q.items if i.reverse and answers[i.id] < 5]))
-    raised = {**answers, item.id: data.draw(st.integers(answers[item.id] + 1, 5))}
-    before, after = score(q, answers), score(q, raised)
+    item, lower, higher = raise_one(q, answers, data, reverse=True)
+    before, after = score(q, lower), score(q, higher)
     assert after.dimension_scores[item.dimension] < before.dimension_scores[item.dimension]
     assert after.overall < before.overall
 

@@ -1,0 +1,141 @@
+"""The facilitator passcode: where it comes from, and the lockout after wrong tries."""
+
+import stat
+
+import pytest
+
+from survey import auth
+from survey.auth import LOCKOUT_S, MAX_TRIES, Gate, resolve_password
+
+ENV = {"SURVEY_ADMIN_PASSWORD": "from-env"}
+SECRETS = {"admin_password": "from-secrets"}
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    return tmp_path / "data"
+
+
+def test_the_environment_variable_beats_secrets_and_the_file(data_dir):
+    data_dir.mkdir()
+    auth.password_file(data_dir).write_text("from-file\n")
+    passcode, source = resolve_password(ENV, SECRETS, data_dir)
+    assert passcode == "from-env"
+    assert "SURVEY_ADMIN_PASSWORD" in source
+
+
+def test_secrets_beat_the_file(data_dir):
+    data_dir.mkdir()
+    auth.password_file(data_dir).write_text("from-file\n")
+    assert resolve_password({}, SECRETS, data_dir) == ("from-secrets", ".streamlit/secrets.toml")
+
+
+def test_an_empty_environment_variable_is_ignored(data_dir):
+    assert resolve_password({"SURVEY_ADMIN_PASSWORD": ""}, SECRETS, data_dir)[0] == "from-secrets"
+
+
+def test_the_file_is_used_when_nothing_else_is_set(data_dir):
+    data_dir.mkdir()
+    path = auth.password_file(data_dir)
+    path.write_text("  from-file \n")
+    assert resolve_password({}, {}, data_dir) == ("from-file", str(path))
+
+
+def test_a_chosen_passcode_leaves_no_generated_file_behind(data_dir, capsys):
+    resolve_password(ENV, {}, data_dir)
+    resolve_password({}, SECRETS, data_dir)
+    assert not auth.password_file(data_dir).exists()
+    assert capsys.readouterr().err == ""
+
+
+def test_a_generated_passcode_is_private_reused_and_announced_once(data_dir, capsys):
+    passcode, source = resolve_password({}, {}, data_dir)
+    path = auth.password_file(data_dir)
+
+    assert len(passcode) >= 12
+    assert source == str(path)
+    assert path.read_text().strip() == passcode
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    first = capsys.readouterr()
+    assert first.out == ""
+    assert first.err.count(passcode) == 1
+    assert str(path) in first.err
+
+    assert resolve_password({}, {}, data_dir) == (passcode, source)
+    assert capsys.readouterr().err == ""
+
+
+def test_each_installation_generates_its_own_passcode(tmp_path):
+    one = resolve_password({}, {}, tmp_path / "one")[0]
+    two = resolve_password({}, {}, tmp_path / "two")[0]
+    assert one != two
+
+
+# ---------------------------------------------------------------- the gate
+
+
+def test_the_right_passcode_opens_the_gate():
+    gate = Gate()
+    assert gate.attempt("secret", "secret", now=1000.0) == "ok"
+    assert gate.ok
+
+
+def test_a_wrong_passcode_is_refused():
+    gate = Gate()
+    assert gate.attempt("guess", "secret", now=1000.0) == "wrong"
+    assert not gate.ok
+
+
+def test_five_wrong_tries_lock_the_gate_for_a_minute():
+    gate = Gate()
+    outcomes = [gate.attempt("guess", "secret", now=1000.0 + n) for n in range(MAX_TRIES)]
+    assert outcomes == ["wrong"] * 4 + ["locked"]
+    assert (MAX_TRIES, LOCKOUT_S) == (5, 60)
+    assert gate.seconds_locked(now=1004.0) == 60
+
+
+def test_a_locked_gate_refuses_even_the_right_passcode_until_the_minute_is_over():
+    gate = Gate()
+    for _ in range(MAX_TRIES):
+        gate.attempt("guess", "secret", now=1000.0)
+
+    assert gate.attempt("secret", "secret", now=1030.0) == "locked"
+    assert gate.seconds_locked(now=1030.0) == 30
+    assert gate.attempt("secret", "secret", now=1059.5) == "locked"
+    assert gate.seconds_locked(now=1059.5) == 1  # rounds up: never shows "0 s" while locked
+    assert not gate.ok
+
+    assert gate.attempt("secret", "secret", now=1060.0) == "ok"
+    assert gate.ok
+
+
+def test_tries_during_the_lockout_do_not_extend_it():
+    gate = Gate()
+    for _ in range(MAX_TRIES):
+        gate.attempt("guess", "secret", now=1000.0)
+    for t in range(1001, 1060, 5):
+        assert gate.attempt("guess", "secret", now=float(t)) == "locked"
+    assert gate.attempt("secret", "secret", now=1060.0) == "ok"
+
+
+def test_after_a_lockout_there_are_five_fresh_tries():
+    gate = Gate()
+    for _ in range(MAX_TRIES):
+        gate.attempt("guess", "secret", now=1000.0)
+    after = [gate.attempt("guess", "secret", now=1100.0) for _ in range(MAX_TRIES)]
+    assert after == ["wrong"] * 4 + ["locked"]
+
+
+def test_a_success_forgives_earlier_wrong_tries():
+    gate = Gate()
+    for _ in range(MAX_TRIES - 1):
+        gate.attempt("guess", "secret", now=1000.0)
+    assert gate.attempt("secret", "secret", now=1000.0) == "ok"
+    assert [gate.attempt("guess", "secret", now=1000.0) for _ in range(MAX_TRIES - 1)] == [
+        "wrong"
+    ] * (MAX_TRIES - 1)
+
+
+def test_passcodes_with_non_ascii_characters_work():
+    assert Gate().attempt("größer-😀", "größer-😀", now=0.0) == "ok"
+    assert Gate().attempt("grosser", "größer", now=0.0) == "wrong"
