@@ -28,9 +28,11 @@ with st.sidebar:
     big = st.toggle("Presenter mode (big type)", value=True)
     what_if = st.slider(
         "What-if threshold (hypothetical)",
-        0,
-        100,
-        int(q.threshold),
+        0.0,
+        100.0,
+        float(q.threshold),
+        step=0.5,
+        format="%g",
         help="Re-draws the split for another threshold. Stored classes never change.",
     )
     seg_col = st.selectbox(

@@ -106,9 +106,9 @@ with st.form(f"page-{k}", border=False):
                 st.radio(p.text, p.options, index=index, key=f"pr_{p.id}")
     back, nxt = st.columns(2)
     back.form_submit_button(
-        "Back", on_click=ui.submit_page, args=(-1,), disabled=k == 0, width="stretch"
+        "Back", on_click=ui.submit_page, args=(k, -1), disabled=k == 0, width="stretch"
     )
     label = "See my result" if k == total - 1 else "Next"
     nxt.form_submit_button(
-        label, type="primary", on_click=ui.submit_page, args=(1,), width="stretch"
+        label, type="primary", on_click=ui.submit_page, args=(k, 1), width="stretch"
     )

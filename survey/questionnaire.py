@@ -184,7 +184,7 @@ def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") ->
         iid = v.ident(i, f"item #{n}", seen)
         where = f"item '{iid}'"
         dim = i.get("dimension")
-        if dim not in dim_ids:
+        if not isinstance(dim, str) or dim not in dim_ids:
             v.fail(where, "dimension", f"'{dim}' is not a known dimension ({', '.join(dim_ids)})")
         reverse = i.get("reverse", False)
         if not isinstance(reverse, bool):
@@ -210,6 +210,8 @@ def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") ->
             v.fail(where, "options", "every choice must be non-empty text")
         if len(set(options)) != len(options):
             v.fail(where, "options", "choices must all differ")
+        if kind == "multi" and any(MULTI_SEPARATOR in o for o in options):
+            v.fail(where, "options", f"a choice may not contain '{MULTI_SEPARATOR}'")
         profile.append(ProfileQuestion(pid, v.text(p, "text", where), kind, tuple(options)))
 
     return Questionnaire(

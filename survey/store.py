@@ -158,7 +158,7 @@ class Store:
         if db is None:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
+            _enable_wal(conn)
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             db = self._local.db = sqlite_utils.Database(conn)
@@ -454,6 +454,23 @@ class Store:
             [session_code],
         ).fetchone()
         return {d: v for d, v in zip(self.q.dimension_ids, row, strict=True) if v is not None}
+
+
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch a (possibly brand-new) file to WAL. While another process holds the write
+    lock, SQLite refuses the switch at once instead of waiting, so retry until the timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    delay = 0.01
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
 
 
 def _insert(conn: sqlite3.Connection, row: Mapping) -> None:

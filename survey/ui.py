@@ -164,7 +164,8 @@ def require_facilitator() -> None:
             st.rerun()
         if outcome == "wrong":
             left = auth.MAX_TRIES - gate.failures
-            st.error(f"That passcode is not right. {left} tries left before a short pause.")
+            tries = "1 try" if left == 1 else f"{left} tries"
+            st.error(f"That passcode is not right. {tries} left before a short pause.")
         locked = gate.seconds_locked(time.time())
     if locked:
         st.error(f"Too many wrong tries. Wait {locked} seconds, then try again.")
@@ -287,11 +288,13 @@ def start_over() -> None:
     join_session(code)
 
 
-def submit_page(direction: int) -> None:
+def submit_page(page: int, direction: int) -> None:
     """Form callback: save this page's answers, then move on, back, or to the result."""
     q, s = questionnaire(), store()
     state = st.session_state["participant"]
-    pages, k = q.pages(), state["page"]
+    if page != state.get("page") or state.get("complete"):
+        return  # a second click on a form that has already moved on
+    pages, k = q.pages(), page
     if k < len(pages):
         given = {it.id: st.session_state.get(f"q_{it.id}") for it in pages[k]}
         state["answers"].update({i: v for i, v in given.items() if v is not None})

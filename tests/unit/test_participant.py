@@ -93,12 +93,6 @@ def test_unanswered_profile_questions_read_back_empty(q, db):
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a multi-select option containing '; ' is accepted by questionnaire.parse but "
-    "profile_from_row splits it into two choices that are not options (and the "
-    "dashboard's segment filter never matches it); the loader should refuse such an option",
-)
 def test_a_choice_containing_the_separator_is_refused_or_survives_storage():
     data = {
         "title": "Mini",

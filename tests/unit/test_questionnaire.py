@@ -376,12 +376,6 @@ def test_parse_names_its_source_in_messages():
         questionnaire.parse(data, source="upload.toml")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="parse() checks `dim not in dim_ids` (a set) before checking the type, so a "
-    "list-valued `dimension` raises TypeError: unhashable type instead of QuestionnaireError",
-)
 def test_a_list_given_as_an_items_dimension_is_reported_as_a_questionnaire_error(tmp_path):
     message, path = error_for(tmp_path, broken('dimension = "beta"', 'dimension = ["beta"]'))
     assert message.startswith(f"{path}: item 'b_one', field 'dimension': ")

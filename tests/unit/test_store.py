@@ -374,22 +374,8 @@ def run_workers(target, n_procs: int, *args) -> list:
     return [detail for _, detail in out]
 
 
-def fresh_wal_file(tmp_path):
-    """A brand-new, empty database file already switched to WAL.
-
-    Switching a brand-new file to WAL from several processes at once is the bug shown by
-    test_opening_a_brand_new_file_waits_while_another_process_holds_the_write_lock; once
-    it is fixed, the multi-process tests below can start from a 0-byte file instead.
-    """
-    path = tmp_path / "fresh.db"
-    conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
-    conn.close()
-    return path
-
-
 def test_six_processes_creating_the_schema_at_once_all_succeed(q, tmp_path):
-    path = fresh_wal_file(tmp_path)
+    path = tmp_path / "fresh.db"  # does not exist yet: every worker races to create it
     outcomes = run_workers(_open_store_at_once, 6, str(path))
 
     assert outcomes == ["saved"] * 6
@@ -403,7 +389,7 @@ def test_six_processes_creating_the_schema_at_once_all_succeed(q, tmp_path):
 
 
 def test_eight_processes_submitting_200_each_lose_nothing(q, tmp_path):
-    path = fresh_wal_file(tmp_path)
+    path = tmp_path / "fresh.db"  # does not exist yet: every worker races to create it
     completed = run_workers(_submit_many, 8, str(path), 200)
 
     assert completed == [200] * 8
@@ -422,13 +408,6 @@ def test_eight_processes_submitting_200_each_lose_nothing(q, tmp_path):
         s.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=sqlite3.OperationalError,
-    reason="Store.db runs `PRAGMA journal_mode=WAL` once with no retry; on a file not yet in "
-    "WAL mode SQLite answers 'database is locked' at once (it skips the busy handler to "
-    "avoid a deadlock), so processes starting together on a new file crash intermittently",
-)
 def test_opening_a_brand_new_file_waits_while_another_process_holds_the_write_lock(q, tmp_path):
     # What a second server process meets when the first is still setting the file up.
     path = tmp_path / "fresh.db"

@@ -1,0 +1,213 @@
+"""A real Streamlit server and a real Chromium for the end-to-end journeys.
+
+In the manner of datasette's and Streamlit's own e2e harness: start
+`streamlit run app.py` on a free port against a temporary database, poll
+`/_stcore/health`, yield the URL, and stop the server in `finally`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+
+PASSCODE = "e2e-facilitator-passcode"
+MIN_GROUP = 3  # k: small, so a journey reaches "past k" with a handful of participants
+REFRESH_S = 1.0  # dashboard refresh: short, so "updates without reload" is quick to see
+SERVER_START_TIMEOUT_S = 60  # a cold start imports pandas and plotly: ~5 s here, more on CI
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+BROWSER_ENV = "SURVEY_CHROMIUM"
+# Flags measured on the project's machine (../shared/TECH-NOTES.md): root in a
+# container needs --no-sandbox, and nothing may phone home.
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@dataclass(frozen=True)
+class AppServer:
+    url: str  # e.g. http://127.0.0.1:41234, no trailing slash
+    db_path: Path
+    log_path: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def running_server(tmp: Path, **extra_env: str) -> Iterator[AppServer]:
+    """`streamlit run app.py` on a free port against a fresh database in `tmp`."""
+    db_path, log_path = tmp / "survey.db", tmp / "server.log"
+    port = _free_port()
+    env = {
+        **os.environ,
+        "SURVEY_DB": str(db_path),
+        "SURVEY_ADMIN_PASSWORD": PASSCODE,
+        "SURVEY_MIN_GROUP": str(MIN_GROUP),
+        "SURVEY_REFRESH_S": str(REFRESH_S),
+    }
+    # The join URL must be the one the browser used, so the QR check is real.
+    for name in ("SURVEY_PUBLIC_URL", "SURVEY_QUESTIONNAIRE"):
+        env.pop(name, None)
+    env.update(extra_env)
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        # Others edit the code while the suite runs; the server under test must not reload.
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    url = f"http://127.0.0.1:{port}"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while not _healthy(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(
+                    f"Streamlit did not come up on {url} (exit code {proc.poll()}).\n"
+                    f"Server log:\n{log_path.read_text(errors='replace')[-3000:]}",
+                    pytrace=False,
+                )
+            time.sleep(0.2)  # polling interval of the health check, not a wait on the app
+        yield AppServer(url, db_path, log_path)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory) -> Iterator[AppServer]:
+    """One Streamlit server for the whole e2e run, on its own temporary database."""
+    with running_server(tmp_path_factory.mktemp("e2e-server")) as server:
+        yield server
+
+
+def chromium_executable(pw: Playwright) -> str:
+    """The browser to drive: $SURVEY_CHROMIUM, else Debian's chromium, else Playwright's own."""
+    wanted = os.environ.get(BROWSER_ENV)
+    if wanted:
+        found = shutil.which(wanted) or (wanted if Path(wanted).is_file() else None)
+        if not found:
+            pytest.fail(f"{BROWSER_ENV}={wanted} is not an executable file.", pytrace=False)
+        return found
+    if Path(DEBIAN_CHROMIUM).is_file():
+        return DEBIAN_CHROMIUM
+    try:
+        own = pw.chromium.executable_path
+    except Exception:  # Playwright raises if its browser registry is unusable
+        own = ""
+    if own and Path(own).is_file():
+        return own
+    pytest.fail(
+        "No Chromium for the end-to-end tests. Install one with "
+        "`apt-get install chromium` (Debian/Ubuntu) or `python -m playwright install chromium`, "
+        f"or point {BROWSER_ENV} at a Chromium executable.",
+        pytrace=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_executable(pw), args=LAUNCH_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+_REPORTS = pytest.StashKey[dict]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    # Keep each phase's report on the test item, so fixtures can tell a failure.
+    report = yield
+    item.stash.setdefault(_REPORTS, {})[report.when] = report
+    return report
+
+
+@pytest.fixture
+def new_page(browser: Browser, request) -> Iterator[Callable[..., Page]]:
+    """Open a page in a fresh browser context (its own cookies and Streamlit session).
+
+    Every page is screenshotted into artifacts/ when the test fails.
+    """
+    ARTIFACTS.mkdir(exist_ok=True)
+    contexts: list[BrowserContext] = []
+    pages: list[Page] = []
+
+    def open_page(viewport: dict | None = None, **context_args) -> Page:
+        if viewport == PHONE:
+            context_args = {"is_mobile": True, "has_touch": True, **context_args}
+        ctx = browser.new_context(
+            viewport=viewport or DESKTOP, accept_downloads=True, **context_args
+        )
+        ctx.set_default_timeout(20_000)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        pages.append(page)
+        return page
+
+    yield open_page
+
+    reports = request.node.stash.get(_REPORTS, {})
+    failed = any(r.failed for r in reports.values())
+    if failed:
+        for i, page in enumerate(pages):
+            # A crashed page must not hide the test's own failure.
+            with contextlib.suppress(Exception):
+                page.screenshot(path=ARTIFACTS / f"{request.node.name}-{i}.png", full_page=True)
+    for ctx in contexts:
+        ctx.close()

@@ -1,0 +1,584 @@
+"""The product's journeys in a real browser against a real server.
+
+Each test uses its own session, so they run in any order on one shared server.
+Expected scores come from data/questionnaire.toml and the documented formula,
+computed here independently of survey.scoring.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import re
+import tomllib
+from collections import defaultdict
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image
+from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from survey import demo, participant
+from survey import questionnaire as qmod
+from survey.store import Store
+
+from .conftest import (
+    ARTIFACTS,
+    MIN_GROUP,
+    PASSCODE,
+    PHONE,
+    READY,
+    REFRESH_S,
+    ROOT,
+    AppServer,
+    running_server,
+)
+
+pytestmark = pytest.mark.e2e
+
+QUESTIONNAIRE = ROOT / "data" / "questionnaire.toml"
+SPEC = tomllib.loads(QUESTIONNAIRE.read_text("utf-8"))
+ITEMS = SPEC["items"]
+ITEM_BY_TEXT = {it["text"]: it for it in ITEMS}
+SCALE = SPEC["scale"]["labels"]
+THRESHOLD = SPEC.get("threshold", 60)
+ITEM_PAGES = math.ceil(len(ITEMS) / SPEC.get("items_per_page", 6))
+TOTAL_PAGES = ITEM_PAGES + (1 if SPEC.get("profile") else 0)
+
+# The dashboard refreshes every REFRESH_S; "a few intervals" plus a rerun's worth of slack.
+LIVE_TIMEOUT_MS = int(5 * REFRESH_S * 1000) + 2000
+BELIEVER, SPECTATOR = "Believer", "Spectator"
+
+
+# ---------------------------------------------------------------- expected results
+
+
+def answers_from(normal: list[int], reverse: list[int]) -> dict[str, int]:
+    """Answers (1-5) cycling through one pattern for plain items and one for reverse-keyed."""
+    out, n, r = {}, 0, 0
+    for it in ITEMS:
+        if it.get("reverse"):
+            out[it["id"]], r = reverse[r % len(reverse)], r + 1
+        else:
+            out[it["id"]], n = normal[n % len(normal)], n + 1
+    return out
+
+
+def expected(answers: dict[str, int]) -> tuple[str, str]:
+    """(class, score text) by the documented formula, in exact arithmetic.
+
+    item value = answer - 1 (reverse-keyed: 4 - that); dimension = 100 * mean / 4;
+    overall = mean of dimensions; believer if overall >= threshold.
+    """
+    values = defaultdict(list)
+    for it in ITEMS:
+        v = answers[it["id"]] - 1
+        values[it["dimension"]].append(4 - v if it.get("reverse") else v)
+    dims = [Fraction(100 * sum(v), 4 * len(v)) for v in values.values()]
+    overall = sum(dims) / len(dims)
+    # Keep the chosen answers away from a .5 rounding tie, where float noise could flip it.
+    assert abs(overall - math.floor(overall) - Fraction(1, 2)) > Fraction(1, 1000)
+    klass = BELIEVER if overall >= THRESHOLD else SPECTATOR
+    return klass, f"{round(overall)} / 100"
+
+
+# Plain items high and reverse-keyed items low: only right with reverse keying (82).
+KEEN = answers_from([5, 4, 4, 5, 3], [2, 1])
+# Just over the threshold (62).
+WARM = answers_from([4, 3, 4, 3], [3, 2])
+# Mostly watching (24).
+SHY = answers_from([2, 1, 3, 2], [4, 5, 3])
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def server_store(app_server: AppServer) -> Store:
+    """The running server's database, opened from the test process to seed and check."""
+    s = Store(qmod.load(QUESTIONNAIRE), app_server.db_path)
+    yield s
+    s.close()
+
+
+# ---------------------------------------------------------------- page helpers
+
+
+def wait_ready(page: Page) -> None:
+    page.locator(READY).wait_for(state="attached")
+
+
+def visit(page: Page, url: str) -> None:
+    page.goto(url)
+    wait_ready(page)
+
+
+def sign_in(page: Page, url: str, passcode: str = PASSCODE) -> None:
+    visit(page, url)
+    page.get_by_label("Passcode").fill(passcode)
+    page.get_by_role("button", name="Sign in").click()
+    if passcode == PASSCODE:
+        expect(page.get_by_label("Passcode")).to_have_count(0)
+    wait_ready(page)
+
+
+def choose(page: Page, label: str, code: str) -> None:
+    """Pick the session `code` in the selectbox labelled `label` (options read 'CODE · title')."""
+    wait_ready(page)  # a rerun in flight would close the list as it opens
+    combo = page.get_by_role("combobox", name=label)
+    opener = page.get_by_test_id("stSelectbox").filter(has=combo).get_by_role("button", name="Open")
+    option = page.get_by_role("option", name=re.compile(rf"^{re.escape(code)} ·"))
+    # Streamlit 1.67's combobox sometimes closes its list on the first open after a
+    # page render; open it again rather than wait a fixed time.
+    for _ in range(3):
+        opener.click()
+        try:
+            option.click(timeout=2_000)
+            break
+        except PlaywrightTimeoutError:
+            continue
+    expect(combo).to_have_value(re.compile(rf"^{re.escape(code)} ·"))
+    wait_ready(page)
+
+
+def metric(page: Page, label: str):
+    box = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)
+    )
+    return box.locator('[data-testid="stMetricValue"]')
+
+
+def expect_page(page: Page, k: int) -> None:
+    """Wait until the survey shows page k (1-based) and its script run has finished."""
+    expect(page.get_by_text(f"Page {k} of {TOTAL_PAGES}", exact=True)).to_be_visible()
+    wait_ready(page)
+
+
+def assert_fits_width(page: Page) -> None:
+    width = page.viewport_size["width"]
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"the page scrolls sideways: {scroll}px wide in a {width}px viewport"
+
+
+def answer_questions_on_page(page: Page, answers: dict[str, int]) -> list[str]:
+    """Answer every question shown, found by its radio group's accessible name.
+
+    Returns the ids answered. A radio group whose name is not a question text
+    fails here: that is the accessibility check for screen readers.
+    """
+    groups = page.get_by_role("radiogroup")
+    expect(groups.first).to_be_visible()
+    names = [g.get_attribute("aria-label") for g in groups.all()]
+    unknown = [n for n in names if n not in ITEM_BY_TEXT]
+    assert not unknown, f"radio groups not named by their question text: {unknown}"
+    done = []
+    for name in names:
+        item = ITEM_BY_TEXT[name]
+        label = SCALE[answers[item["id"]] - 1]
+        group = page.get_by_role("radiogroup", name=name, exact=True)
+        group.get_by_text(label, exact=True).click()
+        expect(group.get_by_role("radio", name=label, exact=True)).to_be_checked()
+        done.append(item["id"])
+    return done
+
+
+def assert_answers_shown(page: Page, answers: dict[str, int]) -> list[str]:
+    names = [g.get_attribute("aria-label") for g in page.get_by_role("radiogroup").all()]
+    for name in names:
+        label = SCALE[answers[ITEM_BY_TEXT[name]["id"]] - 1]
+        group = page.get_by_role("radiogroup", name=name, exact=True)
+        expect(group.get_by_role("radio", name=label, exact=True)).to_be_checked()
+    return names
+
+
+def click_next(page: Page, k: int) -> None:
+    """Submit page k (1-based) and wait for the next one."""
+    last = k == TOTAL_PAGES
+    page.get_by_role("button", name="See my result" if last else "Next").click()
+    if not last:
+        expect_page(page, k + 1)
+
+
+def take_survey(page: Page, url: str, code: str, answers: dict[str, int]) -> None:
+    """Join through the link and answer every page; stops on the result page."""
+    visit(page, f"{url}/?s={code}")
+    answered: list[str] = []
+    for k in range(1, TOTAL_PAGES + 1):
+        expect_page(page, k)
+        if k <= ITEM_PAGES:
+            answered += answer_questions_on_page(page, answers)
+        if page.viewport_size == PHONE:
+            assert_fits_width(page)
+        click_next(page, k)
+    # Every question was asked exactly once, each as a named radio group.
+    assert sorted(answered) == sorted(it["id"] for it in ITEMS)
+
+
+def expect_result(page: Page, answers: dict[str, int]) -> None:
+    """The result is told in text: the class as a heading and the score as a metric."""
+    klass, score = expected(answers)
+    # "You're a Believer", with or without a decorative emoji after it.
+    expect(page.get_by_role("heading", name=re.compile(rf"^You're a {klass}\b"))).to_be_visible()
+    other = SPECTATOR if klass == BELIEVER else BELIEVER
+    expect(page.get_by_role("heading", name=re.compile(f"You're a {other}"))).to_have_count(0)
+    expect(metric(page, "Your score")).to_have_text(score)
+    wait_ready(page)
+
+
+def token_of(page: Page) -> str:
+    found = re.search(r"[?&]p=([\w-]+)", page.url)
+    assert found, f"no resume token in {page.url}"
+    return found.group(1)
+
+
+def reveal_results(page: Page) -> None:
+    page.get_by_test_id("stExpandSidebarButton").click()
+    page.get_by_text("Show results on screen", exact=True).click()
+    wait_ready(page)
+
+
+def finish_in_store(store: Store, code: str, answers: dict[str, int]) -> str:
+    """A participant who finished on another device: the app's own finish path."""
+    saved = participant.finish(store, code, None, answers, {}, TOTAL_PAGES - 1)
+    assert saved.outcome == "completed"
+    return saved.token
+
+
+def counts(store: Store, code: str) -> tuple[int, int]:
+    row = next(s for s in store.list_sessions() if s["code"] == code)
+    return row["complete"], row["in_progress"]
+
+
+# ---------------------------------------------------------------- journeys
+
+
+def test_facilitator_signs_in_creates_a_session_and_its_qr_code_joins_it(
+    app_server, new_page, server_store
+):
+    private = "Rehearsal with answers (private)"
+    other = server_store.create_session(private)
+    finish_in_store(server_store, other, KEEN)
+    server_store.set_revealed(other, True)
+
+    # A wrong passcode shows nothing of a session: no code, title, QR or figures.
+    snoop = new_page()
+    sign_in(snoop, f"{app_server.url}/dashboard?s={other}", passcode="not-the-passcode")
+    expect(snoop.get_by_text("That passcode is not right", exact=False)).to_be_visible()
+    expect(snoop.get_by_text(private)).to_have_count(0)
+    expect(snoop.get_by_text(f"Join at code {other}")).to_have_count(0)
+    expect(snoop.locator('[data-testid="stImage"]')).to_have_count(0)
+    expect(snoop.locator('[data-testid="stMetricValue"]')).to_have_count(0)
+    expect(snoop.locator(".js-plotly-plot")).to_have_count(0)
+
+    page = new_page()
+    sign_in(page, f"{app_server.url}/sessions", passcode="not-the-passcode")
+    expect(page.get_by_text("That passcode is not right", exact=False)).to_be_visible()
+    expect(page.get_by_role("button", name="Create session")).to_have_count(0)
+    expect(page.get_by_text(private)).to_have_count(0)
+    expect(page.get_by_text(other)).to_have_count(0)
+    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(0)
+
+    page.get_by_label("Passcode").fill(PASSCODE)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Create session")).to_be_visible()
+    wait_ready(page)
+    page.get_by_label("Title").fill("Social Media Summit, Hall B")
+    page.get_by_role("button", name="Create session").click()
+    created = page.get_by_text(re.compile(r"Created session [A-Z0-9]{4,6}\b"))
+    expect(created).to_be_visible()
+    code = re.search(r"Created session ([A-Z0-9]{4,6})\b", created.inner_text()).group(1)
+
+    choose(page, "Session", code)
+    page.get_by_role("link", name=re.compile("Open its live dashboard")).click()
+    expect(page.get_by_role("heading", name=f"Join at code {code}")).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/dashboard\?s={code}$"))
+    wait_ready(page)
+    join_url = f"{app_server.url}/?s={code}"
+    expect(page.get_by_text(f"Scan the QR code or open {join_url}")).to_be_visible()
+    expect(metric(page, "Answers complete")).to_have_text("0")
+
+    qr = page.locator('[data-testid="stImage"] img')
+    expect(qr).to_be_visible()
+    shot = qr.screenshot(path=ARTIFACTS / "qr.png")
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))
+    assert [b.text for b in found] == [join_url]
+
+    phone = new_page(PHONE)
+    visit(phone, found[0].text)
+    expect(phone.get_by_text("Session: Social Media Summit, Hall B")).to_be_visible()
+    expect_page(phone, 1)
+
+
+def test_three_participants_each_see_their_own_class_and_score(app_server, new_page, server_store):
+    code = server_store.create_session("Three participants")
+    people = [(new_page(), KEEN), (new_page(), WARM), (new_page(PHONE), SHY)]
+    classes = {expected(answers)[0] for _, answers in people}
+    assert classes == {BELIEVER, SPECTATOR}, "the journey needs both classes"
+
+    # Interleave the three: everyone joins, then each page is answered in turn.
+    for page, _ in people:
+        visit(page, f"{app_server.url}/?s={code}")
+    answered = [[] for _ in people]
+    for k in range(1, TOTAL_PAGES + 1):
+        for i, (page, answers) in enumerate(people):
+            expect_page(page, k)
+            if k <= ITEM_PAGES:
+                answered[i] += answer_questions_on_page(page, answers)
+            if page.viewport_size == PHONE:
+                assert_fits_width(page)
+            click_next(page, k)
+    for (page, answers), ids in zip(people, answered, strict=True):
+        assert sorted(ids) == sorted(it["id"] for it in ITEMS)
+        expect_result(page, answers)
+    phone = people[2][0]
+    assert_fits_width(phone)
+    phone.screenshot(path=ARTIFACTS / "phone-result.png")
+    assert counts(server_store, code) == (3, 0)
+
+
+def test_a_participant_who_reloads_resumes_with_earlier_answers_kept(
+    app_server, new_page, server_store
+):
+    code = server_store.create_session("Resume after reload")
+    page = new_page(PHONE)
+    visit(page, f"{app_server.url}/?s={code}")
+    expect_page(page, 1)
+    first = answer_questions_on_page(page, WARM)
+    click_next(page, 1)
+    token = token_of(page)
+    expect(page).to_have_url(re.compile(rf"[?&]s={code}\b"))
+
+    page.reload()
+    wait_ready(page)
+    expect_page(page, 2)
+    assert token_of(page) == token
+    page.get_by_role("button", name="Back").click()
+    expect_page(page, 1)
+    shown = assert_answers_shown(page, WARM)
+    assert [ITEM_BY_TEXT[n]["id"] for n in shown] == first
+
+    answered = list(first)
+    for k in range(1, TOTAL_PAGES + 1):
+        expect_page(page, k)
+        if 1 < k <= ITEM_PAGES:
+            answered += answer_questions_on_page(page, WARM)
+        click_next(page, k)
+    assert sorted(answered) == sorted(it["id"] for it in ITEMS)
+    expect_result(page, WARM)
+    assert token_of(page) == token
+    assert counts(server_store, code) == (1, 0)
+
+
+def test_live_dashboard_counts_without_reload_and_shows_charts_only_past_k(
+    app_server, new_page, server_store
+):
+    code = server_store.create_session("Live dashboard")
+    dash = new_page()
+    sign_in(dash, f"{app_server.url}/dashboard?s={code}")
+    expect(dash.get_by_role("heading", name=f"Join at code {code}")).to_be_visible()
+    expect(metric(dash, "Answers complete")).to_have_text("0")
+    expect(metric(dash, "Answering now")).to_have_text("0")
+    dash.evaluate("window.__sameDocument = true")  # gone if the page reloads
+
+    person = new_page(PHONE)
+    visit(person, f"{app_server.url}/?s={code}")
+    expect_page(person, 1)
+    answer_questions_on_page(person, KEEN)
+    click_next(person, 1)
+    expect(metric(dash, "Answering now")).to_have_text("1", timeout=LIVE_TIMEOUT_MS)
+    for k in range(2, TOTAL_PAGES + 1):
+        if k <= ITEM_PAGES:
+            answer_questions_on_page(person, KEEN)
+        click_next(person, k)
+    expect_result(person, KEEN)
+    expect(metric(dash, "Answers complete")).to_have_text("1", timeout=LIVE_TIMEOUT_MS)
+    expect(metric(dash, "Answering now")).to_have_text("0", timeout=LIVE_TIMEOUT_MS)
+
+    plots = dash.locator(".js-plotly-plot")
+    expect(dash.get_by_text("Results are hidden.", exact=False)).to_be_visible()
+    expect(plots).to_have_count(0)
+    reveal_results(dash)
+    expect(dash.get_by_text(f"{MIN_GROUP - 1} more responses needed")).to_be_visible()
+    expect(plots).to_have_count(0)
+
+    # Fill up to one below k from other devices, then cross k with the last one.
+    below_k = [(SHY, WARM)[i % 2] for i in range(MIN_GROUP - 2)]
+    for answers in below_k:
+        finish_in_store(server_store, code, answers)
+    expect(metric(dash, "Answers complete")).to_have_text(
+        str(MIN_GROUP - 1), timeout=LIVE_TIMEOUT_MS
+    )
+    expect(dash.get_by_text("1 more responses needed")).to_be_visible()
+    expect(plots).to_have_count(0)
+    expect(dash.get_by_text(re.compile(r"^Believers ·"))).to_have_count(0)
+
+    finish_in_store(server_store, code, SHY)
+    expect(metric(dash, "Answers complete")).to_have_text(str(MIN_GROUP), timeout=LIVE_TIMEOUT_MS)
+    charts = dash.locator('[data-testid="stPlotlyChart"]')
+    expect(charts.locator(".js-plotly-plot .main-svg").first).to_be_visible()
+    expect(charts.locator(".js-plotly-plot")).to_have_count(5)
+    # The split is told as text too, not only drawn.
+    everyone = [KEEN, *below_k, SHY]
+    believers = sum(expected(a)[0] == BELIEVER for a in everyone)
+    share = f"{100 * believers / len(everyone):.0f}%"
+    expect(metric(dash, f"Believers · {believers}")).to_have_text(share)
+    assert dash.evaluate("window.__sameDocument === true"), "the dashboard reloaded"
+    dash.screenshot(path=ARTIFACTS / "dashboard-live.png", full_page=True)
+
+
+def test_export_downloads_exactly_the_completed_rows_safe_for_spreadsheets(
+    app_server, new_page, server_store
+):
+    title = '=HYPERLINK("http://x","y")'
+    code = server_store.create_session(title)
+    person = new_page()
+    take_survey(person, app_server.url, code, KEEN)
+    expect_result(person, KEEN)
+    in_browser = token_of(person)
+    elsewhere = finish_in_store(server_store, code, SHY)
+    unfinished = server_store.save_page(code, None, {ITEMS[0]["id"]: 3}, page=1).token
+    assert counts(server_store, code) == (2, 1)
+
+    page = new_page()
+    sign_in(page, f"{app_server.url}/export")
+    choose(page, "Sessions", code)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download responses (CSV)").click()
+    assert download.value.suggested_filename == f"believer-or-spectator_{code}_responses.csv"
+    data = Path(download.value.path()).read_bytes()
+    (ARTIFACTS / "export.csv").write_bytes(data)
+
+    assert data.startswith(b"\xef\xbb\xbf"), "no byte-order mark: Excel would mangle accents"
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert sorted(r["response_id"] for r in rows) == sorted([in_browser, elsewhere])
+    assert unfinished not in {r["response_id"] for r in rows}
+    by_id = {r["response_id"]: r for r in rows}
+    assert by_id[in_browser]["class"] == "believer"
+    assert by_id[elsewhere]["class"] == "spectator"
+    assert {r["status"] for r in rows} == {"complete"}
+    assert {r["session_code"] for r in rows} == {code}
+    for r in rows:
+        assert r["session_title"] == "'" + title
+        assert r["session_title"].startswith("'")
+    assert all(not cell.startswith("=") for r in rows for cell in r.values())
+    assert by_id[in_browser][ITEMS[0]["id"]] == str(KEEN[ITEMS[0]["id"]])
+
+
+def test_closed_session_refuses_a_submit_and_the_count_stays(app_server, new_page, server_store):
+    code = server_store.create_session("Closes mid-survey")
+    person = new_page(PHONE)
+    visit(person, f"{app_server.url}/?s={code}")
+    for k in range(1, TOTAL_PAGES):
+        expect_page(person, k)
+        answer_questions_on_page(person, SHY)
+        click_next(person, k)
+    expect_page(person, TOTAL_PAGES)
+    assert counts(server_store, code) == (0, 1)
+
+    facilitator = new_page()
+    sign_in(facilitator, f"{app_server.url}/sessions")
+    choose(facilitator, "Session", code)
+    facilitator.get_by_role("button", name="Close to new answers").click()
+    expect(facilitator.get_by_role("button", name="Reopen")).to_be_visible()
+    expect(facilitator.get_by_text("This session is closed")).to_be_visible()
+    wait_ready(facilitator)
+
+    person.get_by_role("button", name="See my result").click()
+    expect(
+        person.get_by_text("This session has closed, so your answers were not saved.")
+    ).to_be_visible()
+    wait_ready(person)
+    expect(person.get_by_role("heading", name=re.compile("You're a"))).to_have_count(0)
+    assert counts(server_store, code) == (0, 1)
+
+    facilitator.get_by_role("link", name=re.compile("Open its live dashboard")).click()
+    expect(facilitator.get_by_role("heading", name=f"Join at code {code}")).to_be_visible()
+    expect(facilitator.get_by_text("This session is closed")).to_be_visible()
+    expect(metric(facilitator, "Answers complete")).to_have_text("0")
+
+    latecomer = new_page(PHONE)
+    visit(latecomer, f"{app_server.url}/?s={code}")
+    expect(latecomer.get_by_text(f"The session {code} is closed")).to_be_visible()
+    expect(latecomer.get_by_role("radiogroup")).to_have_count(0)
+
+
+def test_a_facilitator_page_opened_first_on_a_fresh_server_has_the_apps_navigation(
+    new_page, tmp_path
+):
+    # After a restart the facilitator is often the first visitor, straight to /sessions.
+    with running_server(tmp_path) as server:
+        page = new_page()
+        sign_in(page, f"{server.url}/sessions")
+        expect(page.get_by_role("button", name="Create session")).to_be_visible()
+        nav = page.get_by_role("navigation")
+        expect(nav.get_by_role("link", name="Live dashboard")).to_have_count(1)
+        file_names = re.compile(r"^(app|survey|sessions)$")  # Streamlit's pages/ folder mode
+        expect(nav.get_by_role("link", name=file_names)).to_have_count(0)
+
+
+# ---------------------------------------------------------------- README screenshots
+
+
+PUBLIC_URL = "https://survey.example.org"
+
+
+@pytest.fixture
+def screenshot_server(request, tmp_path) -> AppServer:
+    """The shared server; for the README, one whose join link reads like a real deployment."""
+    if os.environ.get("SURVEY_SCREENSHOTS") != "docs":
+        yield request.getfixturevalue("app_server")
+        return
+    with running_server(tmp_path, SURVEY_PUBLIC_URL=PUBLIC_URL) as server:
+        yield server
+
+
+def test_screenshots_for_the_readme(screenshot_server, new_page):
+    """`make screenshots` (SURVEY_SCREENSHOTS=docs) refreshes docs/; otherwise artifacts/."""
+    out = ROOT / "docs" if os.environ.get("SURVEY_SCREENSHOTS") == "docs" else ARTIFACTS
+    out.mkdir(exist_ok=True)
+    app_server = screenshot_server
+    store = Store(qmod.load(QUESTIONNAIRE), app_server.db_path)
+    code = store.create_session("Social Media Summit, Hall B")
+    store.insert_many(code, demo.responses(store.q, 60, seed=2026))
+    store.set_revealed(code, True)
+    store.close()
+
+    phone = new_page(PHONE)
+    visit(phone, f"{app_server.url}/?s={code}")
+    expect_page(phone, 1)
+    groups = phone.get_by_role("radiogroup")
+    for i, answer in enumerate(("Often", "Very often")):
+        groups.nth(i).get_by_text(answer, exact=True).click()
+        expect(groups.nth(i).get_by_role("radio", name=answer, exact=True)).to_be_checked()
+    phone.screenshot(path=out / "phone-survey.png")
+
+    result = new_page(PHONE)
+    take_survey(result, app_server.url, code, WARM)
+    expect_result(result, WARM)
+    expect(result.locator('[data-testid="stPlotlyChart"] .main-svg').first).to_be_visible()
+    result.screenshot(path=out / "result.png")
+
+    dash = new_page({"width": 1920, "height": 1080})
+    sign_in(dash, f"{app_server.url}/dashboard?s={code}")
+    charts = dash.locator('[data-testid="stPlotlyChart"]')
+    expect(charts.locator(".js-plotly-plot")).to_have_count(5)
+    expect(charts.locator(".main-svg").first).to_be_visible()
+    dash.screenshot(path=out / "dashboard.png")
+
+    export = new_page()
+    sign_in(export, f"{app_server.url}/export")
+    choose(export, "Sessions", code)
+    expect(export.locator('[data-testid="stDataFrame"]')).to_be_visible()
+    export.screenshot(path=out / "export.png")
+
+    sizes = {
+        name: Image.open(out / name).size
+        for name in ("phone-survey.png", "result.png", "dashboard.png", "export.png")
+    }
+    assert sizes["phone-survey.png"] == (390, 844)
+    assert sizes["dashboard.png"] == (1920, 1080)

@@ -1,0 +1,68 @@
+"""The load harness at small N, so it cannot rot: real server, real websocket protocol, real DB.
+
+No timing is asserted here; the timed runs are `make bench` (see BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tomllib
+
+import pytest
+
+from bench import scenarios
+from bench.loadgen import QUESTIONNAIRE, Load, check_db, run_load
+from bench.server import StreamlitServer
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def survey_server():
+    with StreamlitServer("app.py") as srv:
+        yield srv
+
+
+def test_thirty_participants_all_finish_and_every_result_is_stored(survey_server):
+    records, _ = run_load(survey_server.port, Load(30, window_s=2, seed=7, time_limit_s=120))
+
+    failures = [r.error for r in records if r.error]
+    assert failures == []
+    assert all(r.acknowledged and r.token for r in records)
+    # 1 load + 4 question pages + the profile page, each a real form submit.
+    assert {len(r.steps) for r in records} == {6}
+    assert {r.klass for r in records} == {"believer", "spectator"}
+
+    db = check_db(survey_server.db, records)
+    assert db["lost"] == 0
+    assert db["class_mismatch"] == 0
+    assert db["integrity_check"] == "ok"
+    assert db["complete_rows"] == 30
+
+    # The forms were really filled in: scores spread out, and optional profile
+    # answers (the first profile question) were stored for most people.
+    profile_id = tomllib.loads(QUESTIONNAIRE.read_text())["profile"][0]["id"]
+    conn = sqlite3.connect(survey_server.db)
+    try:
+        low, high = conn.execute("SELECT MIN(overall), MAX(overall) FROM responses").fetchone()
+        answered = conn.execute(
+            f'SELECT COUNT(DISTINCT "{profile_id}") FROM responses WHERE "{profile_id}" IS NOT NULL'
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    assert high - low > 40
+    assert answered >= 2
+
+
+def test_sigkill_mid_burst_loses_no_acknowledged_answer():
+    result = scenarios.crash(n=40, window_s=3, think_s=0.3, kill_after=0.5)
+
+    assert result["killed"]
+    assert result["cut_off"] > 0, "the kill should land while some participants are mid-survey"
+    assert result["acknowledged"] >= 20
+    assert result["lost"] == 0
+    assert result["db"]["class_mismatch"] == 0
+    assert result["db"]["integrity_check"] == "ok"
+    # After the restart, people who saw their result get it back from their own link.
+    assert result["resumed_checked"] > 0
+    assert result["resumed_ok"] == result["resumed_checked"]
