@@ -437,24 +437,6 @@ class Store:
             sql += f" LIMIT {int(limit)}"
         return (row[0] for row in self.db.execute(sql, args))
 
-    def room_stats(self, session_code: str, overall: float) -> tuple[int, int]:
-        """(complete responses in the session, how many of them scored below `overall`)."""
-        n, below = self.db.execute(
-            "SELECT COUNT(*), COALESCE(SUM(overall < ?), 0) FROM responses"
-            " WHERE session_code = ? AND status = 'complete'",
-            [overall, session_code],
-        ).fetchone()
-        return n, below
-
-    def room_profile(self, session_code: str) -> dict[str, float]:
-        """The session's mean score per dimension over complete responses."""
-        cols = ", ".join(f'AVG("score_{d}")' for d in self.q.dimension_ids)
-        row = self.db.execute(
-            f"SELECT {cols} FROM responses WHERE session_code = ? AND status = 'complete'",
-            [session_code],
-        ).fetchone()
-        return {d: v for d, v in zip(self.q.dimension_ids, row, strict=True) if v is not None}
-
 
 def _enable_wal(conn: sqlite3.Connection) -> None:
     """Switch a (possibly brand-new) file to WAL. While another process holds the write

@@ -515,6 +515,7 @@ def test_a_facilitator_page_opened_first_on_a_fresh_server_has_the_apps_navigati
         page = new_page()
         sign_in(page, f"{server.url}/sessions")
         expect(page.get_by_role("button", name="Create session")).to_be_visible()
+        expect(page).to_have_title("Believer or Spectator?")
         nav = page.get_by_role("navigation")
         expect(nav.get_by_role("link", name="Live dashboard")).to_have_count(1)
         file_names = re.compile(r"^(app|survey|sessions)$")  # Streamlit's pages/ folder mode

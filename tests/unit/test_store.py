@@ -297,33 +297,6 @@ def test_rows_can_leave_out_unfinished_responses_and_other_sessions(db):
     assert len(db.rows()[1]) == 3
 
 
-# ---------------------------------------------------------------- the room
-
-
-def test_room_stats_counts_complete_responses_and_those_below_a_score(db, q):
-    code = db.create_session("Workshop", "K7MQ")
-    db.insert_many(code, [finished_row(f"t{n}", s) for n, s in enumerate([20.0, 40, 60, 80])])
-    db.save_page(code, None, {"live_post": 1})  # unfinished: not part of the room
-    db.insert_many(DEFAULT_SESSION, [finished_row("x1", 10.0)])  # another room
-
-    assert db.room_stats(code, 50.0) == (4, 2)
-    assert db.room_stats(code, 20.0) == (4, 0)  # strictly below
-    assert db.room_stats(code, 100.0) == (4, 4)
-    assert db.room_stats(db.create_session("Empty"), 50.0) == (0, 0)
-
-
-def test_room_profile_averages_each_dimension_over_complete_responses(db, q):
-    code = db.create_session("Workshop", "K7MQ")
-    low = {d: 20.0 for d in q.dimension_ids} | {"living": 0.0}
-    high = {d: 60.0 for d in q.dimension_ids} | {"living": 90.0}
-    db.insert_many(code, [finished_row("t1", 20.0, low), finished_row("t2", 60.0, high)])
-    db.insert_many(DEFAULT_SESSION, [finished_row("x1", 100.0, {"living": 100.0})])
-
-    profile = db.room_profile(code)
-    assert profile == {d: 40.0 for d in q.dimension_ids} | {"living": 45.0}
-    assert db.room_profile(db.create_session("Empty")) == {}
-
-
 # ---------------------------------------------------------------- several processes
 
 
@@ -401,7 +374,6 @@ def test_eight_processes_submitting_200_each_lose_nothing(q, tmp_path):
     assert complete == tokens == 1600
     s = Store(q, path)
     try:
-        assert s.room_stats(DEFAULT_SESSION, 101.0) == (1600, 1600)
         # One version per write: the change counter saw every submission.
         assert s.session_version(DEFAULT_SESSION) == 1600
     finally:
