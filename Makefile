@@ -16,7 +16,7 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.run-deps
 
 run: $(VENV)/.run-deps
-	$(BIN)/streamlit run app.py
+	$(BIN)/python -m survey.serve
 
 test: $(VENV)/.dev-deps
 	$(BIN)/ruff check .

@@ -18,6 +18,7 @@ import secrets
 import sqlite3
 import threading
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -478,7 +479,10 @@ def new_token() -> str:
 
 def clean_title(title: str) -> str:
     """Session titles are shown to the room: keep them one trimmed line of sane length."""
-    title = " ".join(str(title or "").split())
+    text = "".join(
+        ch for ch in str(title or "") if unicodedata.category(ch) != "Cc" or ch.isspace()
+    )
+    title = " ".join(text.split())  # one line: tabs and newlines become spaces
     if not title:
         raise StoreError("Give the session a title.")
     if len(title) > 120:

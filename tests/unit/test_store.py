@@ -399,3 +399,8 @@ def test_opening_a_brand_new_file_waits_while_another_process_holds_the_write_lo
         assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         s.close()
+
+
+def test_a_title_with_control_characters_is_kept_on_one_clean_line(db):
+    code = db.create_session("Hall\x00 B\t10:30\n\x1b[31mred")
+    assert db.get_session(code)["title"] == "Hall B 10:30 [31mred"
