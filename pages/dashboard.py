@@ -75,7 +75,8 @@ def live_panels() -> None:
         st.caption(f"Segment: {seg_val} ({view.n_complete} complete responses)")
     if view.n_complete < ui.MIN_GROUP:
         more = ui.MIN_GROUP - view.n_complete
-        st.info(f"{more} more responses needed before results are shown.")
+        noun = "response" if more == 1 else "responses"
+        st.info(f"{more} more {noun} needed before results are shown.")
         return
     if what_if != q.threshold:
         st.warning(
@@ -84,12 +85,12 @@ def live_panels() -> None:
     s1, s2 = st.columns(2)
     s1.metric(f"Believers · {view.believers}", f"{100 * view.believers / view.n_complete:.0f}%")
     s2.metric(f"Spectators · {view.spectators}", f"{100 * view.spectators / view.n_complete:.0f}%")
-    st.plotly_chart(live.figures["split"], key="split")
+    st.plotly_chart(live.figures["split"], key="split", theme=None)
     a, b = st.columns(2)
-    a.plotly_chart(live.figures["hist"], key="hist")
-    b.plotly_chart(live.figures["dims"], key="dims")
-    st.plotly_chart(live.figures["likert"], key="likert")
-    st.plotly_chart(live.figures["timeline"], key="timeline")
+    a.plotly_chart(live.figures["hist"], key="hist", theme=None)
+    b.plotly_chart(live.figures["dims"], key="dims", theme=None)
+    st.plotly_chart(live.figures["likert"], key="likert", theme=None)
+    st.plotly_chart(live.figures["timeline"], key="timeline", theme=None)
 
 
 live_panels()

@@ -43,7 +43,9 @@ if state.get("complete"):
         else "You watch more than you take part. The essay's point: the *why* comes from living it."
     )
     st.plotly_chart(
-        charts.profile_radar(q, result.dimension_scores, room), config={"displayModeBar": False}
+        charts.profile_radar(q, result.dimension_scores, room),
+        config={"displayModeBar": False},
+        theme=None,
     )
     st.markdown(
         "\n".join(f"- **{d.name}**: {result.dimension_scores[d.id]:.0f}" for d in q.dimensions)
@@ -53,9 +55,10 @@ if state.get("complete"):
             f"You scored higher than {share_below:.0f}% of the {n} people in this session so far."
         )
     else:
+        more = participant.ROOM_MIN - n
         st.info(
-            f"{participant.ROOM_MIN - n} more responses needed before you can compare "
-            "yourself with the room."
+            f"{more} more {'response' if more == 1 else 'responses'} needed before you can "
+            "compare yourself with the room."
         )
         st.button("Check again")
     st.subheader("Tips for you")

@@ -181,8 +181,9 @@ def presenter_style() -> None:
     st.html(
         """<style>
         [data-testid="stMetricValue"] { font-size: 4rem; }
-        [data-testid="stMetricLabel"] p { font-size: 1.4rem; }
-        .stApp h1 { font-size: 3.2rem; }
+        [data-testid="stMetricLabel"] p { font-size: 1.5rem; }
+        .stApp h1 { font-size: 4.5rem; }
+        [data-testid="stText"], .stApp p { font-size: 1.4rem; }
         </style>"""
     )
 

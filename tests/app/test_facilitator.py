@@ -137,7 +137,7 @@ def test_no_chart_is_drawn_until_k_answers_are_in(facilitator, db, q, n, charts)
     at = dashboard(facilitator, code)
 
     assert len(at.get("plotly_chart")) == charts
-    assert ("1 more responses needed" in infos(at)) == (charts == 0)
+    assert ("1 more response needed" in infos(at)) == (charts == 0)
     assert next(m for m in at.metric if m.label == "Answers complete").value == str(n)
     split = [m for m in at.metric if m.label.startswith(("Believers", "Spectators"))]
     assert bool(split) == bool(charts)
