@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -44,6 +44,8 @@ LAUNCH_ARGS = [
     "--disable-sync",
 ]
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# Playwright's default of 5 s is tight for a rerun on a busy 2-core CI runner.
+expect.set_options(timeout=10_000)
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -71,7 +73,8 @@ def _healthy(url: str) -> bool:
 
 @contextlib.contextmanager
 def running_server(tmp: Path, **extra_env: str) -> Iterator[AppServer]:
-    """`streamlit run app.py` on a free port against a fresh database in `tmp`."""
+    """The app as `make run` serves it (`python -m survey.serve`, i.e. `streamlit run app.py`)
+    on a free port against a fresh database in `tmp`."""
     db_path, log_path = tmp / "survey.db", tmp / "server.log"
     port = _free_port()
     env = {
@@ -88,9 +91,7 @@ def running_server(tmp: Path, **extra_env: str) -> Iterator[AppServer]:
     cmd = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        "app.py",
+        "survey.serve",
         "--server.headless",
         "true",
         "--server.port",
