@@ -2,13 +2,6 @@ import streamlit as st
 
 from survey import ui
 
-st.set_page_config(
-    page_title="Believer or Spectator?",
-    page_icon="📣",
-    layout="centered",
-    initial_sidebar_state="collapsed",
-)
-
 pages = {
     "Participants": [
         st.Page("pages/survey.py", title="Take the survey", icon="📝", default=True),
@@ -19,5 +12,13 @@ pages = {
         st.Page("pages/export.py", title="Export", icon="⬇️", url_path="export"),
     ],
 }
+page = st.navigation(pages)
+# One page config per run, chosen here: the projector page is wide, phones get a column.
+st.set_page_config(
+    page_title="Believer or Spectator?",
+    page_icon="📣",
+    layout="wide" if page.url_path == "dashboard" else "centered",
+    initial_sidebar_state="collapsed",
+)
 ui.announce_passcode()
-st.navigation(pages).run()
+page.run()

@@ -1,9 +1,10 @@
 """A Streamlit server for the load harness: start, health-check, watch, kill, stop.
 
-The server runs exactly as a facilitator would start it (`streamlit run app.py
---server.headless true`) from the repository root, so it reads the project's
-.streamlit/config.toml. It listens on 127.0.0.1 only, on a free port, with its
-own temporary database and passcode from the environment.
+The server runs as a facilitator would start it (`make run`, i.e. `python -m
+survey.serve`, which is `streamlit run app.py` plus TCP_NODELAY) from the
+repository root, so it reads the project's .streamlit/config.toml. It listens
+on 127.0.0.1 only, on a free port, with its own temporary database, and the
+passcode from the environment.
 """
 
 from __future__ import annotations
@@ -26,6 +27,20 @@ START_TIMEOUT_S = 60  # a cold start imports pandas and plotly: ~5 s here, far m
 MONITOR_INTERVAL_S = 0.2  # fine enough to catch the RSS peak of a 5 s burst
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to SIGTERM the server when the thread that started it dies.
+
+    A harness killed mid-run (a CI timeout, Ctrl-C twice) then leaves no
+    orphaned server behind. Start servers from a long-lived thread (the main one).
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: nothing to do
+        pass
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -42,8 +57,11 @@ class StreamlitServer:
         port: int | None = None,
         server_args: list[str] | None = None,
         log_dir: str | os.PathLike | None = None,
+        root: str | os.PathLike | None = None,
     ):
         self.app = app
+        # The checkout to serve: this one, or e.g. a `git archive` snapshot of a commit.
+        self.root = Path(root or os.environ.get("BENCH_APP_ROOT") or ROOT)
         self._tmp = None
         if db is None or log_dir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="bench-")
@@ -54,6 +72,31 @@ class StreamlitServer:
         self.server_args = list(server_args or [])
         self.proc: subprocess.Popen | None = None
         self.starts = 0
+
+    @property
+    def served_by_survey_serve(self) -> bool:
+        return self.app == "app.py" and (self.root / "survey" / "serve.py").exists()
+
+    @property
+    def entry_point(self) -> list[str]:
+        """Serve the survey exactly as `make run` does (`python -m survey.serve`, where it
+        exists); any other app (the floor) with plain `streamlit run`."""
+        if self.served_by_survey_serve:
+            return ["-m", "survey.serve"]
+        return ["-m", "streamlit", "run", self.app]
+
+    @property
+    def tcp_nodelay(self) -> bool:
+        """Whether a plain `streamlit run` gets the TCP_NODELAY fix survey.serve applies.
+
+        By default it does whenever this checkout serves the survey with the fix,
+        so the floor app is served the same way and the ratio compares like with
+        like. BENCH_TCP_NODELAY=1 or 0 forces it on or off.
+        """
+        forced = os.environ.get("BENCH_TCP_NODELAY")
+        if forced in ("0", "1"):
+            return forced == "1" and not self.served_by_survey_serve
+        return (self.root / "survey" / "serve.py").exists() and not self.served_by_survey_serve
 
     @property
     def url(self) -> str:
@@ -69,6 +112,12 @@ class StreamlitServer:
         return self.log_dir / f"server-{self.port}-{self.starts}.log"
 
     def start(self) -> StreamlitServer:
+        """Start the server; on one that is still running, this is a restart.
+
+        (Starting a second process on the same port would leave the first one
+        answering the health check, and orphaned once we stop "ours".)
+        """
+        self.stop()
         self.starts += 1
         env = {
             **os.environ,
@@ -76,12 +125,13 @@ class StreamlitServer:
             "SURVEY_ADMIN_PASSWORD": os.environ.get("SURVEY_ADMIN_PASSWORD", "bench-only"),
             "PYTHONUNBUFFERED": "1",
         }
+        if self.tcp_nodelay:  # see bench/nodelay/sitecustomize.py
+            env["PYTHONPATH"] = os.pathsep.join(
+                p for p in (str(Path(__file__).parent / "nodelay"), env.get("PYTHONPATH")) if p
+            )
         cmd = [
             sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            self.app,
+            *self.entry_point,
             "--server.headless",
             "true",
             "--server.address",
@@ -94,7 +144,12 @@ class StreamlitServer:
         ]
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()/kill()
         self.proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT
+            cmd,
+            cwd=self.root,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         self._wait_healthy()
         return self

@@ -2,7 +2,6 @@ import streamlit as st
 
 from survey import aggregate, ui
 
-st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
 ui.require_facilitator()
 q, store = ui.questionnaire(), ui.store()
 

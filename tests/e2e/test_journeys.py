@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from PIL import Image
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from survey import demo, participant
@@ -127,8 +127,12 @@ def sign_in(page: Page, url: str, passcode: str = PASSCODE) -> None:
     wait_ready(page)
 
 
-def choose(page: Page, label: str, code: str) -> None:
-    """Pick the session `code` in the selectbox labelled `label` (options read 'CODE · title')."""
+def choose(page: Page, label: str, code: str, then: Locator) -> None:
+    """Pick the session `code` in the selectbox labelled `label` (options read 'CODE · title').
+
+    `then` is something only the rerun for the new choice shows: the selectbox's own
+    value changes before the server has even started that rerun.
+    """
     wait_ready(page)  # a rerun in flight would close the list as it opens
     combo = page.get_by_role("combobox", name=label)
     opener = page.get_by_test_id("stSelectbox").filter(has=combo).get_by_role("button", name="Open")
@@ -143,10 +147,17 @@ def choose(page: Page, label: str, code: str) -> None:
         except PlaywrightTimeoutError:
             continue
     expect(combo).to_have_value(re.compile(rf"^{re.escape(code)} ·"))
+    expect(then).to_be_visible()
     wait_ready(page)
 
 
-def metric(page: Page, label: str):
+def dashboard_link(page: Page, code: str) -> Locator:
+    """The sessions page's link to the chosen session's dashboard."""
+    link = page.get_by_role("link", name=re.compile("Open its live dashboard"))
+    return link.and_(page.locator(f'a[href$="s={code}"]'))
+
+
+def metric(page: Page, label: str) -> Locator:
     box = page.locator('[data-testid="stMetric"]').filter(
         has=page.locator('[data-testid="stMetricLabel"]', has_text=label)
     )
@@ -171,20 +182,41 @@ def answer_questions_on_page(page: Page, answers: dict[str, int]) -> list[str]:
     Returns the ids answered. A radio group whose name is not a question text
     fails here: that is the accessibility check for screen readers.
     """
-    groups = page.get_by_role("radiogroup")
-    expect(groups.first).to_be_visible()
-    names = [g.get_attribute("aria-label") for g in groups.all()]
+    names = page_questions(page)
     unknown = [n for n in names if n not in ITEM_BY_TEXT]
     assert not unknown, f"radio groups not named by their question text: {unknown}"
-    done = []
+    chosen = {name: SCALE[answers[ITEM_BY_TEXT[name]["id"]] - 1] for name in names}
     for name in names:
-        item = ITEM_BY_TEXT[name]
-        label = SCALE[answers[item["id"]] - 1]
-        group = page.get_by_role("radiogroup", name=name, exact=True)
-        group.get_by_text(label, exact=True).click()
-        expect(group.get_by_role("radio", name=label, exact=True)).to_be_checked()
-        done.append(item["id"])
-    return done
+        pick(page, name, chosen[name])
+    # Streamlit 1.67's frontend sometimes re-renders a freshly loaded form about half a
+    # second after the run ends, with no message from the server, and un-checks radios
+    # clicked before that. A person would see the empty answer and tap it again.
+    for _ in range(3):
+        lost = [name for name in names if not answer_radio(page, name, chosen[name]).is_checked()]
+        for name in lost:
+            pick(page, name, chosen[name])
+        if not lost:
+            break
+    for name in names:
+        expect(answer_radio(page, name, chosen[name])).to_be_checked()
+    return [ITEM_BY_TEXT[name]["id"] for name in names]
+
+
+def page_questions(page: Page) -> list[str]:
+    """The accessible names of the radio groups on the page, in order."""
+    groups = page.get_by_role("radiogroup")
+    expect(groups.first).to_be_visible()
+    return [g.get_attribute("aria-label") for g in groups.all()]
+
+
+def answer_radio(page: Page, question: str, label: str) -> Locator:
+    group = page.get_by_role("radiogroup", name=question, exact=True)
+    return group.get_by_role("radio", name=label, exact=True)
+
+
+def pick(page: Page, question: str, label: str) -> None:
+    page.get_by_role("radiogroup", name=question, exact=True).get_by_text(label, exact=True).click()
+    expect(answer_radio(page, question, label)).to_be_checked()
 
 
 def assert_answers_shown(page: Page, answers: dict[str, int]) -> list[str]:
@@ -228,6 +260,11 @@ def expect_result(page: Page, answers: dict[str, int]) -> None:
     expect(page.get_by_role("heading", name=re.compile(f"You're a {other}"))).to_have_count(0)
     expect(metric(page, "Your score")).to_have_text(score)
     wait_ready(page)
+
+
+def more_needed(n: int) -> re.Pattern:
+    """The dashboard's 'N more responses needed' notice (singular or plural)."""
+    return re.compile(rf"\b{n} more responses? needed")
 
 
 def token_of(page: Page) -> str:
@@ -293,7 +330,7 @@ def test_facilitator_signs_in_creates_a_session_and_its_qr_code_joins_it(
     expect(created).to_be_visible()
     code = re.search(r"Created session ([A-Z0-9]{4,6})\b", created.inner_text()).group(1)
 
-    choose(page, "Session", code)
+    choose(page, "Session", code, then=dashboard_link(page, code))
     page.get_by_role("link", name=re.compile("Open its live dashboard")).click()
     expect(page.get_by_role("heading", name=f"Join at code {code}")).to_be_visible()
     expect(page).to_have_url(re.compile(rf"/dashboard\?s={code}$"))
@@ -403,7 +440,7 @@ def test_live_dashboard_counts_without_reload_and_shows_charts_only_past_k(
     expect(dash.get_by_text("Results are hidden.", exact=False)).to_be_visible()
     expect(plots).to_have_count(0)
     reveal_results(dash)
-    expect(dash.get_by_text(f"{MIN_GROUP - 1} more responses needed")).to_be_visible()
+    expect(dash.get_by_text(more_needed(MIN_GROUP - 1))).to_be_visible()
     expect(plots).to_have_count(0)
 
     # Fill up to one below k from other devices, then cross k with the last one.
@@ -413,7 +450,7 @@ def test_live_dashboard_counts_without_reload_and_shows_charts_only_past_k(
     expect(metric(dash, "Answers complete")).to_have_text(
         str(MIN_GROUP - 1), timeout=LIVE_TIMEOUT_MS
     )
-    expect(dash.get_by_text("1 more responses needed")).to_be_visible()
+    expect(dash.get_by_text(more_needed(1))).to_be_visible()
     expect(plots).to_have_count(0)
     expect(dash.get_by_text(re.compile(r"^Believers ·"))).to_have_count(0)
 
@@ -446,9 +483,12 @@ def test_export_downloads_exactly_the_completed_rows_safe_for_spreadsheets(
 
     page = new_page()
     sign_in(page, f"{app_server.url}/export")
-    choose(page, "Sessions", code)
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Download responses (CSV)").click()
+    choose(page, "Sessions", code, then=page.get_by_text("First 2 rows of the export"))
+    try:
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download responses (CSV)").click()
+    except PlaywrightTimeoutError:
+        pytest.fail("Clicking 'Download responses (CSV)' never started a download.")
     assert download.value.suggested_filename == f"believer-or-spectator_{code}_responses.csv"
     data = Path(download.value.path()).read_bytes()
     (ARTIFACTS / "export.csv").write_bytes(data)
@@ -482,7 +522,7 @@ def test_closed_session_refuses_a_submit_and_the_count_stays(app_server, new_pag
 
     facilitator = new_page()
     sign_in(facilitator, f"{app_server.url}/sessions")
-    choose(facilitator, "Session", code)
+    choose(facilitator, "Session", code, then=dashboard_link(facilitator, code))
     facilitator.get_by_role("button", name="Close to new answers").click()
     expect(facilitator.get_by_role("button", name="Reopen")).to_be_visible()
     expect(facilitator.get_by_text("This session is closed")).to_be_visible()
@@ -522,6 +562,22 @@ def test_a_facilitator_page_opened_first_on_a_fresh_server_has_the_apps_navigati
         expect(nav.get_by_role("link", name=file_names)).to_have_count(0)
 
 
+def test_dashboard_fills_the_projector_width_after_every_sign_in(
+    app_server, new_page, server_store
+):
+    code = server_store.create_session("Projector layout")
+    # Three sign-ins: a layout that only sometimes applies would slip through one.
+    widths = []
+    for _ in range(3):
+        dash = new_page({"width": 1920, "height": 1080})
+        sign_in(dash, f"{app_server.url}/dashboard?s={code}")
+        expect(dash.get_by_role("heading", name=f"Join at code {code}")).to_be_visible()
+        wait_ready(dash)
+        box = dash.get_by_test_id("stMainBlockContainer").bounding_box()
+        widths.append(box["width"])
+    assert all(w > 1600 for w in widths), f"dashboard content widths at 1920 px: {widths}"
+
+
 # ---------------------------------------------------------------- README screenshots
 
 
@@ -552,10 +608,13 @@ def test_screenshots_for_the_readme(screenshot_server, new_page):
     phone = new_page(PHONE)
     visit(phone, f"{app_server.url}/?s={code}")
     expect_page(phone, 1)
-    groups = phone.get_by_role("radiogroup")
-    for i, answer in enumerate(("Often", "Very often")):
-        groups.nth(i).get_by_text(answer, exact=True).click()
-        expect(groups.nth(i).get_by_role("radio", name=answer, exact=True)).to_be_checked()
+    questions = page_questions(phone)
+    first_two = {questions[0]: "Often", questions[1]: "Very often"}
+    for name, label in first_two.items():
+        pick(phone, name, label)
+    for name, label in first_two.items():  # see answer_questions_on_page
+        if not answer_radio(phone, name, label).is_checked():
+            pick(phone, name, label)
     phone.screenshot(path=out / "phone-survey.png")
 
     result = new_page(PHONE)
@@ -565,7 +624,11 @@ def test_screenshots_for_the_readme(screenshot_server, new_page):
     result.screenshot(path=out / "result.png")
 
     dash = new_page({"width": 1920, "height": 1080})
-    sign_in(dash, f"{app_server.url}/dashboard?s={code}")
+    # Through the sessions page, as a facilitator would on the projector laptop.
+    sign_in(dash, f"{app_server.url}/sessions")
+    choose(dash, "Session", code, then=dashboard_link(dash, code))
+    dashboard_link(dash, code).click()
+    expect(dash.get_by_role("heading", name=f"Join at code {code}")).to_be_visible()
     charts = dash.locator('[data-testid="stPlotlyChart"]')
     expect(charts.locator(".js-plotly-plot")).to_have_count(5)
     expect(charts.locator(".main-svg").first).to_be_visible()
@@ -573,10 +636,11 @@ def test_screenshots_for_the_readme(screenshot_server, new_page):
 
     export = new_page()
     sign_in(export, f"{app_server.url}/export")
-    choose(export, "Sessions", code)
+    choose(export, "Sessions", code, then=export.get_by_text("First 10 rows of the export"))
     expect(export.locator('[data-testid="stDataFrame"]')).to_be_visible()
     export.screenshot(path=out / "export.png")
 
+    assert dash.get_by_test_id("stMainBlockContainer").bounding_box()["width"] > 1600
     sizes = {
         name: Image.open(out / name).size
         for name in ("phone-survey.png", "result.png", "dashboard.png", "export.png")

@@ -1,0 +1,745 @@
+"""Protocol-level load generator: simulated participants speaking Streamlit's websocket protocol.
+
+Each simulated participant behaves like one browser tab. It connects to
+/_stcore/stream, runs the page with ?s=CODE, reads the widgets off the deltas
+the server sends, fills the page's form, submits it the way the frontend does
+(every value held in the form plus trigger_value for the submit button), waits
+for script_finished, and repeats until the result page. The query string the
+app sets (?s=CODE&p=TOKEN) is carried into the next rerun, as the browser's URL
+bar would carry it. Only 127.0.0.1 is ever contacted.
+
+    python -m bench.loadgen --n 1000 --window 60            # own server, temporary DB
+    python -m bench.loadgen --n 400 --window 0 --json out.json
+    python -m bench.loadgen --app floor --n 100             # the bare one-widget app
+
+One thread per participant: websocket-client is blocking, and a few hundred
+threads that mostly wait on sockets cost little next to the server's reruns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import sqlite3
+import sys
+import threading
+import time
+import tomllib
+import urllib.parse
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+import websocket
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ButtonGroup_pb2 import ButtonGroup
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from bench.server import ROOT, ResourceMonitor, StreamlitServer
+
+STEP_TIMEOUT_S = 60.0  # one rerun taking longer than this counts the participant as failed
+MAX_PAGES = 12  # a journey that has not reached a result after this many submits is broken
+ADVANCE_LABELS = ("Next", "See my result")
+FLOOR_STEPS = 5  # form submits per floor participant: the survey has 5 (4 pages + profile)
+THREAD_STACK = 512 * 1024  # the default 8 MB per thread adds up at 1,000 participants
+QUESTIONNAIRE = ROOT / "data" / "questionnaire.toml"
+APPS = {"survey": "app.py", "floor": "bench/floor_app.py"}
+
+
+class JourneyError(Exception):
+    """The participant could not go on: the app said no, or the connection broke."""
+
+
+# ---------------------------------------------------------------- one browser tab
+
+
+@dataclass(frozen=True)
+class Widget:
+    id: str
+    kind: str  # "radio" | "pills" | "submit"
+    label: str
+    form_id: str
+    options: tuple[str, ...] = ()
+    multi: bool = False
+    disabled: bool = False
+    primary: bool = False
+
+    @property
+    def key(self) -> str:
+        """The key given in the script: Streamlit ends generated ids with it."""
+        return self.id.split("-", 2)[2] if self.id.startswith("$$ID-") else self.id
+
+
+@dataclass
+class Screen:
+    """What one script run put on the screen."""
+
+    widgets: list[Widget] = field(default_factory=list)
+    headings: list[tuple[str, str]] = field(default_factory=list)  # (tag, text)
+    errors: list[str] = field(default_factory=list)  # st.error and exceptions
+    progress: str = ""
+
+    @property
+    def title(self) -> str:
+        return next((text for tag, text in self.headings if tag == "h1"), "")
+
+    def advance_form(self) -> tuple[list[Widget], Widget]:
+        """The form with a forward button: its fields and that button."""
+        for button in self.widgets:
+            if button.kind == "submit" and not button.disabled and button.label in ADVANCE_LABELS:
+                fields = [
+                    w for w in self.widgets if w.form_id == button.form_id and w.kind != "submit"
+                ]
+                return fields, button
+        raise JourneyError(f"no form to submit on the screen (title {self.title!r})")
+
+
+class Browser:
+    """One tab: a websocket to /_stcore/stream plus the URL and page a browser would keep."""
+
+    def __init__(self, port: int, query_string: str, deadline: float | None = None):
+        self.port = port
+        self.query_string = query_string
+        self.page_hash = ""  # the browser starts at "/" and learns the page from `navigation`
+        self.deadline = deadline
+        self.ws: websocket.WebSocket | None = None
+
+    @property
+    def params(self) -> dict[str, str]:
+        return dict(urllib.parse.parse_qsl(self.query_string))
+
+    def open(self) -> Screen:
+        try:
+            self.ws = websocket.create_connection(
+                f"ws://127.0.0.1:{self.port}/_stcore/stream",
+                subprotocols=["streamlit"],
+                origin=f"http://127.0.0.1:{self.port}",
+                timeout=self._timeout(),
+                skip_utf8_validation=True,
+            )
+        except (websocket.WebSocketException, OSError) as exc:
+            raise JourneyError(f"connect failed ({type(exc).__name__})") from exc
+        return self.rerun([])
+
+    def idle(self, stop: threading.Event) -> None:
+        """Stay connected like an open tab: keep reading, so server pings get their pongs."""
+        self.ws.settimeout(1)
+        while not stop.is_set():
+            try:
+                self.ws.recv()
+            except websocket.WebSocketTimeoutException:
+                continue
+            except (websocket.WebSocketException, OSError) as exc:
+                raise JourneyError(f"connection lost while idle ({type(exc).__name__})") from exc
+
+    def submit(self, values: dict[Widget, object], button: Widget) -> Screen:
+        """A form submit: one rerun with every value held in the form, plus the trigger."""
+        states = [_state(w, v) for w, v in values.items() if v is not None]
+        states.append(WidgetState(id=button.id, trigger_value=True))
+        return self.rerun(states)
+
+    def rerun(self, states: list[WidgetState]) -> Screen:
+        msg = BackMsg()
+        cs = msg.rerun_script
+        cs.query_string = self.query_string
+        cs.page_script_hash = self.page_hash
+        cs.widget_states.widgets.extend(states)
+        ctx = cs.context_info
+        ctx.timezone, ctx.timezone_offset, ctx.locale = "UTC", 0, "en-US"
+        ctx.url = f"http://127.0.0.1:{self.port}/?{self.query_string}"
+        ctx.color_scheme = "light"
+        self.ws.settimeout(self._timeout())
+        self.ws.send_binary(msg.SerializeToString())
+        return self._read_run()
+
+    def _timeout(self) -> float:
+        if self.deadline is None:
+            return STEP_TIMEOUT_S
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise JourneyError("time limit")
+        return min(STEP_TIMEOUT_S, left)
+
+    def _read_run(self) -> Screen:
+        screen = Screen()
+        while True:
+            try:
+                data = self.ws.recv()
+            except websocket.WebSocketTimeoutException as exc:
+                raise JourneyError("timeout waiting for script_finished") from exc
+            except (websocket.WebSocketException, OSError) as exc:
+                raise JourneyError(f"connection lost ({type(exc).__name__})") from exc
+            if not data:
+                raise JourneyError("connection closed by the server")
+            msg = ForwardMsg()
+            msg.ParseFromString(data)
+            kind = msg.WhichOneof("type")
+            if kind == "new_session":  # every script run starts with one
+                screen = Screen()
+            elif kind == "delta":
+                _read_delta(msg, screen)
+            elif kind == "page_info_changed":
+                self.query_string = msg.page_info_changed.query_string
+            elif kind == "navigation":
+                self.page_hash = msg.navigation.page_script_hash
+            elif kind == "page_not_found":
+                raise JourneyError("page not found")
+            elif kind == "script_finished":
+                status = msg.script_finished
+                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue  # st.rerun / st.switch_page: the next run follows at once
+                if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                    raise JourneyError("script failed to compile")
+                return screen
+
+    def close(self) -> None:
+        if self.ws is not None:
+            with contextlib.suppress(websocket.WebSocketException, OSError):
+                self.ws.close(timeout=1)
+            self.ws = None
+
+
+def _read_delta(msg: ForwardMsg, screen: Screen) -> None:
+    if msg.delta.WhichOneof("type") != "new_element":
+        return
+    el = msg.delta.new_element
+    kind = el.WhichOneof("type")
+    if kind == "radio":
+        r = el.radio
+        screen.widgets.append(
+            Widget(r.id, "radio", r.label, r.form_id, tuple(r.options), disabled=r.disabled)
+        )
+    elif kind == "button_group":
+        g = el.button_group
+        screen.widgets.append(
+            Widget(
+                g.id,
+                "pills",
+                g.label,
+                g.form_id,
+                tuple(o.content for o in g.options),
+                multi=g.click_mode == ButtonGroup.MULTI_SELECT,
+                disabled=g.disabled,
+            )
+        )
+    elif kind == "button" and el.button.is_form_submitter:
+        b = el.button
+        screen.widgets.append(
+            Widget(
+                b.id, "submit", b.label, b.form_id, disabled=b.disabled, primary=b.type == "primary"
+            )
+        )
+    elif kind == "heading":
+        screen.headings.append((el.heading.tag, el.heading.body))
+    elif kind == "alert" and el.alert.format == el.alert.ERROR:
+        screen.errors.append(el.alert.body)
+    elif kind == "exception":
+        screen.errors.append(f"{el.exception.type}: {el.exception.message}")
+    elif kind == "progress":
+        screen.progress = el.progress.text
+
+
+def _state(widget: Widget, value: object) -> WidgetState:
+    # Radios travel as the displayed option text; pills as a list of option texts.
+    if widget.kind == "radio":
+        return WidgetState(id=widget.id, string_value=str(value))
+    if widget.kind == "pills":
+        state = WidgetState(id=widget.id)
+        state.string_array_value.data.extend(value)
+        return state
+    raise ValueError(f"cannot fill a {widget.kind}")
+
+
+# ---------------------------------------------------------------- simulated people
+
+
+def reverse_keyed_items(path: Path | None = None) -> frozenset[str]:
+    """Item ids whose "Very often" means spectator. A believer answers them low.
+
+    Read from the questionnaire the served app uses: SURVEY_QUESTIONNAIRE if
+    set, else the served checkout's data/questionnaire.toml.
+    """
+    if path is None:
+        app_root = Path(os.environ.get("BENCH_APP_ROOT") or ROOT)
+        path = Path(
+            os.environ.get("SURVEY_QUESTIONNAIRE") or app_root / QUESTIONNAIRE.relative_to(ROOT)
+        )
+    try:
+        data = tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError):
+        return frozenset()
+    return frozenset(i["id"] for i in data.get("items", []) if i.get("reverse"))
+
+
+class Person:
+    """A participant's answering habits: a latent tendency from 0 (spectator) to 1 (believer).
+
+    Seeded per participant, so a run is reproducible and a test can rely on both
+    classes occurring.
+    """
+
+    def __init__(self, seed: int, index: int, reverse: frozenset[str]):
+        self.rng = random.Random(seed * 1_000_003 + index)
+        self.tendency = self.rng.random()
+        self.reverse = reverse
+
+    def answer(self, w: Widget) -> object:
+        if w.kind == "radio" and w.key.startswith("q_"):
+            # Likert item: options run from "Never" to "Very often".
+            lean = self.tendency if w.key[2:] not in self.reverse else 1 - self.tendency
+            mean = lean * (len(w.options) - 1)
+            i = min(max(round(self.rng.gauss(mean, 0.8)), 0), len(w.options) - 1)
+            return w.options[i]
+        if w.kind == "radio":  # an optional profile question: most people answer it
+            return self.rng.choice(w.options) if self.rng.random() < 0.85 else None
+        if w.kind == "pills":
+            k = self.rng.randint(0, min(4, len(w.options))) if w.multi else 1
+            return self.rng.sample(w.options, k)
+        raise JourneyError(f"cannot fill a {w.kind} widget")
+
+
+@dataclass
+class Record:
+    """One participant's run: what they saw and how long each step took."""
+
+    index: int
+    arrive_s: float  # scheduled arrival, from the start of the run
+    start_s: float | None = None  # when it connected (later than arrival if concurrency-capped)
+    end_s: float | None = None
+    steps: list[tuple[str, float]] = field(default_factory=list)
+    acknowledged: bool = False  # the client saw the end: the result page (floor: last submit)
+    title: str = ""
+    klass: str | None = None
+    token: str | None = None
+    error: str | None = None
+
+    def timed(self, name: str, fn: Callable[[], Screen]) -> Screen:
+        t0 = time.perf_counter()
+        screen = fn()
+        self.steps.append((name, time.perf_counter() - t0))
+        return screen
+
+
+def survey_journey(b: Browser, person: Person, rec: Record, think_s: float = 0) -> None:
+    screen = rec.timed("load", b.open)
+    for _ in range(MAX_PAGES):
+        if screen.errors:
+            raise JourneyError(f"the page shows an error: {screen.errors[0][:120]}")
+        if screen.title.startswith("You're a"):
+            rec.acknowledged = True
+            rec.title = screen.title
+            rec.klass = "believer" if "Believer" in screen.title else "spectator"
+            rec.token = b.params.get("p")
+            return
+        fields, button = screen.advance_form()
+        if not fields:
+            raise JourneyError(f"an empty form on {screen.progress!r}")
+        values = {w: person.answer(w) for w in fields}
+        before = screen.progress
+        time.sleep(think_s)
+        screen = rec.timed(f"submit {before or '?'}", lambda: b.submit(values, button))  # noqa: B023
+        if screen.progress and screen.progress == before:
+            raise JourneyError(f"the page did not advance from {before!r}")
+    raise JourneyError(f"no result after {MAX_PAGES} pages")
+
+
+def floor_journey(b: Browser, person: Person, rec: Record, think_s: float = 0) -> None:
+    screen = rec.timed("load", b.open)
+    for i in range(FLOOR_STEPS):
+        fields, button = screen.advance_form()
+        values = {w: person.rng.choice(w.options) for w in fields}
+        time.sleep(think_s)
+        screen = rec.timed(f"submit {i + 1}", lambda: b.submit(values, button))  # noqa: B023
+    rec.acknowledged = True
+
+
+JOURNEYS = {"survey": survey_journey, "floor": floor_journey}
+
+
+# ---------------------------------------------------------------- a run
+
+
+@dataclass
+class Load:
+    """How the participants arrive."""
+
+    n: int
+    window_s: float = 0.0  # 0: all at once; else uniform random arrivals over the window
+    concurrency: int = 500  # participants connected at once; later ones queue, like a full room
+    time_limit_s: float = 300.0  # hard stop for the whole run
+    seed: int = 1
+    code: str = "SHARE"  # the session to join (SHARE is the app's always-open default)
+    think_s: float = 0.0  # pause before each submit; 0 is the harshest case
+    journey: str = "survey"
+    # Keep each tab open on its result until everyone is done, as people do. It also
+    # keeps Streamlit from dropping its compiled-page cache, which it does each time
+    # the last session disconnects: closing at once would make the run too pessimistic.
+    linger: bool = True
+
+    def arrivals(self) -> list[float]:
+        if self.window_s <= 0:
+            return [0.0] * self.n
+        rng = random.Random(self.seed)
+        return sorted(rng.uniform(0, self.window_s) for _ in range(self.n))
+
+
+def run_load(
+    port: int, load: Load, on_done: Callable[[Record], None] | None = None
+) -> tuple[list[Record], float]:
+    """Run every participant to its end (or the time limit). Returns records and wall time.
+
+    `on_done` is called from the participant's thread as each one finishes,
+    which is how the crash scenario knows when half have been acknowledged.
+    """
+    reverse = reverse_keyed_items()
+    journey = JOURNEYS[load.journey]
+    slots = threading.BoundedSemaphore(load.concurrency)
+    finished = threading.Semaphore(0)  # one release per participant whose journey is over
+    leave = threading.Event()  # lingering tabs close when this is set
+    t0 = time.monotonic()
+    deadline = t0 + load.time_limit_s
+    records = [Record(i, a) for i, a in enumerate(load.arrivals())]
+
+    def participant(rec: Record) -> None:
+        if not slots.acquire(timeout=max(deadline - time.monotonic(), 0)):
+            rec.error = "time limit (never got a slot)"
+            finished.release()
+            return
+        b = Browser(port, f"s={load.code}", deadline)
+        try:
+            rec.start_s = time.monotonic() - t0
+            journey(b, Person(load.seed, rec.index, reverse), rec, load.think_s)
+        except JourneyError as exc:
+            rec.error = str(exc)
+        except Exception as exc:  # a harness bug must show up as a failure, not a hang
+            rec.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            rec.end_s = time.monotonic() - t0  # before the close handshake: the user is done
+            if on_done:
+                on_done(rec)
+            slots.release()
+            finished.release()
+        try:
+            if load.linger and rec.acknowledged:
+                b.idle(leave)
+        except JourneyError:
+            pass  # the server went away while the tab sat on the result (the crash scenario)
+        finally:
+            b.close()
+
+    old_stack = threading.stack_size(THREAD_STACK)
+    threads = []
+    try:
+        for rec in records:
+            wait = t0 + rec.arrive_s - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            if time.monotonic() >= deadline:
+                rec.error = "time limit (never started)"
+                continue
+            th = threading.Thread(target=participant, args=(rec,), daemon=True)
+            th.start()
+            threads.append(th)
+    finally:
+        threading.stack_size(old_stack)
+    for _ in threads:
+        finished.acquire(timeout=max(deadline - time.monotonic(), 0) + 5)
+    wall = time.monotonic() - t0
+    leave.set()
+    for th in threads:
+        th.join(5)
+    return records, wall
+
+
+# ---------------------------------------------------------------- checking and reporting
+
+
+def check_db(db_path: str | Path, records: list[Record]) -> dict:
+    """Compare what participants were shown with what the database holds.
+
+    lost: the participant saw a result, but their token is missing from the
+    database or not marked complete. mismatched: stored class differs from
+    the class shown.
+    """
+    acked = {r.token: r for r in records if r.acknowledged}
+    conn = sqlite3.connect(str(db_path), timeout=30)
+    try:
+        found: dict[str, tuple[str, str]] = {}
+        tokens = [t for t in acked if t]
+        for i in range(0, len(tokens), 500):
+            chunk = tokens[i : i + 500]
+            sql = (
+                'SELECT token, status, "class" FROM responses WHERE token IN '
+                f"({','.join('?' * len(chunk))})"
+            )
+            found.update({t: (s, k) for t, s, k in conn.execute(sql, chunk)})
+        integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        complete_rows = conn.execute(
+            "SELECT COUNT(*) FROM responses WHERE status = 'complete'"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    lost = [t for t in acked if not t or found.get(t, ("", ""))[0] != "complete"]
+    mismatched = [
+        t
+        for t, r in acked.items()
+        if t in found and found[t][0] == "complete" and found[t][1] != r.klass
+    ]
+    return {
+        "acknowledged": len(acked),
+        "lost": len(lost),
+        "lost_tokens": lost[:20],
+        "class_mismatch": len(mismatched),
+        "complete_rows": complete_rows,
+        "integrity_check": integrity,
+    }
+
+
+def percentiles(values: list[float]) -> dict:
+    if not values:
+        return {"n": 0, "p50": None, "p95": None, "max": None}
+    v = sorted(values)
+
+    def q(p: float) -> float:
+        k = (len(v) - 1) * p
+        lo = int(k)
+        hi = min(lo + 1, len(v) - 1)
+        return v[lo] + (v[hi] - v[lo]) * (k - lo)
+
+    return {"n": len(v), "p50": round(q(0.5), 4), "p95": round(q(0.95), 4), "max": round(v[-1], 4)}
+
+
+def summarize(
+    load: Load,
+    records: list[Record],
+    wall_s: float,
+    server: dict | None = None,
+    client: dict | None = None,
+    db: dict | None = None,
+) -> dict:
+    steps = [s for r in records for _, s in r.steps]
+    by_step: dict[str, list[float]] = {}
+    for r in records:
+        for name, s in r.steps:
+            by_step.setdefault(name, []).append(s)
+    acked = [r for r in records if r.acknowledged]
+    journeys = [r.end_s - r.arrive_s for r in acked]
+    lost = db["lost"] if db else 0
+    last_end = max((r.end_s for r in records if r.end_s is not None), default=0.0)
+    return {
+        "journey": load.journey,
+        "params": {
+            "n": load.n,
+            "window_s": load.window_s,
+            "concurrency": load.concurrency,
+            "time_limit_s": load.time_limit_s,
+            "seed": load.seed,
+            "code": load.code,
+            "think_s": load.think_s,
+            "linger": load.linger,
+        },
+        "completed": len(acked) - lost,
+        "failed": len(records) - len(acked),
+        "lost": lost,
+        "acknowledged": len(acked),
+        "failures": dict(Counter(r.error for r in records if r.error).most_common(10)),
+        "classes": dict(Counter(r.klass for r in acked if r.klass)),
+        "steps_per_participant": round(len(steps) / len(acked), 2) if acked else None,
+        "step_latency_s": percentiles(steps),
+        "step_latency_by_step_s": {k: percentiles(v) for k, v in by_step.items()},
+        # From scheduled arrival to result: includes any wait for a concurrency slot.
+        "journey_s": percentiles(journeys),
+        "last_finished_s": round(last_end, 2),
+        "total_s": round(wall_s, 2),
+        "throughput": {
+            "participants_per_s": round(len(acked) / last_end, 2) if last_end else None,
+            "steps_per_s": round(len(steps) / last_end, 2) if last_end else None,
+        },
+        # Less sensitive to other load on the machine than latency is: what one
+        # step costs the server, and so roughly how many steps/s one core can serve.
+        "server_cpu_ms_per_step": (
+            round(1000 * server["cpu_seconds"] / len(steps), 2)
+            if server and server.get("cpu_seconds") and steps
+            else None
+        ),
+        "server": server,
+        "loadgen": client,
+        "db": db,
+    }
+
+
+def table(summary: dict) -> str:
+    """The summary as a short human-readable table."""
+    p = summary["params"]
+    lat, jr = summary["step_latency_s"], summary["journey_s"]
+    srv = summary.get("server") or {}
+    rows = [
+        ("journey", f"{summary['journey']}  N={p['n']}  window={p['window_s']} s"),
+        (
+            "completed / failed / lost",
+            f"{summary['completed']} / {summary['failed']} / {summary['lost']}",
+        ),
+        ("classes", ", ".join(f"{k} {v}" for k, v in sorted(summary["classes"].items())) or "-"),
+        ("step latency p50 / p95 / max", _secs(lat["p50"], lat["p95"], lat["max"])),
+        ("journey (arrival->end) p50/p95/max", _secs(jr["p50"], jr["p95"], jr["max"])),
+        ("total time", f"{summary['total_s']} s (last finished {summary['last_finished_s']} s)"),
+        (
+            "throughput",
+            f"{summary['throughput']['participants_per_s']} participants/s, "
+            f"{summary['throughput']['steps_per_s']} steps/s",
+        ),
+    ]
+    if srv:
+        rows.append(("server CPU avg / peak", f"{srv['cpu_avg_pct']} % / {srv['cpu_peak_pct']} %"))
+        rows.append(("server CPU per step", f"{summary['server_cpu_ms_per_step']} ms"))
+        rows.append(
+            (
+                "server RSS before / peak / after",
+                f"{srv['rss_before_mb']} / {srv['rss_peak_mb']} / {srv['rss_after_mb']} MB",
+            )
+        )
+    if summary.get("loadgen"):
+        lg = summary["loadgen"]
+        rows.append(("load generator CPU avg", f"{lg['cpu_avg_pct']} %"))
+        if "background_cpu_pct" in lg:
+            rows.append(("other processes' CPU avg", f"{lg['background_cpu_pct']} % (noise)"))
+    if summary.get("db"):
+        rows.append(
+            (
+                "DB integrity / complete rows",
+                f"{summary['db']['integrity_check']} / {summary['db']['complete_rows']}",
+            )
+        )
+    if summary["failures"]:
+        rows.append(("failures", "; ".join(f"{k} x{v}" for k, v in summary["failures"].items())))
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
+
+
+def _secs(*values: float | None) -> str:
+    return " / ".join("-" if v is None else f"{v:.3f}" for v in values) + " s"
+
+
+class ClientMonitor:
+    """The load generator's own CPU, and the whole machine's.
+
+    On 2 cores the load generator competes with the server, and so does
+    anything else running on the box: both are reported, so a noisy figure
+    can be recognised as such.
+    """
+
+    def start(self) -> ClientMonitor:
+        self.proc = psutil.Process()
+        self.t0, self.cpu0, self.busy0 = time.monotonic(), self._own(), _machine_busy()
+        return self
+
+    def _own(self) -> float:
+        t = self.proc.cpu_times()
+        return t.user + t.system
+
+    def stop(self) -> dict:
+        wall = time.monotonic() - self.t0
+        cpu = self._own() - self.cpu0
+        busy = _machine_busy() - self.busy0
+        return {
+            "cpu_seconds": round(cpu, 2),
+            "cpu_avg_pct": round(100 * cpu / wall, 1),
+            "machine_busy_seconds": round(busy, 2),
+            "wall_seconds": round(wall, 2),
+        }
+
+
+def _machine_busy() -> float:
+    t = psutil.cpu_times()
+    return sum(t) - t.idle - getattr(t, "iowait", 0.0)
+
+
+def measure(
+    port: int,
+    load: Load,
+    pid: int | None = None,
+    db: str | Path | None = None,
+    on_done: Callable[[Record], None] | None = None,
+    warmup: bool = True,
+) -> tuple[dict, list[Record]]:
+    """One monitored run against a running server, checked against its database.
+
+    One participant goes through first, unmeasured: a facilitator has always
+    opened the app before the room joins, so imports are done and caches warm.
+    """
+    if warmup:
+        warm, _ = run_load(port, Load(1, seed=-1, code=load.code, journey=load.journey))
+        if not warm[0].acknowledged:
+            raise RuntimeError(f"warm-up participant failed: {warm[0].error}")
+    server_mon = ResourceMonitor(pid).start() if pid else None
+    client_mon = ClientMonitor().start()
+    records, wall = run_load(port, load, on_done)
+    client = client_mon.stop()
+    server = server_mon.stop() if server_mon else None
+    if server and server["cpu_seconds"] is not None:
+        # Everything else on the machine during the run, in % of one core.
+        other = client["machine_busy_seconds"] - client["cpu_seconds"] - server["cpu_seconds"]
+        client["background_cpu_pct"] = round(100 * max(other, 0) / client["wall_seconds"], 1)
+    checked = check_db(db, records) if db and load.journey == "survey" else None
+    return summarize(load, records, wall, server, client, checked), records
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.loadgen", description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=100, help="participants")
+    ap.add_argument("--window", type=float, default=0, help="arrival window in s (0: all at once)")
+    ap.add_argument("--concurrency", type=int, default=500, help="max participants at once")
+    ap.add_argument("--time-limit", type=float, default=300, help="hard stop for the run, s")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--think", type=float, default=0, help="pause before each submit, s")
+    ap.add_argument("--app", choices=sorted(APPS), default="survey")
+    ap.add_argument(
+        "--leave", action="store_true", help="close each tab at its result (default: keep open)"
+    )
+    ap.add_argument("--code", default="SHARE", help="session code participants join")
+    ap.add_argument("--port", type=int, help="use a running server on 127.0.0.1:PORT")
+    ap.add_argument("--pid", type=int, help="its pid, for CPU/RSS")
+    ap.add_argument("--db", help="its SURVEY_DB, for the lost check")
+    ap.add_argument(
+        "--server-opt",
+        action="append",
+        default=[],
+        metavar="SECTION.OPTION=VALUE",
+        help="extra `streamlit run` config option, e.g. runner.postScriptGC=true; repeatable",
+    )
+    ap.add_argument("--json", help="also write the summary here")
+    args = ap.parse_args(argv)
+    load = Load(
+        n=args.n,
+        window_s=args.window,
+        concurrency=args.concurrency,
+        time_limit_s=args.time_limit,
+        seed=args.seed,
+        code=args.code,
+        think_s=args.think,
+        journey=args.app,
+        linger=not args.leave,
+    )
+    if args.port:
+        summary, _ = measure(args.port, load, args.pid, args.db)
+    else:
+        extra = [f"--{opt}" for opt in args.server_opt]
+        with StreamlitServer(APPS[args.app], server_args=extra) as srv:
+            summary, _ = measure(srv.port, load, srv.pid, srv.db)
+    print(table(summary))
+    if args.json:
+        Path(args.json).write_text(json.dumps(summary, indent=2) + "\n")
+    return 0 if summary["failed"] == 0 and summary["lost"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
