@@ -562,20 +562,51 @@ def test_a_facilitator_page_opened_first_on_a_fresh_server_has_the_apps_navigati
         expect(nav.get_by_role("link", name=file_names)).to_have_count(0)
 
 
-def test_dashboard_fills_the_projector_width_after_every_sign_in(
+def test_projector_dashboard_is_wide_with_big_figures_and_whole_chart_labels(
     app_server, new_page, server_store
 ):
     code = server_store.create_session("Projector layout")
+    server_store.insert_many(code, demo.responses(server_store.q, 30, seed=5))
+    server_store.set_revealed(code, True)
+    problems = []
     # Three sign-ins: a layout that only sometimes applies would slip through one.
-    widths = []
-    for _ in range(3):
+    for attempt in range(3):
         dash = new_page({"width": 1920, "height": 1080})
         sign_in(dash, f"{app_server.url}/dashboard?s={code}")
         expect(dash.get_by_role("heading", name=f"Join at code {code}")).to_be_visible()
+        figure = metric(dash, "Answers complete").get_by_text("30", exact=True)
+        expect(figure).to_be_visible()
         wait_ready(dash)
-        box = dash.get_by_test_id("stMainBlockContainer").bounding_box()
-        widths.append(box["width"])
-    assert all(w > 1600 for w in widths), f"dashboard content widths at 1920 px: {widths}"
+        width = dash.get_by_test_id("stMainBlockContainer").bounding_box()["width"]
+        if width < 1600:
+            problems.append(f"sign-in {attempt + 1}: content {width:.0f} px wide of 1920")
+        # Presenter mode is on by default: the count must read from the back of the room.
+        height = figure.bounding_box()["height"]
+        if height < 48:
+            problems.append(f"sign-in {attempt + 1}: the count is {height:.0f} px tall")
+
+    charts = dash.locator('[data-testid="stPlotlyChart"]')
+    expect(charts.locator(".js-plotly-plot .main-svg").first).to_be_visible()
+    expect(charts.locator(".js-plotly-plot")).to_have_count(5)
+    cut = dash.evaluate(CUT_LABELS_JS)
+    if cut:
+        problems.append(f"{len(cut)} chart labels drawn outside their chart (cut off): {cut}")
+    assert not problems, "\n".join(problems)
+
+
+# Tick labels and axis titles that stick out of their chart's box (the browser clips them).
+CUT_LABELS_JS = """() => [
+    ...document.querySelectorAll('[data-testid=stPlotlyChart]')
+].flatMap((chart, i) => {
+    const box = chart.getBoundingClientRect();
+    return [...chart.querySelectorAll('.xtick text, .ytick text, .g-xtitle text, .g-ytitle text')]
+        .filter(label => {
+            const r = label.getBoundingClientRect();
+            return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1
+                || r.top < box.top - 1 || r.bottom > box.bottom + 1);
+        })
+        .map(label => `chart ${i + 1}: ${label.textContent}`);
+})"""
 
 
 # ---------------------------------------------------------------- README screenshots
