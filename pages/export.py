@@ -38,6 +38,7 @@ d1.download_button(
     data=lambda: export.responses_csv(store, scope, incomplete, bom=not plain),
     file_name=export.filename(scope),
     mime="text/csv",
+    on_click="ignore",  # a rerun racing the lazy download can drop the file (Streamlit 1.67)
     type="primary",
     width="stretch",
 )
@@ -46,6 +47,7 @@ d2.download_button(
     data=lambda: export.codebook_csv(q, bom=not plain),
     file_name=export.filename(None, "codebook"),
     mime="text/csv",
+    on_click="ignore",
     width="stretch",
 )
 st.caption("Same files from the command line: `python -m survey export CODE -o answers.csv`.")

@@ -27,6 +27,9 @@ def _layout(fig: go.Figure, big: bool, height: int, **kw) -> go.Figure:
         "plot_bgcolor": "rgba(0,0,0,0)",
     }
     fig.update_layout({**layout, **kw})
+    # Our own theme (theme=None): let the axes make room for their labels.
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return fig
 
 

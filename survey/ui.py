@@ -184,6 +184,7 @@ def presenter_style() -> None:
         [data-testid="stMetricLabel"] p { font-size: 1.5rem; }
         .stApp h1 { font-size: 4.5rem; }
         [data-testid="stText"], .stApp p { font-size: 1.4rem; }
+        .stApp [data-testid="stMetricValue"] p { font-size: 4rem; }
         </style>"""
     )
 
