@@ -39,21 +39,6 @@ WRITE_RETRIES = 4  # then we back off and retry the whole transaction a few time
 IN_PROGRESS = "in_progress"
 COMPLETE = "complete"
 
-RESPONSE_COLUMNS = [
-    "token",
-    "session_code",
-    "status",
-    "page",
-    "fingerprint",
-    "is_demo",
-    "started_at",
-    "updated_at",
-    "completed_at",
-    "overall",
-    "class",
-    "version",
-]
-
 migrations = sqlite_utils.Migrations("believer_or_spectator")
 
 
