@@ -16,6 +16,8 @@ started with plain `streamlit run` (see bench/server.py).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import json
 import os
 import platform
@@ -30,12 +32,12 @@ from pathlib import Path
 import psutil
 import streamlit
 
-from bench import scenarios
+from bench import page_weight, scenarios
 from bench.loadgen import APPS, Load
 from bench.server import ROOT, StreamlitServer
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SCENARIOS = ("spread", "burst", "floor", "memory", "crash")
+SCENARIOS = ("spread", "burst", "floor", "memory", "crash", "weight")
 QUIET_CPU_PCT = 20  # machine-wide CPU (all cores) below which a run may start
 QUIET_WAIT_S = 300  # give up waiting for a quiet machine after this, and say so in the report
 
@@ -106,6 +108,19 @@ def serving(app: str) -> str:
         srv.cleanup()
 
 
+@contextlib.contextmanager
+def one_at_a_time():
+    """Two benchmark runs on one 2-core box spoil each other's figures: queue them."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with open(RESULTS / ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("another benchmark run is going on; waiting for it to finish ...", flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def wait_for_quiet(enabled: bool) -> float:
     """Wait until the machine is mostly idle; return the busy % seen at the start of the run."""
     deadline = time.monotonic() + (QUIET_WAIT_S if enabled else 0)
@@ -132,6 +147,11 @@ def run(args: argparse.Namespace) -> dict:
     out["date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     out["command"] = "python -m bench.all " + " ".join(sys.argv[1:])
     args.out.mkdir(parents=True, exist_ok=True)
+    meta, earlier = args.out / "run.json", None
+    if args.only and meta.exists():  # adding scenarios to an earlier run: keep its description
+        earlier = json.loads(meta.read_text())
+        earlier.setdefault("later", []).append({"command": out["command"], "date": out["date"]})
+    meta.write_text(json.dumps(earlier or out, indent=2) + "\n")
 
     def step(name: str, fn) -> dict:
         busy = wait_for_quiet(not args.no_wait)
@@ -150,7 +170,6 @@ def run(args: argparse.Namespace) -> dict:
     if "floor" in only:
         floor_load = replace(spread_load, journey="floor")
         out["floor"] = step("floor", lambda: scenarios.journeys(floor_load, opts))
-        out["floor"]["ratio"] = scenarios.floor_ratio(out["spread"], out["floor"])
         # One participant at a time: the per-rerun round trip with no queueing at all.
         solo = Load(10 if q else 30, concurrency=1, seed=4)
         out["solo"] = step(
@@ -166,8 +185,28 @@ def run(args: argparse.Namespace) -> dict:
     if "crash" in only:
         n = 40 if q else args.crash_n
         out["crash"] = step("crash", lambda: scenarios.crash(n, server_opts=opts))
-    (args.out / "summary.json").write_text(json.dumps(verdicts(out), indent=2) + "\n")
+    if "weight" in only:
+        out["weight"] = step("weight", lambda: _weight(opts))
     return out
+
+
+def load(results_dir: Path) -> dict:
+    """A results directory read back: the run's description plus every scenario in it."""
+    r = json.loads((results_dir / "run.json").read_text())
+    for name in (*SCENARIOS, "solo"):
+        path = results_dir / f"{name}.json"
+        if path.exists():
+            r[name] = json.loads(path.read_text())
+    if "spread" in r and "floor" in r:
+        r["floor"]["ratio"] = scenarios.floor_ratio(r["spread"], r["floor"])
+    return r
+
+
+def _weight(opts: list[str]) -> dict:
+    try:
+        return page_weight.measure(server_opts=opts)
+    except Exception as exc:  # no browser on this machine: the other figures still stand
+        return {"skipped": f"{type(exc).__name__}: {str(exc)[:200]}", "pages": {}}
 
 
 # ---------------------------------------------------------------- verdicts and Markdown
@@ -188,7 +227,7 @@ def verdicts(r: dict) -> dict:
         ok = ok and slowest <= BURST_WITHIN_S
         v["burst"] = {"met": ok, "slowest_journey_s": slowest, "lost": b["lost"]}
     if "floor" in r:
-        ratio = r["floor"]["ratio"]
+        ratio = r["floor"].get("ratio")  # needs the spread run of the same suite
         v["floor"] = {"met": ratio is not None and ratio <= FLOOR_RATIO, "ratio": ratio}
     if "memory" in r:
         m = r["memory"]
@@ -208,6 +247,13 @@ def _lat(s: dict) -> str:
     return f"{lat['p50'] * 1000:.0f} / {lat['p95'] * 1000:.0f} / {lat['max'] * 1000:.0f} ms"
 
 
+def _cpu_per_step(s: dict) -> float | None:
+    if s.get("server_cpu_ms_per_step") is not None:
+        return s["server_cpu_ms_per_step"]
+    cpu, n = (s.get("server") or {}).get("cpu_seconds"), s["step_latency_s"]["n"]
+    return round(1000 * cpu / n, 2) if cpu and n else None  # results from before the field
+
+
 def _yes(ok: bool) -> str:
     return "**met**" if ok else "**not met**"
 
@@ -225,7 +271,11 @@ def markdown(r: dict) -> str:
         "- Served as: "
         + "; ".join(f"{app}: `{how}`" for app, how in r.get("served_as", {}).items())
         + ".",
-        f"- Command: `{r['command'].strip()}` (`make bench`).",
+        *([f"- Note: {r['note']}"] if r.get("note") else []),
+        f"- Command: `{r['command'].strip()}`"
+        + (" (`make bench`)" if r["command"].strip() == "python -m bench.all" else "")
+        + "".join(f"; then `{x['command'].strip()}` ({x['date']})" for x in r.get("later", []))
+        + ".",
         "- A step is one rerun as the participant sees it: from sending the websocket message "
         "(the page load, or a form submit) to `script_finished`. Each participant makes 6: "
         "load, 4 question pages, the profile page. No think time between steps.",
@@ -249,7 +299,7 @@ def markdown(r: dict) -> str:
             f"{b['lost']} lost; last result {b['journey_s']['max']:.1f} s after arrival "
             f"(p50 {b['journey_s']['p50']:.1f} s) | {_yes(v['burst']['met'])} |"
         )
-    if "floor" in r:
+    if "floor" in r and r["floor"].get("ratio") is not None:
         f = r["floor"]
         lines.append(
             f"| Floor ratio: median step <= {FLOOR_RATIO:g}x the bare one-widget app under the "
@@ -276,6 +326,18 @@ def markdown(r: dict) -> str:
             f"{c['resumed_checked']} got their result back from their link | "
             f"{_yes(v['crash']['met'])} |"
         )
+    if r.get("weight", {}).get("pages"):
+        pages = r["weight"]["pages"]
+        lines.append(
+            "| (no target) What a phone downloads, which the harness does not: one real "
+            "Chromium, empty cache | "
+            + "; ".join(
+                f"{name}: {p['requests']} requests, {p['kb'] / 1024:.1f} MB "
+                f"({p['compressed_responses']} compressed), {p['server_cpu_ms']:.0f} ms server CPU"
+                for name, p in pages.items()
+            )
+            + " | |"
+        )
     runs = [(k, r[k]) for k in ("spread", "burst", "floor") if k in r]
     if "solo" in r:
         runs += [
@@ -297,7 +359,7 @@ def markdown(r: dict) -> str:
                 f"{jr['p50']:.1f} / {jr['max']:.1f} s | "
                 f"{s['throughput']['steps_per_s']} steps/s | "
                 f"{srv['cpu_avg_pct']} / {srv['cpu_peak_pct']} % | "
-                f"{s.get('server_cpu_ms_per_step')} ms | "
+                f"{_cpu_per_step(s)} ms | "
                 f"{srv['rss_before_mb']:.0f} / {srv['rss_peak_mb']:.0f} / "
                 f"{srv['rss_after_mb']:.0f} MB | "
                 f"{lg.get('background_cpu_pct', '?')} % |"
@@ -323,8 +385,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--burst-n", type=int, default=400)
     ap.add_argument("--memory-sessions", type=int, default=300)
     ap.add_argument("--crash-n", type=int, default=200)
+    ap.add_argument(
+        "--report", action="store_true", help="run nothing: print the Markdown of --out's results"
+    )
     args = ap.parse_args(argv)
-    results = run(args)
+    if not args.report:
+        with one_at_a_time():
+            run(args)
+    # Read back from disk, so a partial re-run (--only) reports with the earlier scenarios.
+    results = load(args.out)
+    (args.out / "summary.json").write_text(json.dumps(verdicts(results), indent=2) + "\n")
     print()
     print(markdown(results))
     return 0 if all(x["met"] for x in verdicts(results).values()) else 1

@@ -1,0 +1,104 @@
+"""What a phone downloads, which the protocol-level harness does not: one real Chromium.
+
+    python -m bench.page_weight
+
+The load generator speaks only the websocket protocol. A real phone first
+fetches the frontend (HTML, JavaScript, fonts) over HTTP from the same Python
+process, and more JavaScript when an element type first appears (the Plotly
+chart on the result page). This opens the first survey page and a result page
+(a participant's own link), each in a fresh browser with an empty cache, and
+reports requests, bytes and the server CPU each page load cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+
+import psutil
+
+from bench.loadgen import Load, run_load
+from bench.server import StreamlitServer
+
+LAUNCH_ARGS = [  # as tests/e2e (../shared/TECH-NOTES.md): root in a container, nothing phones home
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGES = [  # (name, URL after the host, selector that means "rendered")
+    ("first survey page", "/?s={code}", '[data-testid="stForm"]'),
+    ("result page", "/?s={code}&p={token}", '[data-testid="stPlotlyChart"] .main-svg'),
+]
+
+
+def chromium() -> str | None:
+    return os.environ.get("SURVEY_CHROMIUM") or shutil.which("chromium") or None
+
+
+def measure(code: str = "SHARE", server_opts: list[str] | None = None) -> dict:
+    from playwright.sync_api import sync_playwright  # dev dependency, only needed here
+
+    exe = chromium()
+    out: dict = {"browser": exe or "playwright's own chromium", "pages": {}}
+    with StreamlitServer("app.py", server_args=server_opts) as srv, sync_playwright() as p:
+        done, _ = run_load(srv.port, Load(1, seed=5, code=code))  # a participant with a result
+        token = done[0].token
+        proc = psutil.Process(srv.pid)
+        browser = p.chromium.launch(executable_path=exe, args=LAUNCH_ARGS)
+        try:
+            for name, path, ready in PAGES:
+                ctx = browser.new_context(viewport={"width": 390, "height": 844})
+                page = ctx.new_page()
+                got: list[tuple[str, int, str | None]] = []
+                page.on("requestfinished", lambda r, got=got: got.append(_size(r)))
+                cpu0 = sum(proc.cpu_times()[:2])
+                page.goto(srv.url + path.format(code=code, token=token))
+                page.wait_for_selector(ready, timeout=60_000)
+                page.wait_for_timeout(1500)  # late chunks and fonts
+                cpu = sum(proc.cpu_times()[:2]) - cpu0
+                ctx.close()
+                biggest = sorted(got, key=lambda g: -g[1])[:3]
+                out["pages"][name] = {
+                    "requests": len(got),
+                    "kb": round(sum(g[1] for g in got) / 1024),
+                    "compressed_responses": sum(1 for g in got if g[2]),
+                    "server_cpu_ms": round(1000 * cpu, 1),
+                    "largest": [
+                        {"path": g[0].split("?")[0], "kb": round(g[1] / 1024)} for g in biggest
+                    ],
+                }
+        finally:
+            browser.close()
+    return out
+
+
+def _size(request) -> tuple[str, int, str | None]:
+    resp = request.response()
+    try:
+        n = len(resp.body()) if resp else 0
+    except Exception:  # a body the browser already discarded (e.g. a redirect)
+        n = 0
+    path = "/" + request.url.split("/", 3)[-1]
+    return path, n, resp.headers.get("content-encoding") if resp else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m bench.page_weight", description=__doc__.split("\n")[0]
+    )
+    ap.add_argument("--server-opt", action="append", default=[], metavar="SECTION.OPTION=VALUE")
+    args = ap.parse_args(argv)
+    print(json.dumps(measure(server_opts=[f"--{o}" for o in args.server_opt]), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
