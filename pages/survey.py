@@ -1,6 +1,6 @@
 import streamlit as st
 
-from survey import charts, participant, ui
+from survey import ui
 
 q = ui.questionnaire()
 store = ui.store()
@@ -26,48 +26,7 @@ if not state.get("code"):
 
 # ---------------------------------------------------------------- result
 if state.get("complete"):
-    row = store.get_response(state["token"])
-    result = participant.result_from_row(q, row)
-    with ui.room(state["code"]) as r:
-        n, share_below = r.n, r.share_below(result.overall)
-        room = r.dimension_means() if n >= participant.ROOM_MIN else None
-    believer = result.klass == "believer"
-    st.caption("Your result")
-    st.title("You're a Believer" if believer else "You're a Spectator")
-    c1, c2 = st.columns(2)
-    c1.metric("Your score", f"{result.overall:.0f} / 100")
-    c2.metric("Believer from", f"{q.threshold:g}")
-    st.write(
-        "You live social media: you post, share and join in, and it shows in how you see it."
-        if believer
-        else "You watch more than you take part. The essay's point: the *why* comes from living it."
-    )
-    st.plotly_chart(
-        charts.profile_radar(q, result.dimension_scores, room),
-        config={"displayModeBar": False},
-        theme=None,
-    )
-    st.markdown(
-        "\n".join(f"- **{d.name}**: {result.dimension_scores[d.id]:.0f}" for d in q.dimensions)
-    )
-    if room:
-        st.success(
-            f"You scored higher than {share_below:.0f}% of the {n} people in this session so far."
-        )
-    else:
-        more = participant.ROOM_MIN - n
-        st.info(
-            f"{more} more {'response' if more == 1 else 'responses'} needed before you can "
-            "compare yourself with the room."
-        )
-        st.button("Check again")
-    st.subheader("Tips for you")
-    for dim_id in result.weakest(2):
-        dim = q.dimension(dim_id)
-        st.markdown(f"**{dim.name}** ({result.dimension_scores[dim_id]:.0f}): {dim.description}")
-        st.markdown("\n".join(f"- {tip}" for tip in dim.tips))
-    st.info("Want to be a better social media marketer? **Begin living it.**")
-    st.button("Take it again", on_click=ui.start_over)
+    ui.show_result(q, store, state)
     st.stop()
 
 # ---------------------------------------------------------------- survey pages

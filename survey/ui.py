@@ -7,8 +7,11 @@ between AppTest runs).
 
 from __future__ import annotations
 
+import asyncio.base_events
 import contextlib
 import os
+import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -375,3 +378,84 @@ RELIABILITY_COLUMNS = {
 def export_preview(scope: str | None, include_incomplete: bool) -> pd.DataFrame:
     """The first rows of the export, parsed back from the real CSV bytes."""
     return export.preview(store(), scope, include_incomplete)
+
+
+# ---------------------------------------------------------------- serving
+# `python -m survey.serve` (what `make run` does) is `streamlit run app.py` plus two
+# fixes for Streamlit 1.67.
+#
+# Navigation. Because the project has a `pages/` folder, Streamlit starts in its old
+# folder-based mode until app.py first calls `st.navigation`. On a fresh server whose
+# first visitor opens /sessions or /dashboard directly (a facilitator after a restart),
+# that page would run without app.py: folder-named links, no page config. We tell
+# Streamlit up front that app.py's `st.navigation` rules.
+#
+# Latency. Streamlit 1.67 binds its listening socket without naming the TCP protocol,
+# and asyncio only turns on TCP_NODELAY for sockets that do. Every connection then runs
+# with Nagle's algorithm, so the tail of each rerun's messages waits for the client's
+# delayed ACK: 40 ms added to every click and every dashboard refresh (BENCHMARKS.md).
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def _set_nodelay(sock: socket.socket) -> None:
+    if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+def serve(argv: list[str] | None = None) -> None:
+    """Run the Streamlit server on app.py with the two fixes above."""
+    asyncio.base_events._set_nodelay = _set_nodelay
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.web import cli
+
+    PagesManager.uses_pages_directory = False  # what app.py's st.navigation sets anyway
+    args = sys.argv[1:] if argv is None else argv
+    sys.argv = ["streamlit", "run", str(APP), *args]
+    sys.exit(cli.main())
+
+
+def show_result(q: qmod.Questionnaire, s: smod.Store, state: dict) -> None:
+    """The participant's result: class, score, profile, the room, tips."""
+    row = s.get_response(state["token"])
+    result = participant.result_from_row(q, row)
+    with room(state["code"]) as r:
+        n, share_below = r.n, r.share_below(result.overall)
+        means = r.dimension_means() if n >= participant.ROOM_MIN else None
+    believer = result.klass == "believer"
+    st.caption("Your result")
+    st.title("You're a Believer" if believer else "You're a Spectator")
+    c1, c2 = st.columns(2)
+    c1.metric("Your score", f"{result.overall:.0f} / 100")
+    c2.metric("Believer from", f"{q.threshold:g}")
+    st.write(
+        "You live social media: you post, share and join in, and it shows in how you see it."
+        if believer
+        else "You watch more than you take part. The essay's point: the *why* comes from living it."
+    )
+    st.plotly_chart(
+        charts.profile_radar(q, result.dimension_scores, means),
+        config={"displayModeBar": False},
+        theme=None,
+    )
+    st.markdown(
+        "\n".join(f"- **{d.name}**: {result.dimension_scores[d.id]:.0f}" for d in q.dimensions)
+    )
+    if means:
+        st.success(
+            f"You scored higher than {share_below:.0f}% of the {n} people in this session so far."
+        )
+    else:
+        more = participant.ROOM_MIN - n
+        st.info(
+            f"{more} more {'response' if more == 1 else 'responses'} needed before you can "
+            "compare yourself with the room."
+        )
+        st.button("Check again")
+    st.subheader("Tips for you")
+    for dim_id in result.weakest(2):
+        dim = q.dimension(dim_id)
+        st.markdown(f"**{dim.name}** ({result.dimension_scores[dim_id]:.0f}): {dim.description}")
+        st.markdown("\n".join(f"- {tip}" for tip in dim.tips))
+    st.info("Want to be a better social media marketer? **Begin living it.**")
+    st.button("Take it again", on_click=start_over)
