@@ -12,7 +12,7 @@ from survey.aggregate import Summary
 from survey.questionnaire import Questionnaire
 from survey.scoring import BELIEVER, SPECTATOR
 
-COLORS = {BELIEVER: "#6C2BD9", SPECTATOR: "#9AA0A6", "room": "#F29E4C", "you": "#6C2BD9"}
+COLORS = {BELIEVER: "#6C2BD9", SPECTATOR: "#9AA0A6"}
 # Diverging Likert palette: never .. very often.
 LIKERT = ["#C0392B", "#E59866", "#D5D8DC", "#7FB3D5", "#2471A3"]
 
@@ -31,44 +31,6 @@ def _layout(fig: go.Figure, big: bool, height: int, **kw) -> go.Figure:
     fig.update_xaxes(automargin=True)
     fig.update_yaxes(automargin=True)
     return fig
-
-
-def profile_radar(
-    q: Questionnaire, yours: dict[str, float], room: dict[str, float] | None = None
-) -> go.Figure:
-    """Your dimension scores (0-100) as a radar, with the room's average overlaid if given."""
-    names = [_wrap(d.name) for d in q.dimensions]
-    fig = go.Figure()
-    if room:
-        r = [room.get(d, 0) for d in q.dimension_ids]
-        fig.add_trace(
-            go.Scatterpolar(
-                r=r + r[:1],
-                theta=names + names[:1],
-                name="The room (average)",
-                line={"color": COLORS["room"], "dash": "dot", "width": 3},
-            )
-        )
-    r = [yours[d] for d in q.dimension_ids]
-    fig.add_trace(
-        go.Scatterpolar(
-            r=r + r[:1],
-            theta=names + names[:1],
-            fill="toself",
-            name="You",
-            line={"color": COLORS["you"], "width": 3},
-            opacity=0.85,
-        )
-    )
-    return _layout(
-        fig,
-        big=False,
-        height=380,
-        polar={"radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100]}},
-        showlegend=bool(room),
-        font={"size": 12},
-        margin={"l": 70, "r": 70, "t": 30, "b": 30},
-    )
 
 
 def split_bar(s: Summary, big: bool = True) -> go.Figure:
@@ -172,18 +134,6 @@ def timeline(s: Summary, big: bool = True) -> go.Figure:
     )
     fig.update_yaxes(title="Complete responses", rangemode="tozero")
     return _layout(fig, big, 300, showlegend=False)
-
-
-def _wrap(text: str, width: int = 12) -> str:
-    """Break a label onto lines of about `width` characters, so it fits a phone screen."""
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "<br>".join([*lines, line])
 
 
 def _short(text: str, width: int = 60) -> str:

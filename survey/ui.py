@@ -30,16 +30,40 @@ REFRESH_S = float(os.environ.get("SURVEY_REFRESH_S", "2.5"))  # dashboard live r
 MIN_GROUP = int(os.environ.get("SURVEY_MIN_GROUP", "5"))  # k: smallest group shown
 
 
-@st.cache_resource(show_spinner=False)
-def _load_questionnaire(path: str, mtime: float) -> qmod.Questionnaire:
-    return qmod.load(path)
+class _Latest:
+    """The value made for the most recent key; a new key replaces it.
+
+    Every rerun asks for the questionnaire and the store several times. This
+    costs one tuple comparison, where st.cache_resource hashes its arguments
+    and takes locks on each call (about 5% of a participant's rerun).
+    """
+
+    def __init__(self) -> None:
+        self._entry: tuple | None = None
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, make):
+        entry = self._entry  # one read: another thread may replace it meanwhile
+        if entry is not None and entry[0] == key:
+            return entry[1]
+        with self._lock:
+            if self._entry is None or self._entry[0] != key:
+                self._entry = (key, make())
+            return self._entry[1]
+
+
+_questionnaire = _Latest()  # keyed on the file's path, mtime and size
+_store = _Latest()  # keyed on the database path and the questionnaire's fingerprint
 
 
 def questionnaire() -> qmod.Questionnaire:
     """The questionnaire in force. A malformed file stops the page with a plain message."""
     path = qmod.default_path()
     try:
-        return _load_questionnaire(str(path), path.stat().st_mtime)
+        stat = path.stat()
+        return _questionnaire.get(
+            (str(path), stat.st_mtime_ns, stat.st_size), lambda: qmod.load(path)
+        )
     except FileNotFoundError:
         st.error(f"The questionnaire file {path} does not exist.")
     except qmod.QuestionnaireError as exc:
@@ -47,14 +71,10 @@ def questionnaire() -> qmod.Questionnaire:
     st.stop()
 
 
-@st.cache_resource(show_spinner=False)
-def _open_store(path: str, fingerprint: str, _q: qmod.Questionnaire) -> smod.Store:
-    return smod.Store(_q, path)
-
-
 def store() -> smod.Store:
     q = questionnaire()
-    return _open_store(str(smod.default_path()), q.fingerprint, q)
+    path = smod.default_path()
+    return _store.get((str(path), q.fingerprint), lambda: smod.Store(q, path))
 
 
 # ---------------------------------------------------------------- room data
@@ -433,14 +453,9 @@ def show_result(q: qmod.Questionnaire, s: smod.Store, state: dict) -> None:
         if believer
         else "You watch more than you take part. The essay's point: the *why* comes from living it."
     )
-    st.plotly_chart(
-        charts.profile_radar(q, result.dimension_scores, means),
-        config={"displayModeBar": False},
-        theme=None,
-    )
-    st.markdown(
-        "\n".join(f"- **{d.name}**: {result.dimension_scores[d.id]:.0f}" for d in q.dimensions)
-    )
+    st.subheader("Your profile")
+    for bar in participant.profile_bars(q, result, means):
+        st.progress(bar.you, text=bar.label)
     if means:
         st.success(
             f"You scored higher than {share_below:.0f}% of the {n} people in this session so far."

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from survey import scoring, ui
+from survey import demo, scoring, ui
+from survey.participant import ROOM_MIN
 from survey.store import COMPLETE, IN_PROGRESS
 
 # ---------------------------------------------------------------- helpers
@@ -157,6 +158,36 @@ def test_the_result_names_the_threshold_and_the_tips_for_the_two_weakest_dimensi
     shown = "\n".join(m.value for m in at.markdown)
     for dim_id in expected.weakest(2):
         assert q.dimension(dim_id).tips[0] in shown
+
+
+def test_the_result_shows_a_bar_per_dimension_and_compares_with_the_room_once_it_is_big_enough(
+    open_app, q, db
+):
+    answers = believer_answers(q)
+    expected = scoring.score(q, answers)
+    at = complete_item_pages(open_app(s="share"), q, answers)
+    see_my_result(at, q).click().run()
+
+    bars = at.get("progress")
+    assert [b.proto.value for b in bars] == [
+        round(expected.dimension_scores[d]) for d in q.dimension_ids
+    ]
+    assert all(q.dimensions[i].name in b.proto.text for i, b in enumerate(bars))
+    waiting = [i.value for i in at.info if "needed before you can compare" in i.value]
+    assert waiting == [
+        f"{ROOM_MIN - 1} more responses needed before you can compare yourself with the room."
+    ]
+
+    others = demo.responses(q, ROOM_MIN, seed=3)
+    db.insert_many("SHARE", others)
+    next(b for b in at.button if b.label == "Check again").click().run()
+
+    lower = sum(r["overall"] < expected.overall for r in others)
+    n = ROOM_MIN + 1
+    assert [s.value for s in at.success] == [
+        f"You scored higher than {100 * lower / n:.0f}% of the {n} people in this session so far."
+    ]
+    assert all("room" in b.proto.text for b in at.get("progress"))
 
 
 # ---------------------------------------------------------------- answering a page

@@ -91,9 +91,9 @@ def test_the_shipped_questionnaire_has_five_scale_labels_and_threshold_60(q):
     assert q.threshold == 60
 
 
-def test_the_shipped_questionnaire_shows_4_to_6_items_per_page_in_file_order(q):
+def test_the_shipped_questionnaire_shows_3_pages_of_7_items_in_file_order(q):
     pages = q.pages()
-    assert all(4 <= len(page) <= 6 for page in pages)
+    assert [len(page) for page in pages] == [7, 7, 7]
     assert [i.id for page in pages for i in page] == q.item_ids
     # The optional profile questions get a page of their own after the items.
     assert q.page_count == len(pages) + 1
