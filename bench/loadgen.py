@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import http.client
 import json
 import os
 import random
@@ -46,7 +47,6 @@ from bench.server import ROOT, ResourceMonitor, StreamlitServer
 STEP_TIMEOUT_S = 60.0  # one rerun taking longer than this counts the participant as failed
 MAX_PAGES = 12  # a journey that has not reached a result after this many submits is broken
 ADVANCE_LABELS = ("Next", "See my result")
-FLOOR_STEPS = 5  # form submits per floor participant: the survey has 5 (4 pages + profile)
 THREAD_STACK = 512 * 1024  # the default 8 MB per thread adds up at 1,000 participants
 QUESTIONNAIRE = ROOT / "data" / "questionnaire.toml"
 APPS = {"survey": "app.py", "floor": "bench/floor_app.py"}
@@ -115,17 +115,37 @@ class Browser:
         return dict(urllib.parse.parse_qsl(self.query_string))
 
     def open(self) -> Screen:
+        """Load the page, then open its websocket and run the script, as a browser does.
+
+        The page's HTML comes first: behind nginx (survey.cluster) its response
+        carries the routing cookie that keeps this tab on one worker.
+        """
         try:
+            cookie = self._load_html()
             self.ws = websocket.create_connection(
                 f"ws://127.0.0.1:{self.port}/_stcore/stream",
                 subprotocols=["streamlit"],
                 origin=f"http://127.0.0.1:{self.port}",
+                cookie=cookie,
                 timeout=self._timeout(),
                 skip_utf8_validation=True,
             )
-        except (websocket.WebSocketException, OSError) as exc:
+        except (websocket.WebSocketException, OSError, http.client.HTTPException) as exc:
             raise JourneyError(f"connect failed ({type(exc).__name__})") from exc
         return self.rerun([])
+
+    def _load_html(self) -> str | None:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self._timeout())
+        try:
+            conn.request("GET", f"/?{self.query_string}")
+            resp = conn.getresponse()
+            resp.read()
+            if resp.status != 200:
+                raise JourneyError(f"the page answered HTTP {resp.status}")
+            cookies = [c.split(";", 1)[0] for c in resp.headers.get_all("Set-Cookie") or []]
+            return "; ".join(cookies) or None
+        finally:
+            conn.close()
 
     def idle(self, stop: threading.Event) -> None:
         """Stay connected like an open tab: keep reading, so server pings get their pongs."""
@@ -259,22 +279,36 @@ def _state(widget: Widget, value: object) -> WidgetState:
 # ---------------------------------------------------------------- simulated people
 
 
-def reverse_keyed_items(path: Path | None = None) -> frozenset[str]:
-    """Item ids whose "Very often" means spectator. A believer answers them low.
+def served_questionnaire() -> dict:
+    """The questionnaire the served app uses, as TOML data ({} if unreadable).
 
-    Read from the questionnaire the served app uses: SURVEY_QUESTIONNAIRE if
-    set, else the served checkout's data/questionnaire.toml.
+    SURVEY_QUESTIONNAIRE if set, else the served checkout's data/questionnaire.toml.
     """
-    if path is None:
-        app_root = Path(os.environ.get("BENCH_APP_ROOT") or ROOT)
-        path = Path(
-            os.environ.get("SURVEY_QUESTIONNAIRE") or app_root / QUESTIONNAIRE.relative_to(ROOT)
-        )
+    app_root = Path(os.environ.get("BENCH_APP_ROOT") or ROOT)
+    path = Path(
+        os.environ.get("SURVEY_QUESTIONNAIRE") or app_root / QUESTIONNAIRE.relative_to(ROOT)
+    )
     try:
-        data = tomllib.loads(path.read_text())
+        return tomllib.loads(path.read_text())
     except (OSError, tomllib.TOMLDecodeError):
-        return frozenset()
+        return {}
+
+
+def reverse_keyed_items(data: dict | None = None) -> frozenset[str]:
+    """Item ids whose "Very often" means spectator. A believer answers them low."""
+    data = served_questionnaire() if data is None else data
     return frozenset(i["id"] for i in data.get("items", []) if i.get("reverse"))
+
+
+def survey_submits(data: dict | None = None) -> int:
+    """Form submits from joining to the result: the item pages, then the profile page.
+
+    The floor participant makes as many, so the two runs compare step for step.
+    """
+    data = served_questionnaire() if data is None else data
+    n_items = len(data.get("items", [])) or 21
+    pages = -(-n_items // data.get("items_per_page", 6))
+    return pages + (1 if data.get("profile") else 0)
 
 
 class Person:
@@ -351,7 +385,7 @@ def survey_journey(b: Browser, person: Person, rec: Record, think_s: float = 0) 
 
 def floor_journey(b: Browser, person: Person, rec: Record, think_s: float = 0) -> None:
     screen = rec.timed("load", b.open)
-    for i in range(FLOOR_STEPS):
+    for i in range(survey_submits()):
         fields, button = screen.advance_form()
         values = {w: person.rng.choice(w.options) for w in fields}
         time.sleep(think_s)

@@ -28,16 +28,27 @@ from bench.loadgen import (
     run_load,
     summarize,
 )
-from bench.server import ResourceMonitor, StreamlitServer, mb
+from bench.server import ClusterServer, ResourceMonitor, StreamlitServer, mb
 
 OPEN_CONCURRENCY = 50  # sessions opened at once in the memory scenario: a steady trickle
 RESUME_CHECKS = 5  # acknowledged participants who reopen their link after the crash
 
 
-def journeys(load: Load, server_opts: Sequence[str] = ()) -> dict:
-    """One load run on a fresh server (the survey or the floor app), with a warm-up participant."""
-    with StreamlitServer(APPS[load.journey], server_args=list(server_opts)) as srv:
+def journeys(load: Load, server_opts: Sequence[str] = (), workers: int = 0) -> dict:
+    """One load run on a fresh server (the survey or the floor app), with a warm-up participant.
+
+    workers=0: one process, as `make run` serves it. workers=N: the survey as
+    `make run-workers` serves it, N workers behind nginx (CPU and RSS summed).
+    """
+    if workers:
+        srv = ClusterServer(workers, list(server_opts))
+    else:
+        srv = StreamlitServer(APPS[load.journey], server_args=list(server_opts))
+    with srv:
+        if workers:  # one warm-up participant per worker: each has its own imports and caches
+            run_load(srv.port, Load(4 * workers, seed=-1, code=load.code))
         summary, _ = measure(srv.port, load, srv.pid, srv.db)
+    summary["workers"] = workers
     summary["load_average_before"] = os.getloadavg()
     return summary
 

@@ -9,6 +9,7 @@ passcode from the environment.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -206,6 +207,69 @@ class StreamlitServer:
         self.cleanup()
 
 
+class ClusterServer:
+    """The survey as `make run-workers` serves it: N workers behind nginx (survey.cluster).
+
+    Same interface as StreamlitServer for the scenarios: a port, the pids to
+    watch (every worker plus nginx), a temporary database, start/stop.
+    """
+
+    def __init__(self, workers: int, server_args: list[str] | None = None):
+        from survey.cluster import Cluster
+
+        self._tmp = tempfile.TemporaryDirectory(prefix="bench-cluster-")
+        self.db = Path(self._tmp.name) / "survey.db"
+        self.port = free_port_block(workers + 1)
+        env = {
+            "SURVEY_DB": str(self.db),
+            "SURVEY_ADMIN_PASSWORD": os.environ.get("SURVEY_ADMIN_PASSWORD", "bench-only"),
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.cluster = Cluster(
+            workers,
+            self.port,
+            "127.0.0.1",
+            ["--browser.gatherUsageStats", "false", *(server_args or [])],
+            env=env,
+            log_dir=Path(self._tmp.name),
+        )
+
+    @property
+    def pid(self) -> list[int]:
+        return self.cluster.pids
+
+    def start(self) -> ClusterServer:
+        self.cluster.start()
+        return self
+
+    def cleanup(self) -> None:
+        self.cluster.stop()
+        self._tmp.cleanup()
+
+    def __enter__(self) -> ClusterServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.cleanup()
+
+
+def free_port_block(n: int, tries: int = 50) -> int:
+    """A port p such that p .. p+n-1 are all free on 127.0.0.1 (nginx, then the workers)."""
+    for _ in range(tries):
+        base = free_port()
+        if base + n >= 65535:
+            continue
+        try:
+            with contextlib.ExitStack() as stack:
+                for p in range(base, base + n):
+                    sock = stack.enter_context(socket.socket())
+                    sock.bind(("127.0.0.1", p))
+            return base
+        except OSError:
+            continue
+    raise RuntimeError(f"no {n} consecutive free ports found")
+
+
 class ResourceMonitor:
     """Samples a process's CPU and RSS in a background thread: before, peak and after.
 
@@ -214,35 +278,34 @@ class ResourceMonitor:
     on the sampling interval.
     """
 
-    def __init__(self, pid: int, interval: float = MONITOR_INTERVAL_S):
-        self.proc = psutil.Process(pid)
+    def __init__(self, pid: int | list[int], interval: float = MONITOR_INTERVAL_S):
+        # Several pids (the workers and nginx of a cluster) are summed as one server.
+        self.procs = [psutil.Process(p) for p in ([pid] if isinstance(pid, int) else pid)]
         self.interval = interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="monitor")
         self.samples: list[tuple[float, float, int]] = []  # (t, cpu %, rss bytes)
 
     def _cpu_s(self) -> float:
-        t = self.proc.cpu_times()
-        return t.user + t.system
+        return sum(t.user + t.system for t in (p.cpu_times() for p in self.procs))
+
+    def _rss(self) -> int:
+        return sum(p.memory_info().rss for p in self.procs)
 
     def start(self) -> ResourceMonitor:
         self.t0 = time.monotonic()
-        self.rss_before = self.proc.memory_info().rss
+        self.rss_before = self._rss()
         self.cpu_before = self._cpu_s()
-        self.proc.cpu_percent(None)
+        for p in self.procs:
+            p.cpu_percent(None)
         self._thread.start()
         return self
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             try:
-                self.samples.append(
-                    (
-                        time.monotonic() - self.t0,
-                        self.proc.cpu_percent(None),
-                        self.proc.memory_info().rss,
-                    )
-                )
+                cpu = sum(p.cpu_percent(None) for p in self.procs)
+                self.samples.append((time.monotonic() - self.t0, cpu, self._rss()))
             except psutil.Error:  # the process is gone (the crash run kills it)
                 return
 
@@ -251,7 +314,7 @@ class ResourceMonitor:
         self._thread.join()
         wall = time.monotonic() - self.t0
         try:
-            rss_after = self.proc.memory_info().rss
+            rss_after = self._rss()
             cpu_s = self._cpu_s() - self.cpu_before
         except psutil.Error:
             rss_after, cpu_s = None, None

@@ -6,6 +6,7 @@ import hmac
 import os
 import secrets
 import sys
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,13 +37,18 @@ def resolve_password(
         return path.read_text().strip(), str(path)
     data_dir.mkdir(parents=True, exist_ok=True)
     passcode = secrets.token_urlsafe(9)
-    # O_EXCL: if two processes start at once, only one writes and both read it back.
+    # Written whole to a private file, then linked into place: if several workers
+    # start at once, exactly one link succeeds and the others read its passcode,
+    # never a half-written file.
+    fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=".admin_password-")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(passcode + "\n")
+        os.link(tmp, path)
     except FileExistsError:
         return path.read_text().strip(), str(path)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(passcode + "\n")
+    finally:
+        os.unlink(tmp)
     print(
         "\n  Believer or Spectator: facilitator passcode (generated on first start)\n"
         f"      {passcode}\n"

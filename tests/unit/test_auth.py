@@ -1,11 +1,12 @@
 """The facilitator passcode: where it comes from, and the lockout after wrong tries."""
 
+import concurrent.futures
 import stat
 
 import pytest
 
 from survey import auth
-from survey.auth import LOCKOUT_S, MAX_TRIES, Gate, resolve_password
+from survey.auth import LOCKOUT_S, MAX_TRIES, Gate, password_file, resolve_password
 
 ENV = {"SURVEY_ADMIN_PASSWORD": "from-env"}
 SECRETS = {"admin_password": "from-secrets"}
@@ -139,3 +140,13 @@ def test_a_success_forgives_earlier_wrong_tries():
 def test_passcodes_with_non_ascii_characters_work():
     assert Gate().attempt("größer-😀", "größer-😀", now=0.0) == "ok"
     assert Gate().attempt("grosser", "größer", now=0.0) == "wrong"
+
+
+def test_workers_starting_at_once_all_get_the_same_generated_passcode(tmp_path):
+    # Several app workers behind nginx start together on a fresh data folder.
+    data = tmp_path / "data"
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda _: resolve_password({}, {}, data)[0], range(8)))
+    assert len(set(got)) == 1 and got[0]
+    assert password_file(data).read_text().strip() == got[0]
+    assert [p.name for p in data.iterdir()] == ["admin_password"]  # no temporary files left

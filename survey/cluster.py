@@ -1,0 +1,257 @@
+"""Several app workers behind nginx, for a room bigger than one process serves.
+
+    python -m survey.cluster --workers 2            # what `make run-workers` does
+    python -m survey.cluster --workers 3 --port 80 -- --server.maxUploadSize 10
+
+Streamlit runs all the reruns of one server in one Python process, so a
+server uses one core. This starts N workers (`python -m survey.serve`, as
+`make run` does) on 127.0.0.1, ports PORT+1 to PORT+N, all on the same SQLite
+file, and nginx on PORT in front of them (deploy/nginx.conf.in says how it
+routes). Ctrl-C stops everything; if one part dies, the rest are stopped too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "deploy" / "nginx.conf.in"
+START_TIMEOUT_S = 90  # a worker's cold start imports pandas and plotly; several start at once
+NGINX_HINT = (
+    "nginx is needed to run several workers: `apt-get install nginx` (Debian/Ubuntu) "
+    "or `brew install nginx` (macOS)."
+)
+
+
+class ClusterError(Exception):
+    """The cluster could not start; the message says why in plain words."""
+
+
+def find_nginx() -> str | None:
+    # Debian installs it in /usr/sbin, which is often not on a normal user's PATH.
+    return shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx", "/opt/homebrew/bin/nginx") if os.access(p, os.X_OK)),
+        None,
+    )
+
+
+def streamlit_static_dir() -> Path:
+    """Streamlit's built frontend (index.html, static/), found without importing streamlit."""
+    spec = importlib.util.find_spec("streamlit")
+    if spec is None or not spec.submodule_search_locations:
+        raise ClusterError("Streamlit is not installed in this Python; run `make run` once.")
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
+
+
+def nginx_config(listen: str, worker_ports: list[int], static_dir: Path, run_dir: Path) -> str:
+    """deploy/nginx.conf.in with its placeholders filled in."""
+    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in worker_ports)
+    text = TEMPLATE.read_text()
+    for name, value in {
+        "@LISTEN@": listen,
+        "@UPSTREAM_SERVERS@": servers,
+        "@STATIC_DIR@": str(static_dir),
+        "@RUN_DIR@": str(run_dir),
+    }.items():
+        text = text.replace(name, value)
+    return text
+
+
+class Cluster:
+    """N workers and nginx in front of them, started and stopped together."""
+
+    def __init__(
+        self,
+        workers: int = 2,
+        port: int = 8501,
+        address: str = "",
+        worker_args: list[str] | None = None,
+        env: dict[str, str] | None = None,
+        log_dir: Path | None = None,
+    ):
+        if workers < 1:
+            raise ClusterError("--workers must be at least 1.")
+        self.port = port
+        self.listen = f"{address}:{port}" if address else str(port)
+        self.worker_ports = [port + 1 + i for i in range(workers)]
+        self.worker_args = list(worker_args or [])
+        self.env = {**os.environ, **(env or {})}
+        self.log_dir = log_dir  # None: the parts write to this terminal
+        self.workers: list[subprocess.Popen] = []
+        self.nginx: subprocess.Popen | None = None
+        self._run_dir: tempfile.TemporaryDirectory | None = None
+        self._logs: list = []
+
+    # ------------------------------------------------------------ starting
+
+    def start(self) -> Cluster:
+        nginx = find_nginx()
+        if nginx is None:
+            raise ClusterError(NGINX_HINT)
+        try:
+            self._start_workers()
+            self._wait_healthy()
+            self._start_nginx(nginx)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start_workers(self) -> None:
+        for p in self.worker_ports:
+            cmd = [
+                sys.executable,
+                "-m",
+                "survey.serve",
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(p),
+                *self.worker_args,
+            ]
+            self.workers.append(self._spawn(cmd, f"worker-{p}"))
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        pending = dict(zip(self.worker_ports, self.workers, strict=True))
+        while pending and time.monotonic() < deadline:
+            for p, proc in list(pending.items()):
+                if proc.poll() is not None:
+                    raise ClusterError(f"The worker on port {p} stopped while starting.")
+                if _healthy(f"http://127.0.0.1:{p}"):
+                    del pending[p]
+            time.sleep(0.2)
+        if pending:
+            raise ClusterError(f"Workers on ports {sorted(pending)} did not start in time.")
+
+    def _start_nginx(self, nginx: str) -> None:
+        self._run_dir = tempfile.TemporaryDirectory(prefix="survey-nginx-")
+        run_dir = Path(self._run_dir.name)
+        run_dir.chmod(0o755)  # nginx's worker may run as another user when started as root
+        conf = run_dir / "nginx.conf"
+        static = streamlit_static_dir()
+        conf.write_text(nginx_config(self.listen, self.worker_ports, static, run_dir))
+        cmd = [nginx, "-e", "stderr", "-p", str(run_dir), "-c", str(conf)]
+        self.nginx = self._spawn(cmd, "nginx")
+        deadline = time.monotonic() + 10
+        while not _healthy(f"http://127.0.0.1:{self.port}"):
+            if self.nginx.poll() is not None:
+                raise ClusterError(f"nginx stopped at start (is port {self.port} free?).")
+            if time.monotonic() > deadline:
+                raise ClusterError("nginx did not answer in time.")
+            time.sleep(0.1)
+
+    def _spawn(self, cmd: list[str], name: str) -> subprocess.Popen:
+        out = None
+        if self.log_dir is not None:
+            out = open(Path(self.log_dir) / f"{name}.log", "wb")  # noqa: SIM115 - closed in stop()
+            self._logs.append(out)
+        return subprocess.Popen(
+            cmd, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT if out else None
+        )
+
+    # ------------------------------------------------------------ running and stopping
+
+    @property
+    def pids(self) -> list[int]:
+        """Every process of the cluster: the workers, then nginx's master and worker."""
+        pids = [w.pid for w in self.workers]
+        if self.nginx is not None:
+            pids.append(self.nginx.pid)
+            pids += _children(self.nginx.pid)
+        return pids
+
+    def wait(self) -> int:
+        """Block until one part exits (then stop the rest); its exit code."""
+        parts = [*self.workers, self.nginx]
+        while True:
+            for proc in parts:
+                if proc is not None and proc.poll() is not None:
+                    self.stop()
+                    return proc.returncode or 1
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        parts = [p for p in (self.nginx, *self.workers) if p is not None]
+        for proc in parts:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in parts:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for log in self._logs:
+            log.close()
+        self._logs = []
+        if self._run_dir is not None:
+            self._run_dir.cleanup()
+            self._run_dir = None
+
+    def __enter__(self) -> Cluster:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _healthy(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:  # not Linux
+        return []
+    return [int(c) for c in text.split()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m survey.cluster", description=__doc__.split("\n")[0]
+    )
+    ap.add_argument("--workers", type=int, default=2, help="app processes (about one per core)")
+    ap.add_argument("--port", type=int, default=8501, help="the port people open (nginx)")
+    ap.add_argument("--address", default="", help="address nginx listens on (default: all)")
+    ap.add_argument("worker_args", nargs="*", help="after --: extra options for every worker")
+    args = ap.parse_args(argv)
+    cluster = Cluster(args.workers, args.port, args.address, args.worker_args)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        cluster.start()
+        print(
+            f"\n  Believer or Spectator: {args.workers} workers behind nginx on port {args.port}"
+            f"\n  Open http://localhost:{args.port} (Ctrl-C stops everything)\n",
+            file=sys.stderr,
+            flush=True,
+        )
+        return cluster.wait()
+    except ClusterError as exc:
+        print(f"Could not start: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
