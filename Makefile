@@ -2,7 +2,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format bench screenshots clean
+.PHONY: run run-workers test lint format bench screenshots clean
+
+WORKERS ?= 2
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +19,10 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 
 run: $(VENV)/.run-deps
 	$(BIN)/python -m survey.serve
+
+# For a big room: WORKERS app processes behind nginx (README, "A bigger room").
+run-workers: $(VENV)/.run-deps
+	$(BIN)/python -m survey.cluster --workers $(WORKERS)
 
 test: $(VENV)/.dev-deps
 	$(BIN)/ruff check .

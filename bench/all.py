@@ -1,6 +1,6 @@
 """Run every capacity benchmark of issue 6 and print a Markdown block for BENCHMARKS.md.
 
-    python -m bench.all                    # what `make bench` runs (about 6 minutes)
+    python -m bench.all                    # what `make bench` runs (about 12 minutes)
     python -m bench.all --only burst,crash
     python -m bench.all --quick            # small sizes: checks the wiring, not the targets
     python -m bench.all --server-opt server.fileWatcherType=none   # try a config change
@@ -37,7 +37,7 @@ from bench.loadgen import APPS, Load
 from bench.server import ROOT, StreamlitServer
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SCENARIOS = ("spread", "burst", "floor", "memory", "crash", "weight")
+SCENARIOS = ("spread", "burst", "floor", "workers", "memory", "crash", "weight")
 QUIET_CPU_PCT = 20  # machine-wide CPU (all cores) below which a run may start
 QUIET_WAIT_S = 300  # give up waiting for a quiet machine after this, and say so in the report
 
@@ -179,6 +179,20 @@ def run(args: argparse.Namespace) -> dict:
                 "floor": scenarios.journeys(replace(solo, journey="floor"), opts),
             },
         )
+    if "workers" in only:
+        # The multi-worker recipe (make run-workers): the same loads through nginx, with one
+        # worker and with --workers of them; the floor app served the same way for its ratio.
+        w = args.workers
+        out["workers"] = step(
+            "workers",
+            lambda: {
+                "workers": w,
+                "burst_1": scenarios.journeys(burst_load, opts, workers=1),
+                "burst": scenarios.journeys(burst_load, opts, workers=w),
+                "spread": scenarios.journeys(spread_load, opts, workers=w),
+                "floor": scenarios.journeys(replace(spread_load, journey="floor"), opts, workers=w),
+            },
+        )
     if "memory" in only:
         m, cycles = (50, 3) if q else (args.memory_sessions, 6)
         out["memory"] = step("memory", lambda: scenarios.memory(m, cycles, server_opts=opts))
@@ -229,6 +243,14 @@ def verdicts(r: dict) -> dict:
     if "floor" in r:
         ratio = r["floor"].get("ratio")  # needs the spread run of the same suite
         v["floor"] = {"met": ratio is not None and ratio <= FLOOR_RATIO, "ratio": ratio}
+    if "workers" in r:
+        wk = r["workers"]
+        b = wk["burst"]
+        slowest = b["journey_s"]["max"]
+        ok = b["failed"] == 0 and b["lost"] == 0 and slowest is not None
+        v["burst_workers"] = {"met": ok and slowest <= BURST_WITHIN_S, "slowest_journey_s": slowest}
+        ratio = scenarios.floor_ratio(wk["spread"], wk["floor"])
+        v["floor_workers"] = {"met": ratio is not None and ratio <= FLOOR_RATIO, "ratio": ratio}
     if "memory" in r:
         m = r["memory"]
         per, growth = m["rss_per_idle_session_kb"], m["rss_growth_per_session_after_first_cycle_kb"]
@@ -254,6 +276,12 @@ def _cpu_per_step(s: dict) -> float | None:
     return round(1000 * cpu / n, 2) if cpu and n else None  # results from before the field
 
 
+def _steps(r: dict) -> str:
+    s = next((r[k] for k in ("spread", "burst") if k in r), None)
+    n = s and s.get("steps_per_participant")
+    return f"{n:g}" if n else "one per page"
+
+
 def _yes(ok: bool) -> str:
     return "**met**" if ok else "**not met**"
 
@@ -277,8 +305,9 @@ def markdown(r: dict) -> str:
         + "".join(f"; then `{x['command'].strip()}` ({x['date']})" for x in r.get("later", []))
         + ".",
         "- A step is one rerun as the participant sees it: from sending the websocket message "
-        "(the page load, or a form submit) to `script_finished`. Each participant makes 6: "
-        "load, 4 question pages, the profile page. No think time between steps.",
+        "(the page load, or a form submit) to `script_finished`. Each participant makes "
+        f"{_steps(r)}: the page load, then each question page and the profile page. The "
+        "page load also fetches the page's HTML first, as a browser does. No think time.",
         "",
         "| Target | Measured | |",
         "|---|---|---|",
@@ -306,6 +335,24 @@ def markdown(r: dict) -> str:
             f"same spread load | {f['ratio']}x (survey p50 "
             f"{r['spread']['step_latency_s']['p50'] * 1000:.0f} ms, floor p50 "
             f"{f['step_latency_s']['p50'] * 1000:.0f} ms) | {_yes(v['floor']['met'])} |"
+        )
+    if "workers" in r:
+        wk, n_w = r["workers"], r["workers"]["workers"]
+        b, b1 = wk["burst"], wk["burst_1"]
+        lines.append(
+            f"| Burst with `make run-workers` ({n_w} workers behind nginx): {b['params']['n']} "
+            f"at once; 0 lost, all finished within {BURST_WITHIN_S:g} s | {b['completed']} "
+            f"complete, {b['failed']} failed, {b['lost']} lost; last result "
+            f"{b['journey_s']['max']:.1f} s after arrival (1 worker behind the same nginx: "
+            f"{b1['journey_s']['max']:.1f} s) | {_yes(v['burst_workers']['met'])} |"
+        )
+        ratio = v["floor_workers"]["ratio"]
+        lines.append(
+            f"| Floor ratio with {n_w} workers each behind nginx, same spread load | {ratio}x "
+            f"(survey p50 {wk['spread']['step_latency_s']['p50'] * 1000:.0f} ms, floor p50 "
+            f"{wk['floor']['step_latency_s']['p50'] * 1000:.0f} ms; spread p95 "
+            f"{wk['spread']['step_latency_s']['p95'] * 1000:.0f} ms, {wk['spread']['lost']} lost) "
+            f"| {_yes(v['floor_workers']['met'])} |"
         )
     if "memory" in r:
         m = r["memory"]
@@ -339,6 +386,14 @@ def markdown(r: dict) -> str:
             + " | |"
         )
     runs = [(k, r[k]) for k in ("spread", "burst", "floor") if k in r]
+    if "workers" in r:
+        n_w = r["workers"]["workers"]
+        runs += [
+            ("burst, nginx + 1 worker", r["workers"]["burst_1"]),
+            (f"burst, nginx + {n_w} workers", r["workers"]["burst"]),
+            (f"spread, nginx + {n_w} workers", r["workers"]["spread"]),
+            (f"floor spread, nginx + {n_w} workers", r["workers"]["floor"]),
+        ]
     if "solo" in r:
         runs += [
             ("one at a time", r["solo"]["survey"]),
@@ -383,6 +438,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--spread-n", type=int, default=1000)
     ap.add_argument("--spread-window", type=float, default=60)
     ap.add_argument("--burst-n", type=int, default=400)
+    ap.add_argument("--workers", type=int, default=2, help="workers in the `workers` scenario")
     ap.add_argument("--memory-sessions", type=int, default=300)
     ap.add_argument("--crash-n", type=int, default=200)
     ap.add_argument(

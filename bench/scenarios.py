@@ -41,12 +41,12 @@ def journeys(load: Load, server_opts: Sequence[str] = (), workers: int = 0) -> d
     `make run-workers` serves it, N workers behind nginx (CPU and RSS summed).
     """
     if workers:
-        srv = ClusterServer(workers, list(server_opts))
+        srv = ClusterServer(workers, list(server_opts), app=APPS[load.journey])
     else:
         srv = StreamlitServer(APPS[load.journey], server_args=list(server_opts))
     with srv:
-        if workers:  # one warm-up participant per worker: each has its own imports and caches
-            run_load(srv.port, Load(4 * workers, seed=-1, code=load.code))
+        if workers:  # warm every worker: each has its own imports and caches
+            run_load(srv.port, Load(4 * workers, seed=-1, code=load.code, journey=load.journey))
         summary, _ = measure(srv.port, load, srv.pid, srv.db)
     summary["workers"] = workers
     summary["load_average_before"] = os.getloadavg()

@@ -25,6 +25,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 60  # a cold start imports pandas and plotly: ~5 s here, far more on a busy box
+NODELAY = Path(__file__).resolve().parent / "nodelay"  # TCP_NODELAY for plain `streamlit run`
 MONITOR_INTERVAL_S = 0.2  # fine enough to catch the RSS peak of a 5 s burst
 
 
@@ -128,7 +129,7 @@ class StreamlitServer:
         }
         if self.tcp_nodelay:  # see bench/nodelay/sitecustomize.py
             env["PYTHONPATH"] = os.pathsep.join(
-                p for p in (str(Path(__file__).parent / "nodelay"), env.get("PYTHONPATH")) if p
+                p for p in (str(NODELAY), env.get("PYTHONPATH")) if p
             )
         cmd = [
             sys.executable,
@@ -214,7 +215,13 @@ class ClusterServer:
     watch (every worker plus nginx), a temporary database, start/stop.
     """
 
-    def __init__(self, workers: int, server_args: list[str] | None = None):
+    def __init__(
+        self,
+        workers: int,
+        server_args: list[str] | None = None,
+        env: dict | None = None,
+        app: str = "app.py",
+    ):
         from survey.cluster import Cluster
 
         self._tmp = tempfile.TemporaryDirectory(prefix="bench-cluster-")
@@ -224,7 +231,14 @@ class ClusterServer:
             "SURVEY_DB": str(self.db),
             "SURVEY_ADMIN_PASSWORD": os.environ.get("SURVEY_ADMIN_PASSWORD", "bench-only"),
             "PYTHONUNBUFFERED": "1",
+            **(env or {}),
         }
+        command = None  # the survey: survey.serve, as make run-workers starts it
+        if app != "app.py":  # the floor app: plain streamlit run, with the same TCP_NODELAY fix
+            command = [sys.executable, "-m", "streamlit", "run", app]
+            env["PYTHONPATH"] = os.pathsep.join(
+                p for p in (str(NODELAY), os.environ.get("PYTHONPATH")) if p
+            )
         self.cluster = Cluster(
             workers,
             self.port,
@@ -232,6 +246,7 @@ class ClusterServer:
             ["--browser.gatherUsageStats", "false", *(server_args or [])],
             env=env,
             log_dir=Path(self._tmp.name),
+            command=command,
         )
 
     @property

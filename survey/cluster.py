@@ -78,6 +78,7 @@ class Cluster:
         worker_args: list[str] | None = None,
         env: dict[str, str] | None = None,
         log_dir: Path | None = None,
+        command: list[str] | None = None,
     ):
         if workers < 1:
             raise ClusterError("--workers must be at least 1.")
@@ -87,6 +88,8 @@ class Cluster:
         self.worker_args = list(worker_args or [])
         self.env = {**os.environ, **(env or {})}
         self.log_dir = log_dir  # None: the parts write to this terminal
+        # What each worker runs; the benchmarks also serve their bare floor app this way.
+        self.command = command or [sys.executable, "-m", "survey.serve"]
         self.workers: list[subprocess.Popen] = []
         self.nginx: subprocess.Popen | None = None
         self._run_dir: tempfile.TemporaryDirectory | None = None
@@ -110,9 +113,7 @@ class Cluster:
     def _start_workers(self) -> None:
         for p in self.worker_ports:
             cmd = [
-                sys.executable,
-                "-m",
-                "survey.serve",
+                *self.command,
                 "--server.headless",
                 "true",
                 "--server.address",
@@ -233,9 +234,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--address", default="", help="address nginx listens on (default: all)")
     ap.add_argument("worker_args", nargs="*", help="after --: extra options for every worker")
     args = ap.parse_args(argv)
-    cluster = Cluster(args.workers, args.port, args.address, args.worker_args)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    cluster = None
     try:
+        cluster = Cluster(args.workers, args.port, args.address, args.worker_args)
         cluster.start()
         print(
             f"\n  Believer or Spectator: {args.workers} workers behind nginx on port {args.port}"
@@ -250,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 0
     finally:
-        cluster.stop()
+        if cluster is not None:
+            cluster.stop()
 
 
 if __name__ == "__main__":

@@ -212,3 +212,24 @@ def new_page(browser: Browser, request) -> Iterator[Callable[..., Page]]:
                 page.screenshot(path=ARTIFACTS / f"{request.node.name}-{i}.png", full_page=True)
     for ctx in contexts:
         ctx.close()
+
+
+# ---------------------------------------------------------------- page helpers
+
+
+def wait_ready(page: Page) -> None:
+    page.locator(READY).wait_for(state="attached")
+
+
+def visit(page: Page, url: str) -> None:
+    page.goto(url)
+    wait_ready(page)
+
+
+def sign_in(page: Page, url: str, passcode: str = PASSCODE) -> None:
+    visit(page, url)
+    page.get_by_label("Passcode").fill(passcode)
+    page.get_by_role("button", name="Sign in").click()
+    if passcode == PASSCODE:
+        expect(page.get_by_label("Passcode")).to_have_count(0)
+    wait_ready(page)

@@ -32,11 +32,13 @@ from .conftest import (
     MIN_GROUP,
     PASSCODE,
     PHONE,
-    READY,
     REFRESH_S,
     ROOT,
     AppServer,
     running_server,
+    sign_in,
+    visit,
+    wait_ready,
 )
 
 pytestmark = pytest.mark.e2e
@@ -107,24 +109,6 @@ def server_store(app_server: AppServer) -> Store:
 
 
 # ---------------------------------------------------------------- page helpers
-
-
-def wait_ready(page: Page) -> None:
-    page.locator(READY).wait_for(state="attached")
-
-
-def visit(page: Page, url: str) -> None:
-    page.goto(url)
-    wait_ready(page)
-
-
-def sign_in(page: Page, url: str, passcode: str = PASSCODE) -> None:
-    visit(page, url)
-    page.get_by_label("Passcode").fill(passcode)
-    page.get_by_role("button", name="Sign in").click()
-    if passcode == PASSCODE:
-        expect(page.get_by_label("Passcode")).to_have_count(0)
-    wait_ready(page)
 
 
 def choose(page: Page, label: str, code: str, then: Locator) -> None:

@@ -1,0 +1,50 @@
+"""The multi-worker recipe's nginx configuration, as `make run-workers` writes it."""
+
+import re
+import subprocess
+
+import pytest
+
+from survey import cluster
+
+
+@pytest.fixture
+def conf(tmp_path) -> str:
+    return cluster.nginx_config("8501", [8502, 8503], cluster.streamlit_static_dir(), tmp_path)
+
+
+def test_every_worker_is_an_upstream_server_and_nginx_listens_on_the_public_port(conf):
+    assert re.findall(r"server 127\.0\.0\.1:(\d+)", conf) == ["8502", "8503"]
+    assert re.search(r"^\s*listen 8501;$", conf, re.M)
+    assert not re.search(r"@[A-Z_]+@", conf)  # every placeholder filled in
+
+
+def test_browsers_are_kept_on_one_worker_by_a_cookie_not_by_their_address(conf):
+    assert "hash $survey_worker consistent;" in conf
+    assert "ip_hash" not in conf  # one venue Wi-Fi address would put the whole room on one worker
+    assert 'Set-Cookie "survey_worker=$survey_worker;' in conf
+
+
+def test_the_static_files_nginx_serves_are_streamlits_own(conf):
+    alias = re.search(r"alias (\S+);", conf).group(1)
+    assert list((cluster.streamlit_static_dir() / "static" / "js").glob("index.*.js"))
+    assert alias == f"{cluster.streamlit_static_dir()}/static/"
+
+
+def test_nginx_accepts_the_configuration(conf, tmp_path):
+    nginx = cluster.find_nginx()
+    if nginx is None:
+        pytest.fail(cluster.NGINX_HINT)
+    path = tmp_path / "nginx.conf"
+    path.write_text(conf)
+    checked = subprocess.run(
+        [nginx, "-t", "-e", "stderr", "-p", str(tmp_path), "-c", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_asking_for_no_workers_is_refused_with_a_plain_message(capsys):
+    assert cluster.main(["--workers", "0"]) == 2
+    assert "Could not start: --workers must be at least 1." in capsys.readouterr().err
