@@ -200,7 +200,7 @@ def run(args: argparse.Namespace) -> dict:
         n = 40 if q else args.crash_n
         out["crash"] = step("crash", lambda: scenarios.crash(n, server_opts=opts))
     if "weight" in only:
-        out["weight"] = step("weight", lambda: _weight(opts))
+        out["weight"] = step("weight", lambda: _weight(opts, args.workers))
     return out
 
 
@@ -216,9 +216,13 @@ def load(results_dir: Path) -> dict:
     return r
 
 
-def _weight(opts: list[str]) -> dict:
+def _weight(opts: list[str], workers: int) -> dict:
+    """Page weight from one process, and through nginx with `workers` workers."""
     try:
-        return page_weight.measure(server_opts=opts)
+        out = page_weight.measure(server_opts=opts)
+        out["workers_pages"] = page_weight.measure(server_opts=opts, workers=workers)["pages"]
+        out["workers"] = workers
+        return out
     except Exception as exc:  # no browser on this machine: the other figures still stand
         return {"skipped": f"{type(exc).__name__}: {str(exc)[:200]}", "pages": {}}
 
@@ -374,13 +378,18 @@ def markdown(r: dict) -> str:
             f"{_yes(v['crash']['met'])} |"
         )
     if r.get("weight", {}).get("pages"):
-        pages = r["weight"]["pages"]
+        w = r["weight"]
+        served = [("one process", w["pages"])]
+        if w.get("workers_pages"):
+            served.append((f"nginx + {w['workers']} workers", w["workers_pages"]))
         lines.append(
             "| (no target) What a phone downloads, which the harness does not: one real "
             "Chromium, empty cache | "
             + "; ".join(
-                f"{name}: {p['requests']} requests, {p['kb'] / 1024:.1f} MB "
+                f"{how}, {name}: {p['requests']} requests, {p['kb'] / 1024:.1f} MB, "
+                f"{p.get('kb_on_the_wire', p['kb']) / 1024:.1f} MB sent "
                 f"({p['compressed_responses']} compressed), {p['server_cpu_ms']:.0f} ms server CPU"
+                for how, pages in served
                 for name, p in pages.items()
             )
             + " | |"

@@ -55,7 +55,7 @@ with left:
     st.write(f"Scan the QR code or open {url}")
     if not session["is_open"]:
         st.warning("This session is closed: new answers are not accepted.")
-right.image(ui.qr_png(url), caption="Scan to join", width=260)
+right.image(ui.qr_png(url), caption="Scan to join", width=260, alt=f"QR code for {url}")
 
 
 @st.fragment(run_every=ui.REFRESH_S)

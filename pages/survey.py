@@ -66,11 +66,11 @@ with st.form(f"page-{k}", border=False):
             else:
                 index = p.options.index(value) if value in p.options else None
                 st.radio(p.text, p.options, index=index, key=f"pr_{p.id}")
-    back, nxt = st.columns(2)
-    back.form_submit_button(
+    buttons = st.container(horizontal=True)
+    buttons.form_submit_button(
         "Back", on_click=ui.submit_page, args=(k, -1), disabled=k == 0, width="stretch"
     )
     label = "See my result" if k == total - 1 else "Next"
-    nxt.form_submit_button(
+    buttons.form_submit_button(
         label, type="primary", on_click=ui.submit_page, args=(k, 1), width="stretch"
     )
