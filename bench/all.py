@@ -170,6 +170,9 @@ def run(args: argparse.Namespace) -> dict:
     if "floor" in only:
         floor_load = replace(spread_load, journey="floor")
         out["floor"] = step("floor", lambda: scenarios.journeys(floor_load, opts))
+        # The survey page's widgets alone: how much of the gap to the floor is Streamlit's.
+        layout_load = replace(spread_load, journey="layout")
+        out["layout"] = step("layout", lambda: scenarios.journeys(layout_load, opts))
         # One participant at a time: the per-rerun round trip with no queueing at all.
         solo = Load(10 if q else 30, concurrency=1, seed=4)
         out["solo"] = step(
@@ -177,6 +180,7 @@ def run(args: argparse.Namespace) -> dict:
             lambda: {
                 "survey": scenarios.journeys(solo, opts),
                 "floor": scenarios.journeys(replace(solo, journey="floor"), opts),
+                "layout": scenarios.journeys(replace(solo, journey="layout"), opts),
             },
         )
     if "workers" in only:
@@ -207,7 +211,7 @@ def run(args: argparse.Namespace) -> dict:
 def load(results_dir: Path) -> dict:
     """A results directory read back: the run's description plus every scenario in it."""
     r = json.loads((results_dir / "run.json").read_text())
-    for name in (*SCENARIOS, "solo"):
+    for name in (*SCENARIOS, "solo", "layout"):
         path = results_dir / f"{name}.json"
         if path.exists():
             r[name] = json.loads(path.read_text())
@@ -340,6 +344,18 @@ def markdown(r: dict) -> str:
             f"{r['spread']['step_latency_s']['p50'] * 1000:.0f} ms, floor p50 "
             f"{f['step_latency_s']['p50'] * 1000:.0f} ms) | {_yes(v['floor']['met'])} |"
         )
+    if "layout" in r and "floor" in r:
+        ratio = scenarios.floor_ratio(r["layout"], r["floor"])
+        solo = r.get("solo", {})
+        solo_ratio = (
+            scenarios.floor_ratio(solo["survey"], solo["floor"]) if "floor" in solo else None
+        )
+        lines.append(
+            "| (no target) Where the gap comes from: the survey page's widgets alone "
+            "(`bench/layout_app.py`) under the same spread load; and one participant at a time "
+            f"| layout {ratio}x the floor (p50 {r['layout']['step_latency_s']['p50'] * 1000:.0f}"
+            f" ms); one at a time the survey is {solo_ratio}x the floor | |"
+        )
     if "workers" in r:
         wk, n_w = r["workers"], r["workers"]["workers"]
         b, b1 = wk["burst"], wk["burst_1"]
@@ -394,7 +410,7 @@ def markdown(r: dict) -> str:
             )
             + " | |"
         )
-    runs = [(k, r[k]) for k in ("spread", "burst", "floor") if k in r]
+    runs = [(k, r[k]) for k in ("spread", "burst", "floor", "layout") if k in r]
     if "workers" in r:
         n_w = r["workers"]["workers"]
         runs += [
@@ -408,6 +424,8 @@ def markdown(r: dict) -> str:
             ("one at a time", r["solo"]["survey"]),
             ("floor, one at a time", r["solo"]["floor"]),
         ]
+        if "layout" in r["solo"]:
+            runs.append(("layout, one at a time", r["solo"]["layout"]))
     if runs:
         lines += [
             "",

@@ -49,7 +49,7 @@ MAX_PAGES = 12  # a journey that has not reached a result after this many submit
 ADVANCE_LABELS = ("Next", "See my result")
 THREAD_STACK = 512 * 1024  # the default 8 MB per thread adds up at 1,000 participants
 QUESTIONNAIRE = ROOT / "data" / "questionnaire.toml"
-APPS = {"survey": "app.py", "floor": "bench/floor_app.py"}
+APPS = {"survey": "app.py", "floor": "bench/floor_app.py", "layout": "bench/layout_app.py"}
 
 
 class JourneyError(Exception):
@@ -393,7 +393,7 @@ def floor_journey(b: Browser, person: Person, rec: Record, think_s: float = 0) -
     rec.acknowledged = True
 
 
-JOURNEYS = {"survey": survey_journey, "floor": floor_journey}
+JOURNEYS = {"survey": survey_journey, "floor": floor_journey, "layout": floor_journey}
 
 
 # ---------------------------------------------------------------- a run
