@@ -128,33 +128,51 @@ _schema_ready: set[tuple[str, str]] = set()
 
 
 class Store:
-    """The survey database. Cheap to construct; connections are per thread."""
+    """The survey database. Cheap to construct; each thread borrows its own connection."""
 
     def __init__(self, questionnaire: Questionnaire, path: str | os.PathLike | None = None):
         self.path = str(Path(path) if path is not None else default_path())
         self.q = questionnaire
         self._local = threading.local()
+        self._idle: list[sqlite_utils.Database] = []  # connections of threads that have ended
         self._ensure_schema()
 
     # ------------------------------------------------------------ connections
 
     @property
     def db(self) -> sqlite_utils.Database:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-            _enable_wal(conn)
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            db = self._local.db = sqlite_utils.Database(conn)
-        return db
+        """This thread's connection. Streamlit runs every rerun in a new thread, and opening
+        a connection (and SQLite reading the schema) costs ~0.6 ms, so a thread that ends
+        hands its connection back for the next one instead of closing it."""
+        lease = getattr(self._local, "lease", None)
+        if lease is None:
+            try:
+                db = self._idle.pop()
+            except IndexError:
+                db = self._connect()
+            lease = self._local.lease = _Lease(db, self._idle)
+        return lease.db
+
+    def _connect(self) -> sqlite_utils.Database:
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        # Never used by two threads at once: a lease belongs to one thread until it ends.
+        conn = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
+        _enable_wal(conn)
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        return sqlite_utils.Database(conn)
 
     def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.conn.close()
-            self._local.db = None
+        """Close this thread's connection and every idle one."""
+        lease = getattr(self._local, "lease", None)
+        if lease is not None:
+            lease.pool = None
+            lease.db.conn.close()
+            self._local.lease = None
+        while self._idle:
+            self._idle.pop().conn.close()
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -422,6 +440,21 @@ class Store:
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return (row[0] for row in self.db.execute(sql, args))
+
+
+class _Lease:
+    """A connection lent to one thread; it goes back to the idle list when the thread ends
+    (CPython drops a thread's thread-local values as the thread exits)."""
+
+    __slots__ = ("db", "pool")
+
+    def __init__(self, db: sqlite_utils.Database, pool: list[sqlite_utils.Database]):
+        self.db = db
+        self.pool: list[sqlite_utils.Database] | None = pool
+
+    def __del__(self) -> None:
+        if self.pool is not None and not self.db.conn.in_transaction:
+            self.pool.append(self.db)
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:
