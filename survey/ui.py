@@ -445,9 +445,9 @@ def show_result(q: qmod.Questionnaire, s: smod.Store, state: dict) -> None:
     believer = result.klass == "believer"
     st.caption("Your result")
     st.title("You're a Believer" if believer else "You're a Spectator")
-    c1, c2 = st.columns(2)
-    c1.metric("Your score", f"{result.overall:.0f} / 100")
-    c2.metric("Believer from", f"{q.threshold:g}")
+    scores = st.container(horizontal=True)
+    scores.metric("Your score", f"{result.overall:.0f} / 100")
+    scores.metric("Believer from", f"{q.threshold:g}")
     st.write(
         "You live social media: you post, share and join in, and it shows in how you see it."
         if believer
@@ -470,7 +470,9 @@ def show_result(q: qmod.Questionnaire, s: smod.Store, state: dict) -> None:
     st.subheader("Tips for you")
     for dim_id in result.weakest(2):
         dim = q.dimension(dim_id)
-        st.markdown(f"**{dim.name}** ({result.dimension_scores[dim_id]:.0f}): {dim.description}")
-        st.markdown("\n".join(f"- {tip}" for tip in dim.tips))
+        st.markdown(
+            f"**{dim.name}** ({result.dimension_scores[dim_id]:.0f}): {dim.description}\n\n"
+            + "\n".join(f"- {tip}" for tip in dim.tips)
+        )
     st.info("Want to be a better social media marketer? **Begin living it.**")
     st.button("Take it again", on_click=start_over)
