@@ -18,10 +18,11 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import psutil
+
+from survey.cluster import healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 60  # a cold start imports pandas and plotly: ~5 s here, far more on a busy box
@@ -161,12 +162,8 @@ class StreamlitServer:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"streamlit exited at start:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                pass
+            if healthy(self.url):
+                return
             time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"streamlit not healthy after {START_TIMEOUT_S} s:\n{self.log_tail()}")

@@ -103,7 +103,7 @@ class Cluster:
             raise ClusterError(NGINX_HINT)
         try:
             self._start_workers()
-            self._wait_healthy()
+            self._waithealthy()
             self._start_nginx(nginx)
         except BaseException:
             self.stop()
@@ -124,14 +124,14 @@ class Cluster:
             ]
             self.workers.append(self._spawn(cmd, f"worker-{p}"))
 
-    def _wait_healthy(self) -> None:
+    def _waithealthy(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S
         pending = dict(zip(self.worker_ports, self.workers, strict=True))
         while pending and time.monotonic() < deadline:
             for p, proc in list(pending.items()):
                 if proc.poll() is not None:
                     raise ClusterError(f"The worker on port {p} stopped while starting.")
-                if _healthy(f"http://127.0.0.1:{p}"):
+                if healthy(f"http://127.0.0.1:{p}"):
                     del pending[p]
             time.sleep(0.2)
         if pending:
@@ -147,7 +147,7 @@ class Cluster:
         cmd = [nginx, "-e", "stderr", "-p", str(run_dir), "-c", str(conf)]
         self.nginx = self._spawn(cmd, "nginx")
         deadline = time.monotonic() + 10
-        while not _healthy(f"http://127.0.0.1:{self.port}"):
+        while not healthy(f"http://127.0.0.1:{self.port}"):
             if self.nginx.poll() is not None:
                 raise ClusterError(f"nginx stopped at start (is port {self.port} free?).")
             if time.monotonic() > deadline:
@@ -209,7 +209,8 @@ class Cluster:
         self.stop()
 
 
-def _healthy(base_url: str) -> bool:
+def healthy(base_url: str) -> bool:
+    """Whether a Streamlit server (or nginx in front of one) answers its health check."""
     try:
         with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as r:
             return r.status == 200

@@ -14,13 +14,14 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+
+from survey.cluster import healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -63,14 +64,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:
-            return resp.status == 200
-    except OSError:
-        return False
-
-
 @contextlib.contextmanager
 def running_server(tmp: Path, **extra_env: str) -> Iterator[AppServer]:
     """The app as `make run` serves it (`python -m survey.serve`, i.e. `streamlit run app.py`)
@@ -109,7 +102,7 @@ def running_server(tmp: Path, **extra_env: str) -> Iterator[AppServer]:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while not _healthy(url):
+        while not healthy(url):
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(
                     f"Streamlit did not come up on {url} (exit code {proc.poll()}).\n"
