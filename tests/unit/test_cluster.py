@@ -26,19 +26,21 @@ def test_browsers_are_kept_on_one_worker_by_a_cookie_not_by_their_address(conf):
 
 
 def test_the_static_files_nginx_serves_are_streamlits_own(conf):
-    alias = re.search(r"alias (\S+);", conf).group(1)
+    alias = re.search(r"alias \"([^\"]+)\";", conf).group(1)
     assert list((cluster.streamlit_static_dir() / "static" / "js").glob("index.*.js"))
     assert alias == f"{cluster.streamlit_static_dir()}/static/"
 
 
-def test_nginx_accepts_the_configuration(conf, tmp_path):
+def test_nginx_accepts_the_configuration_even_in_a_folder_with_spaces(tmp_path):
     nginx = cluster.find_nginx()
     if nginx is None:
         pytest.fail(cluster.NGINX_HINT)
-    path = tmp_path / "nginx.conf"
-    path.write_text(conf)
+    run_dir = tmp_path / "My Documents" / "survey run"
+    run_dir.mkdir(parents=True)
+    path = run_dir / "nginx.conf"
+    path.write_text(cluster.nginx_config("8501", [8502], cluster.streamlit_static_dir(), run_dir))
     checked = subprocess.run(
-        [nginx, "-t", "-e", "stderr", "-p", str(tmp_path), "-c", str(path)],
+        [nginx, "-t", "-e", "stderr", "-p", str(run_dir), "-c", str(path)],
         capture_output=True,
         text=True,
     )
