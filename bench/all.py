@@ -102,8 +102,9 @@ def serving(app: str) -> str:
     try:
         how = "python " + " ".join(srv.entry_point)
         if srv.served_by_survey_serve:
-            return how + " (TCP_NODELAY on)"
-        return how + (" + bench/nodelay (TCP_NODELAY on)" if srv.tcp_nodelay else "")
+            return how + " (TCP_NODELAY and GC settings on)"
+        same = " + bench/nodelay (the same TCP_NODELAY and GC settings)"
+        return how + (same if srv.tcp_nodelay else "")
     finally:
         srv.cleanup()
 

@@ -26,7 +26,7 @@ from survey.cluster import healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 60  # a cold start imports pandas and plotly: ~5 s here, far more on a busy box
-NODELAY = Path(__file__).resolve().parent / "nodelay"  # TCP_NODELAY for plain `streamlit run`
+NODELAY = Path(__file__).resolve().parent / "nodelay"  # survey.serve's settings for streamlit run
 MONITOR_INTERVAL_S = 0.2  # fine enough to catch the RSS peak of a 5 s burst
 
 

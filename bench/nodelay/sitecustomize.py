@@ -1,4 +1,7 @@
-"""Give a plain `streamlit run` the TCP_NODELAY fix that survey.serve applies to the survey.
+"""Give a plain `streamlit run` the server settings survey.serve applies to the survey.
+
+TCP_NODELAY, and the same garbage-collector settings (see survey.ui.serve), so
+that the floor and layout apps are served like the survey and the ratio is fair.
 
 Streamlit 1.67 binds its listening socket as socket.socket(family) (proto 0),
 and asyncio only sets TCP_NODELAY on sockets whose proto is IPPROTO_TCP. So
@@ -9,6 +12,7 @@ so the floor app is served like the survey and the latency ratio is fair.
 """
 
 import asyncio.base_events
+import gc
 import socket
 
 
@@ -18,3 +22,6 @@ def _set_nodelay(sock: socket.socket) -> None:
 
 
 asyncio.base_events._set_nodelay = _set_nodelay
+
+gc.freeze()
+gc.set_threshold(10_000, 10, 10)
