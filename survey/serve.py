@@ -1,6 +1,7 @@
 """Serve the app: `python -m survey.serve [streamlit run options]` (what `make run` does).
 
-`streamlit run app.py` plus two fixes for Streamlit 1.67; see `survey.ui.serve`.
+`streamlit run app.py` plus two fixes for Streamlit 1.67 and garbage-collector settings;
+see `survey.ui.serve`.
 """
 
 from survey import ui

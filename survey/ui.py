@@ -429,8 +429,8 @@ def serve(argv: list[str] | None = None) -> None:
     asyncio.base_events._set_nodelay = _set_nodelay
     # Everything imported so far lives as long as the server: keep it out of every
     # collection, and collect the young generation every 10,000 allocations instead of
-    # 700. A room joining at once collected ~2,000 times a minute (~6% of the server's
-    # CPU) with this; ~50 times with it (BENCHMARKS.md).
+    # 700. 1,000 people joining over a minute made ~2,000 collections (~6% of the
+    # server's CPU) with Python's defaults, ~420 (1.5%) with these (BENCHMARKS.md).
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
     from streamlit.runtime.pages_manager import PagesManager
