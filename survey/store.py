@@ -122,6 +122,7 @@ def default_path() -> Path:
     return Path(os.environ.get("SURVEY_DB") or DEFAULT_PATH)
 
 
+MAX_IDLE_CONNECTIONS = 16  # kept open for the next reruns; each holds two file handles
 _write_lock = threading.Lock()
 _schema_lock = threading.Lock()
 _schema_ready: set[tuple[str, str]] = set()
@@ -453,8 +454,12 @@ class _Lease:
         self.pool: list[sqlite_utils.Database] | None = pool
 
     def __del__(self) -> None:
-        if self.pool is not None and not self.db.conn.in_transaction:
+        if self.pool is None:
+            return
+        if len(self.pool) < MAX_IDLE_CONNECTIONS and not self.db.conn.in_transaction:
             self.pool.append(self.db)
+        else:  # after a burst, keep a few for the next reruns and close the rest
+            self.db.conn.close()
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:

@@ -11,6 +11,7 @@ import asyncio.base_events
 import contextlib
 import gc
 import os
+import resource
 import socket
 import sys
 import threading
@@ -424,9 +425,33 @@ def _set_nodelay(sock: socket.socket) -> None:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
+OPEN_FILES = 65_536  # every connected phone holds a socket, and its reruns a database file
+
+
+def raise_open_files_limit() -> int:
+    """Raise this process's open-files limit towards OPEN_FILES; returns the limit in force.
+
+    Debian's default soft limit is 1,024 and macOS's 256: a room of a thousand phones
+    would run out of sockets. The hard limit, set by the administrator, is respected.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = OPEN_FILES if hard == resource.RLIM_INFINITY else min(OPEN_FILES, hard)
+    for limit in (want, 10_240):  # macOS refuses more than OPEN_MAX (10,240) per process
+        if soft >= limit:
+            return soft
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
+            return limit
+        except (ValueError, OSError):
+            continue
+    return soft
+
+
 def serve(argv: list[str] | None = None) -> None:
-    """Run the Streamlit server on app.py with the two fixes above, and a calmer GC."""
+    """Run the Streamlit server on app.py with the two fixes above, a calmer GC and room
+    for many connections."""
     asyncio.base_events._set_nodelay = _set_nodelay
+    raise_open_files_limit()
     # Everything imported so far lives as long as the server: keep it out of every
     # collection, and collect the young generation every 10,000 allocations instead of
     # 700. 1,000 people joining over a minute made ~2,000 collections (~6% of the

@@ -9,6 +9,7 @@ import time
 import traceback
 
 import numpy as np
+import psutil
 import pytest
 
 from survey import codes, questionnaire, store
@@ -429,3 +430,28 @@ def test_threads_never_share_a_live_connection_but_reuse_those_of_ended_threads(
         t.start()
         t.join()
     assert all(any(c is held for held in live) for c in later)
+
+
+def test_bursts_of_threads_do_not_pile_up_open_files(db):
+    # Open files are what a long, busy event runs out of: each rerun is a new thread, and a
+    # burst of 40 at once must leave no more behind the tenth time than the first.
+    me = psutil.Process()
+
+    def burst() -> int:
+        together = threading.Barrier(40)
+
+        def rerun() -> None:
+            assert db.get_session("SHARE")
+            together.wait(timeout=10)  # all 40 hold a connection at once
+
+        threads = [threading.Thread(target=rerun) for _ in range(40)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return me.num_fds()
+
+    after_first = burst()
+    for _ in range(9):
+        after = burst()
+    assert after <= after_first
