@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import http.client
 import json
 import os
@@ -383,9 +384,11 @@ def survey_journey(b: Browser, person: Person, rec: Record, think_s: float = 0) 
     raise JourneyError(f"no result after {MAX_PAGES} pages")
 
 
-def floor_journey(b: Browser, person: Person, rec: Record, think_s: float = 0) -> None:
+def floor_journey(
+    b: Browser, person: Person, rec: Record, think_s: float = 0, steps: int = 4
+) -> None:
     screen = rec.timed("load", b.open)
-    for i in range(survey_submits()):
+    for i in range(steps):
         fields, button = screen.advance_form()
         values = {w: person.rng.choice(w.options) for w in fields}
         time.sleep(think_s)
@@ -433,6 +436,8 @@ def run_load(
     """
     reverse = reverse_keyed_items()
     journey = JOURNEYS[load.journey]
+    if journey is floor_journey:  # as many submits as a survey participant makes
+        journey = functools.partial(floor_journey, steps=survey_submits())
     slots = threading.BoundedSemaphore(load.concurrency)
     finished = threading.Semaphore(0)  # one release per participant whose journey is over
     leave = threading.Event()  # lingering tabs close when this is set

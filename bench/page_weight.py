@@ -26,7 +26,9 @@ import psutil
 from bench.loadgen import Load, run_load
 from bench.server import ClusterServer, StreamlitServer
 
-LAUNCH_ARGS = [  # as tests/e2e (../shared/TECH-NOTES.md): root in a container, nothing phones home
+# Chromium flags, also used by tests/e2e (../shared/TECH-NOTES.md): root in a container
+# needs --no-sandbox, and nothing may phone home.
+LAUNCH_ARGS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",

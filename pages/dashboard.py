@@ -37,12 +37,11 @@ with st.sidebar:
     seg_col = st.selectbox(
         "Segment",
         [None, *(p.id for p in q.profile)],
-        format_func=lambda p: (
-            "Everyone" if p is None else next(x.text for x in q.profile if x.id == p)
-        ),
+        format_func=lambda p: "Everyone" if p is None else q.profile_question(p).text,
     )
-    options = next((p.options for p in q.profile if p.id == seg_col), [])
-    seg_val = st.selectbox("Segment value", options) if seg_col else None
+    seg_val = (
+        st.selectbox("Segment value", q.profile_question(seg_col).options) if seg_col else None
+    )
 
 if big:
     ui.presenter_style()
@@ -73,17 +72,16 @@ def live_panels() -> None:
     if seg_col:
         st.caption(f"Segment: {seg_val} ({view.n_complete} complete responses)")
     if view.n_complete < ui.MIN_GROUP:
-        more = ui.MIN_GROUP - view.n_complete
-        noun = "response" if more == 1 else "responses"
-        st.info(f"{more} more {noun} needed before results are shown.")
+        more = aggregate.more_responses(ui.MIN_GROUP - view.n_complete)
+        st.info(f"{more} needed before results are shown.")
         return
     if what_if != q.threshold:
         st.warning(
             f"What-if: threshold {what_if} instead of {q.threshold:g}. Stored results unchanged."
         )
     s1, s2 = st.columns(2)
-    s1.metric(f"Believers · {view.believers}", f"{100 * view.believers / view.n_complete:.0f}%")
-    s2.metric(f"Spectators · {view.spectators}", f"{100 * view.spectators / view.n_complete:.0f}%")
+    s1.metric(f"Believers · {view.believers}", f"{view.share(view.believers):.0f}%")
+    s2.metric(f"Spectators · {view.spectators}", f"{view.share(view.spectators):.0f}%")
     st.plotly_chart(live.figures["split"], key="split", theme=None)
     a, b = st.columns(2)
     a.plotly_chart(live.figures["hist"], key="hist", theme=None)

@@ -178,6 +178,15 @@ class Summary:
     item_shares: dict[str, list[float]] = field(default_factory=dict)  # item -> % per point
     timeline: tuple[list[datetime], list[int]] = ((), ())  # minute, cumulative complete
 
+    def share(self, n: int) -> float:
+        """`n` as a percentage of the complete responses (0 when there are none)."""
+        return 100 * n / self.n_complete if self.n_complete else 0.0
+
+
+def more_responses(n: int) -> str:
+    """'1 more response' / '4 more responses': what a group still needs before it is shown."""
+    return f"{n} more {'response' if n == 1 else 'responses'}"
+
 
 def summarise(
     room: Room,

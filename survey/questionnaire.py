@@ -92,6 +92,9 @@ class Questionnaire:
     def item(self, item_id: str) -> Item:
         return next(i for i in self.items if i.id == item_id)
 
+    def profile_question(self, question_id: str) -> ProfileQuestion:
+        return next(p for p in self.profile if p.id == question_id)
+
     def items_of(self, dimension_id: str) -> list[Item]:
         return [i for i in self.items if i.dimension == dimension_id]
 

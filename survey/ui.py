@@ -493,9 +493,8 @@ def show_result(q: qmod.Questionnaire, s: smod.Store, state: dict) -> None:
             f"You scored higher than {share_below:.0f}% of the {n} people in this session so far."
         )
     else:
-        more = participant.ROOM_MIN - n
         st.info(
-            f"{more} more {'response' if more == 1 else 'responses'} needed before you can "
+            f"{aggregate.more_responses(participant.ROOM_MIN - n)} needed before you can "
             "compare yourself with the room."
         )
         st.button("Check again")

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
+from bench.page_weight import LAUNCH_ARGS  # Chromium flags measured on this machine
 from survey.cluster import healthy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,18 +33,6 @@ REFRESH_S = 1.0  # dashboard refresh: short, so "updates without reload" is quic
 SERVER_START_TIMEOUT_S = 60  # a cold start imports pandas and plotly: ~5 s here, more on CI
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
 BROWSER_ENV = "SURVEY_CHROMIUM"
-# Flags measured on the project's machine (../shared/TECH-NOTES.md): root in a
-# container needs --no-sandbox, and nothing may phone home.
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 # Playwright's default of 5 s is tight for a rerun on a busy 2-core CI runner.
 expect.set_options(timeout=10_000)
