@@ -26,7 +26,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from bench.loadgen import Browser, JourneyError
+from bench.protocol import Browser, JourneyError
 from bench.server import StreamlitServer
 from survey import demo, questionnaire, scoring
 from survey.store import Store

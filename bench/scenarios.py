@@ -17,17 +17,8 @@ from collections.abc import Sequence
 
 import psutil
 
-from bench.loadgen import (
-    APPS,
-    Browser,
-    JourneyError,
-    Load,
-    Record,
-    check_db,
-    measure,
-    run_load,
-    summarize,
-)
+from bench.loadgen import APPS, Load, Record, check_db, measure, run_load, summarize
+from bench.protocol import Browser, JourneyError
 from bench.server import ClusterServer, ResourceMonitor, StreamlitServer, mb
 
 OPEN_CONCURRENCY = 50  # sessions opened at once in the memory scenario: a steady trickle

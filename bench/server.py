@@ -1,4 +1,5 @@
-"""A Streamlit server for the load harness: start, health-check, watch, kill, stop.
+"""A Streamlit server for the load harness and the browser tests: start, health-check,
+watch, kill, stop.
 
 The server runs as a facilitator would start it (`make run`, i.e. `python -m
 survey.serve`, which is `streamlit run app.py` plus TCP_NODELAY) from the
@@ -61,8 +62,10 @@ class StreamlitServer:
         server_args: list[str] | None = None,
         log_dir: str | os.PathLike | None = None,
         root: str | os.PathLike | None = None,
+        env: dict[str, str | None] | None = None,
     ):
         self.app = app
+        self.env = dict(env or {})  # on top of ours; a None value removes the variable
         # The checkout to serve: this one, or e.g. a `git archive` snapshot of a commit.
         self.root = Path(root or os.environ.get("BENCH_APP_ROOT") or ROOT)
         self._tmp = None
@@ -128,6 +131,11 @@ class StreamlitServer:
             "SURVEY_ADMIN_PASSWORD": os.environ.get("SURVEY_ADMIN_PASSWORD", "bench-only"),
             "PYTHONUNBUFFERED": "1",
         }
+        for name, value in self.env.items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
         if self.tcp_nodelay:  # see bench/nodelay/sitecustomize.py
             env["PYTHONPATH"] = os.pathsep.join(
                 p for p in (str(NODELAY), env.get("PYTHONPATH")) if p

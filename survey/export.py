@@ -7,7 +7,7 @@ apostrophe (OWASP "CSV injection"). Numbers are written as numbers and never
 touched, so -3 stays -3. Quoting follows RFC 4180: every text cell is quoted,
 quotes inside are doubled, and lines end with CRLF.
 
-Speed: SQLite renders each response as one finished CSV line (see `_cell_sql`),
+Speed: the store renders each response as one finished CSV line (`Store.csv_lines`),
 so Python never handles the millions of cells one by one. That keeps a
 100k-response export under a second (BENCHMARKS.md).
 """
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from survey.questionnaire import MULTI_SEPARATOR, Questionnaire
-from survey.store import Store
+from survey.questionnaire import Questionnaire
+from survey.store import CsvCell, Store
 
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 BOM = "\ufeff"
@@ -142,15 +142,10 @@ def responses_csv(
 ) -> bytes:
     """The responses of one session (or all, with None) as CSV bytes, oldest first."""
     cols = columns(store.q)
-    cells, params = [], []
-    for c in cols:
-        sql, args = _cell_sql(c)
-        cells.append(sql)
-        params += args
-    # One printf per row builds the line in a single pass (|| would copy it 50 times).
-    line = f"printf('{','.join(['%s'] * len(cells))}', {', '.join(cells)})"
-    title = safe_text_sql("title")
-    lines = store.export_lines(line, params, title, session_code, include_incomplete, limit)
+    danger = "".join(DANGEROUS_FIRST)
+    lines = store.csv_lines(
+        [_cell(c) for c in cols], danger, session_code, include_incomplete, limit
+    )
     header = ",".join(_quote(neutralise(c.name)) for c in cols)
     body = "".join(line + "\r\n" for line in lines)
     return ((BOM if bom else "") + header + "\r\n" + body).encode("utf-8")
@@ -164,37 +159,9 @@ def preview(
     return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
 
 
-_DANGER_SQL = ", ".join(str(ord(c)) for c in DANGEROUS_FIRST)  # code points, for unicode()
-
-
-def _cell_sql(c: Column) -> tuple[str, list]:
-    """SQL rendering one column's cell as CSV text. NULL is always an empty cell.
-
-    Identifiers the app generates itself (tokens, codes, status, class, hashes,
-    timestamps) never contain commas, quotes or a dangerous first character (tests
-    check this), so they are written bare; any other text is neutralised and quoted.
-    """
-    ref = "s.title_csv" if c.source == "session_title" else f'r."{c.source}"'
-    if c.kind == "number" or c.source in GENERATED_TEXT:
-        return ref, []  # printf's %s writes NULL as an empty cell
-    if c.kind == "option":
-        sep = MULTI_SEPARATOR
-        found = f"instr('{sep}' || {ref} || '{sep}', ?) > 0"
-        return f"CASE WHEN {ref} IS NULL THEN '' WHEN {found} THEN '1' ELSE '0' END", [
-            f"{sep}{c.option}{sep}"
-        ]
-    if c.source == "session_title":  # already made safe once per session, in `_title_sql`
-        return ref, []
-    return safe_text_sql(ref), []
-
-
-def safe_text_sql(ref: str) -> str:
-    """SQL for a text cell: neutralise a dangerous first character, double quotes, quote it."""
-    safe = f"CASE WHEN unicode({ref}) IN ({_DANGER_SQL}) THEN '''' || {ref} ELSE {ref} END"
-    quoted = f"""'"' || replace({safe}, '"', '""') || '"'"""
-    return f"CASE WHEN {ref} IS NULL THEN '' ELSE {quoted} END"
-
-
+# Identifiers the app generates itself (tokens, codes, status, class, hashes, timestamps)
+# never contain commas, quotes or a dangerous first character (tests check this), so
+# they are written bare; any other text is neutralised and quoted.
 GENERATED_TEXT = {
     "token",
     "session_code",
@@ -204,6 +171,14 @@ GENERATED_TEXT = {
     "started_at",
     "completed_at",
 }
+
+
+def _cell(c: Column) -> CsvCell:
+    if c.kind == "number" or c.source in GENERATED_TEXT:
+        return CsvCell(c.source, "bare")
+    if c.kind == "option":
+        return CsvCell(c.source, "option", c.option)
+    return CsvCell(c.source)
 
 
 def _quote(text: object) -> str:

@@ -19,7 +19,7 @@ import sqlite3
 import threading
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,7 +28,7 @@ from pathlib import Path
 import sqlite_utils
 
 from survey import codes
-from survey.questionnaire import Questionnaire
+from survey.questionnaire import MULTI_SEPARATOR, Questionnaire
 from survey.scoring import Result
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "survey.db"
@@ -103,10 +103,6 @@ class Saved:
 
     outcome: str  # "saved" | "completed" | "already_complete" | "closed" | "unknown_session"
     token: str
-
-    @property
-    def ok(self) -> bool:
-        return self.outcome in ("saved", "completed", "already_complete")
 
 
 def iso(t: datetime) -> str:
@@ -411,29 +407,42 @@ class Store:
         cur = self.db.execute(sql, params)
         return [c[0] for c in cur.description], cur.fetchall()
 
-    def export_lines(
+    # ------------------------------------------------------------ the export's fast path
+
+    def csv_lines(
         self,
-        line_sql: str,
-        params: list,
-        title_sql: str,
-        session_code: str | None,
-        include_incomplete: bool,
+        cells: Sequence[CsvCell],
+        danger: str,
+        session_code: str | None = None,
+        include_incomplete: bool = False,
         limit: int | None = None,
     ) -> Iterator[str]:
-        """One text value per response, computed by `line_sql` over `r` (the response)
-        and `s` (its session, with `title_csv` = `title_sql` applied to its title).
-        The export builds its CSV lines this way, for speed."""
+        """Each response as one finished CSV line (no line ending), oldest first.
+
+        SQLite renders the line, so Python never handles the millions of cells one by
+        one: a 100k-response export stays under a second (BENCHMARKS.md). A text cell
+        that starts with a character in `danger` gets a leading apostrophe, and is quoted
+        with inner quotes doubled (RFC 4180); NULL is an empty cell.
+        """
+        rendered, args = [], []
+        for c in cells:
+            sql, params = _cell_sql(c, danger)
+            rendered.append(sql)
+            args += params
+        # One printf per row builds the line in a single pass (|| would copy it 50 times).
+        line = f"printf('{','.join(['%s'] * len(rendered))}', {', '.join(rendered)})"
+        title = _safe_text_sql("title", danger)
         # The unary + keeps SQLite off the session index: one sequential pass over
         # the table in rowid order is ~4x cheaper than 100k index look-ups.
-        where, args = [], list(params)
+        where = []
         if session_code is not None:
             where.append("+r.session_code = ?")
             args.append(session_code)
         if not include_incomplete:
             where.append("+r.status = 'complete'")
         sql = (
-            f"WITH s AS (SELECT code, {title_sql} AS title_csv FROM sessions)"
-            f" SELECT {line_sql} FROM responses r JOIN s ON s.code = r.session_code"
+            f"WITH s AS (SELECT code, {title} AS title_csv FROM sessions)"
+            f" SELECT {line} FROM responses r JOIN s ON s.code = r.session_code"
         )
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -441,6 +450,37 @@ class Store:
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return (row[0] for row in self.db.execute(sql, args))
+
+
+@dataclass(frozen=True)
+class CsvCell:
+    """One column of the export as the store renders it."""
+
+    source: str  # a responses column, or "session_title" for the session's title
+    kind: str = "text"  # "text" (neutralised, quoted), "bare" (written as is), or "option"
+    option: str | None = None  # for "option": 1 if this choice is among the '; '-joined ones
+
+
+def _cell_sql(c: CsvCell, danger: str) -> tuple[str, list]:
+    if c.source == "session_title":
+        return "s.title_csv", []  # made safe once per session, in csv_lines' WITH clause
+    ref = f'r."{c.source}"'
+    if c.kind == "bare":
+        return ref, []  # printf's %s writes NULL as an empty cell
+    if c.kind == "option":
+        sep = MULTI_SEPARATOR
+        found = f"instr('{sep}' || {ref} || '{sep}', ?) > 0"
+        return f"CASE WHEN {ref} IS NULL THEN '' WHEN {found} THEN '1' ELSE '0' END", [
+            f"{sep}{c.option}{sep}"
+        ]
+    return _safe_text_sql(ref, danger), []
+
+
+def _safe_text_sql(ref: str, danger: str) -> str:
+    points = ", ".join(str(ord(ch)) for ch in danger)  # code points, for unicode()
+    safe = f"CASE WHEN unicode({ref}) IN ({points}) THEN '''' || {ref} ELSE {ref} END"
+    quoted = f"""'"' || replace({safe}, '"', '""') || '"'"""
+    return f"CASE WHEN {ref} IS NULL THEN '' ELSE {quoted} END"
 
 
 class _Lease:

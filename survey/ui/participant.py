@@ -17,15 +17,16 @@ from survey.store import Store
 from survey.ui import resources
 
 _PLACE = "place"
+ANSWER_PREFIX = "q_"  # widget keys of item answers; the load harness reads them too
+PROFILE_PREFIX = "pr_"
 
 
 def answer_key(item_id: str) -> str:
-    """The widget key of an item's answer (the load harness and tests use it too)."""
-    return f"q_{item_id}"
+    return ANSWER_PREFIX + item_id
 
 
 def profile_key(profile_id: str) -> str:
-    return f"pr_{profile_id}"
+    return PROFILE_PREFIX + profile_id
 
 
 def place() -> flow.Place:

@@ -10,10 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
 from bench.page_weight import LAUNCH_ARGS  # Chromium flags measured on this machine
-from survey.cluster import healthy
+from bench.server import StreamlitServer
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -30,7 +26,6 @@ ARTIFACTS = ROOT / "artifacts"
 PASSCODE = "e2e-facilitator-passcode"
 MIN_GROUP = 3  # k: small, so a journey reaches "past k" with a handful of participants
 REFRESH_S = 1.0  # dashboard refresh: short, so "updates without reload" is quick to see
-SERVER_START_TIMEOUT_S = 60  # a cold start imports pandas and plotly: ~5 s here, more on CI
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
 BROWSER_ENV = "SURVEY_CHROMIUM"
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -47,66 +42,34 @@ class AppServer:
     log_path: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def running_server(tmp: Path, **extra_env: str) -> Iterator[AppServer]:
-    """The app as `make run` serves it (`python -m survey.serve`, i.e. `streamlit run app.py`)
-    on a free port against a fresh database in `tmp`."""
-    db_path, log_path = tmp / "survey.db", tmp / "server.log"
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SURVEY_DB": str(db_path),
+    """The app as `make run` serves it (`python -m survey.serve`) on a free port against a
+    fresh database in `tmp`: the same launcher as the benchmarks (bench/server.py)."""
+    env: dict[str, str | None] = {
         "SURVEY_ADMIN_PASSWORD": PASSCODE,
         "SURVEY_MIN_GROUP": str(MIN_GROUP),
         "SURVEY_REFRESH_S": str(REFRESH_S),
+        # The join URL must be the one the browser used, so the QR check is real.
+        "SURVEY_PUBLIC_URL": None,
+        "SURVEY_QUESTIONNAIRE": None,
+        **extra_env,
     }
-    # The join URL must be the one the browser used, so the QR check is real.
-    for name in ("SURVEY_PUBLIC_URL", "SURVEY_QUESTIONNAIRE"):
-        env.pop(name, None)
-    env.update(extra_env)
-    cmd = [
-        sys.executable,
-        "-m",
-        "survey.serve",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        # Others edit the code while the suite runs; the server under test must not reload.
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    url = f"http://127.0.0.1:{port}"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    # Others edit the code while the suite runs; the server under test must not reload.
+    server = StreamlitServer(
+        db=tmp / "survey.db",
+        log_dir=tmp,
+        env=env,
+        server_args=["--server.fileWatcherType", "none"],
+    )
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while not healthy(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(
-                    f"Streamlit did not come up on {url} (exit code {proc.poll()}).\n"
-                    f"Server log:\n{log_path.read_text(errors='replace')[-3000:]}",
-                    pytrace=False,
-                )
-            time.sleep(0.2)  # polling interval of the health check, not a wait on the app
-        yield AppServer(url, db_path, log_path)
+        server.start()
+    except RuntimeError as exc:
+        pytest.fail(f"The app's server did not come up: {exc}", pytrace=False)
+    try:
+        yield AppServer(server.url, server.db, server.log_path)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        server.stop()
 
 
 @pytest.fixture(scope="session")
