@@ -1,4 +1,4 @@
-"""Run every capacity benchmark of issue 6 and print a Markdown block for BENCHMARKS.md.
+"""Run every capacity benchmark and print a Markdown block for BENCHMARKS.md.
 
     python -m bench.all                    # what `make bench` runs (about 12 minutes)
     python -m bench.all --only burst,crash
@@ -6,7 +6,7 @@
     python -m bench.all --server-opt server.fileWatcherType=none   # try a config change
 
 Each scenario gets a fresh server and a temporary database. Results go to
-bench/results/<scenario>.json. Set BENCH_APP_ROOT to serve another checkout
+bench/results/<commit>-<label>/<scenario>.json. Set BENCH_APP_ROOT to serve another checkout
 (e.g. a `git archive` of a commit) instead of this working tree, with
 BENCH_APP_LABEL to name it in the report. The survey is served as `make run`
 serves it; BENCH_TCP_NODELAY=0/1 turns the TCP_NODELAY fix off/on for apps
@@ -34,9 +34,8 @@ import streamlit
 
 from bench import page_weight, scenarios
 from bench.loadgen import APPS, Load
-from bench.server import ROOT, StreamlitServer
+from bench.server import RESULTS, ROOT, StreamlitServer, results_dir
 
-RESULTS = Path(__file__).resolve().parent / "results"
 SCENARIOS = ("spread", "burst", "floor", "workers", "memory", "crash", "weight")
 QUIET_CPU_PCT = 20  # machine-wide CPU (all cores) below which a run may start
 QUIET_WAIT_S = 300  # give up waiting for a quiet machine after this, and say so in the report
@@ -461,7 +460,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", help=f"comma-separated subset of: {', '.join(SCENARIOS)}")
     ap.add_argument("--quick", action="store_true", help="small sizes, to check the wiring")
     ap.add_argument("--server-opt", action="append", default=[], metavar="SECTION.OPTION=VALUE")
-    ap.add_argument("--out", type=Path, default=RESULTS, help="where the JSON results go")
+    ap.add_argument(
+        "--out",
+        type=Path,
+        help="where the JSON results go (default bench/results/<commit>-<label>)",
+    )
+    ap.add_argument("--label", default="capacity", help="names the default --out folder")
     ap.add_argument("--no-wait", action="store_true", help="do not wait for a quiet machine")
     ap.add_argument("--spread-n", type=int, default=1000)
     ap.add_argument("--spread-window", type=float, default=60)
@@ -473,6 +477,7 @@ def main(argv: list[str] | None = None) -> int:
         "--report", action="store_true", help="run nothing: print the Markdown of --out's results"
     )
     args = ap.parse_args(argv)
+    args.out = args.out or results_dir(args.label)
     if not args.report:
         with one_at_a_time():
             run(args)

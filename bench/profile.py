@@ -23,9 +23,8 @@ from collections import Counter
 from pathlib import Path
 
 from bench.loadgen import APPS, Load, measure, table
-from bench.server import StreamlitServer
+from bench.server import StreamlitServer, results_dir
 
-RESULTS = Path(__file__).resolve().parent / "results"
 SAMPLE_RATE = 200  # per second: enough samples in a 20 s run, light on a 2-core box
 
 # (cost centre, substrings of a frame that belong to it), matched innermost frame first.
@@ -87,13 +86,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--window", type=float, default=20)
     ap.add_argument("--app", choices=sorted(APPS), default="survey")
     ap.add_argument("--server-opt", action="append", default=[], metavar="SECTION.OPTION=VALUE")
-    ap.add_argument("--name", default="profile", help="results file stem")
+    ap.add_argument(
+        "--label", default="profile", help="results go to bench/results/<commit>-<label>"
+    )
     args = ap.parse_args(argv)
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     if not Path(py_spy).exists():
         raise SystemExit("py-spy is not installed: pip install py-spy")
-    RESULTS.mkdir(exist_ok=True)
-    folded = RESULTS / f"{args.name}.folded"
+    out_dir = results_dir(args.label)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    folded = out_dir / "profile.folded"
     load = Load(args.n, window_s=args.window, journey=args.app)
     opts = [f"--{o}" for o in args.server_opt]
     with StreamlitServer(APPS[args.app], server_args=opts) as srv:
@@ -111,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         spy.wait(timeout=30)
     profile = summarize_folded(folded)
     out = {"load": summary, "profile": profile, "server_opts": args.server_opt}
-    (RESULTS / f"{args.name}.json").write_text(json.dumps(out, indent=2) + "\n")
+    (out_dir / "profile.json").write_text(json.dumps(out, indent=2) + "\n")
     print(table(summary))
     print()
     for k, v in profile["cost_centres_pct"].items():

@@ -45,6 +45,24 @@ def _die_with_parent() -> None:
         pass
 
 
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def results_dir(label: str) -> Path:
+    """Where a run's JSON goes: bench/results/<commit>-<label>/ (the one naming rule)."""
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        rev = "nocommit"
+    return RESULTS / f"{rev}-{label}"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
