@@ -53,7 +53,11 @@ def columns(q: Questionnaire) -> list[Column]:
     scale = "; ".join(f"{n} = {label}" for n, label in enumerate(q.scale, 1))
     formula = scoring_text(q)
     cols = [
-        Column("response_id", "Anonymous id of one participant's response", "token"),
+        Column(
+            "response_id",
+            "Anonymous id of one response (random; not the participant's private link)",
+            "public_id",
+        ),
         Column("session_code", "Code of the session the participant joined", "session_code"),
         Column("session_title", "Title of that session (set by the facilitator)", "session_title"),
         Column(
@@ -159,11 +163,11 @@ def preview(
     return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
 
 
-# Identifiers the app generates itself (tokens, codes, status, class, hashes, timestamps)
+# Identifiers the app generates itself (public ids, codes, status, class, hashes, timestamps)
 # never contain commas, quotes or a dangerous first character (tests check this), so
 # they are written bare; any other text is neutralised and quoted.
 GENERATED_TEXT = {
-    "token",
+    "public_id",
     "session_code",
     "status",
     "fingerprint",

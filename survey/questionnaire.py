@@ -29,6 +29,7 @@ RESERVED_IDS = frozenset(
         "class",
         "version",
         "response_id",
+        "public_id",
         "session_title",
     }
 )

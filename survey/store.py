@@ -93,6 +93,17 @@ def m001_sessions_and_responses(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m004_public_ids(db: sqlite_utils.Database) -> None:
+    """Every response gets a public id, so the export never carries the private token
+    (which opens the participant's result and their unfinished answers)."""
+    db["responses"].add_column("public_id", str)
+    tokens = [row[0] for row in db.execute("SELECT token FROM responses")]
+    for token in tokens:
+        db.execute("UPDATE responses SET public_id = ? WHERE token = ?", [new_public_id(), token])
+    db["responses"].create_index(["public_id"], unique=True)
+
+
 class StoreError(Exception):
     """A user-facing problem with a store operation (unknown code, bad input)."""
 
@@ -520,6 +531,7 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
 
 
 def _insert(conn: sqlite3.Connection, row: Mapping) -> None:
+    row = {"public_id": new_public_id(), **row}
     cols = ", ".join(f'"{c}"' for c in row)
     conn.execute(
         f"INSERT INTO responses ({cols}) VALUES ({', '.join('?' * len(row))})", list(row.values())
@@ -538,6 +550,12 @@ def new_token() -> str:
         token = secrets.token_urlsafe(12)
         if token[0].isalnum():
             return token
+
+
+def new_public_id() -> str:
+    """A response's public id, the one an export shows: random, and unrelated to its token.
+    Hex, so it never looks like a formula or an option either."""
+    return secrets.token_hex(8)
 
 
 def clean_title(title: str) -> str:

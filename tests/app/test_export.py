@@ -82,7 +82,7 @@ def test_the_responses_csv_opens_in_excel_with_one_row_per_finished_answer(db, q
     assert len(rows) == 6
     assert {r["status"] for r in rows} == {"complete"}
     assert {r["session_title"] for r in rows} == {"'" + FORMULA_TITLE}
-    stored = {r["token"]: r for r in stored_rows(db, event)}
+    stored = {r["public_id"]: r for r in stored_rows(db, event)}
     for r in rows:
         assert r["class"] == stored[r["response_id"]]["class"]
         assert float(r["overall"]) == pytest.approx(stored[r["response_id"]]["overall"])

@@ -486,18 +486,21 @@ def test_export_downloads_exactly_the_completed_rows_safe_for_spreadsheets(
 
     assert data.startswith(b"\xef\xbb\xbf"), "no byte-order mark: Excel would mangle accents"
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-    assert sorted(r["response_id"] for r in rows) == sorted([in_browser, elsewhere])
-    assert unfinished not in {r["response_id"] for r in rows}
+    text = data.decode("utf-8-sig")
+    for token in (in_browser, elsewhere, unfinished):
+        assert token not in text, "a participant's private resume token is in the export"
+    public = {t: server_store.get_response(t)["public_id"] for t in (in_browser, elsewhere)}
+    assert sorted(r["response_id"] for r in rows) == sorted(public.values())
     by_id = {r["response_id"]: r for r in rows}
-    assert by_id[in_browser]["class"] == "believer"
-    assert by_id[elsewhere]["class"] == "spectator"
+    assert by_id[public[in_browser]]["class"] == "believer"
+    assert by_id[public[elsewhere]]["class"] == "spectator"
     assert {r["status"] for r in rows} == {"complete"}
     assert {r["session_code"] for r in rows} == {code}
     for r in rows:
         assert r["session_title"] == "'" + title
         assert r["session_title"].startswith("'")
     assert all(not cell.startswith("=") for r in rows for cell in r.values())
-    assert by_id[in_browser][ITEMS[0]["id"]] == str(KEEN[ITEMS[0]["id"]])
+    assert by_id[public[in_browser]][ITEMS[0]["id"]] == str(KEEN[ITEMS[0]["id"]])
 
 
 def test_closed_session_refuses_a_submit_and_the_count_stays(app_server, new_page, server_store):

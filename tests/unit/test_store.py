@@ -12,7 +12,7 @@ import numpy as np
 import psutil
 import pytest
 
-from survey import codes, questionnaire, store
+from survey import codes, export, questionnaire, store
 from survey.scoring import score
 from survey.store import DEFAULT_SESSION, Store, StoreError
 
@@ -355,7 +355,11 @@ def test_six_processes_creating_the_schema_at_once_all_succeed(q, tmp_path):
         applied = conn.execute("SELECT name FROM _sqlite_migrations").fetchall()
         sessions = conn.execute("SELECT code FROM sessions").fetchall()
         n = conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0]
-    assert applied == [("m001_sessions_and_responses",)]
+    store.Store(q, tmp_path / "alone.db").close()
+    with sqlite3.connect(tmp_path / "alone.db") as conn:
+        expected = conn.execute("SELECT name FROM _sqlite_migrations").fetchall()
+    assert ("m001_sessions_and_responses",) in expected
+    assert applied == expected, "a migration was applied twice, or not at all"
     assert sessions == [(DEFAULT_SESSION,)]
     assert n == 6
 
@@ -453,3 +457,32 @@ def test_bursts_of_threads_do_not_pile_up_open_files(db):
     for _ in range(9):
         after = burst()
     assert after <= after_first
+
+
+# ---------------------------------------------------------------- public ids
+
+
+def test_the_export_shows_a_public_id_and_never_the_private_resume_token(db, q):
+    tokens = [submit(db).token for _ in range(3)]
+    tokens.append(db.save_page(DEFAULT_SESSION, None, {"live_post": 2}).token)
+    data = export.responses_csv(db, None, include_incomplete=True).decode("utf-8-sig")
+    for token in tokens:
+        assert token not in data
+    ids = [line.split(",")[0] for line in data.splitlines()[1:]]
+    assert len(set(ids)) == 4 and all(len(i) == 16 for i in ids)
+
+
+def test_responses_stored_before_public_ids_existed_get_one_when_the_store_opens(q, tmp_path):
+    path = tmp_path / "old.db"
+    first = store.Store(q, path)
+    token = submit(first).token
+    first.close()
+    with sqlite3.connect(path) as conn:  # as a database from before the migration was
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm004_public_ids'")
+        conn.execute("DROP INDEX idx_responses_public_id")
+        conn.execute("ALTER TABLE responses DROP COLUMN public_id")
+    store._schema_ready.clear()
+    again = store.Store(q, path)
+    public = again.get_response(token)["public_id"]
+    assert public and public != token
+    again.close()
