@@ -13,6 +13,7 @@ response row remembers the version of its last write. Readers use that to ask
 
 from __future__ import annotations
 
+import numbers
 import os
 import secrets
 import sqlite3
@@ -324,11 +325,7 @@ class Store:
         submission (double click, retry) changes nothing and reports
         "already_complete". A closed or unknown session stores nothing.
         """
-        values = {k: int(v) for k, v in answers.items() if v is not None}
-        values.update({k: v for k, v in (profile or {}).items()})
-        unknown = set(values) - self._participant_columns()
-        if unknown:
-            raise StoreError(f"Unknown answer fields: {', '.join(sorted(unknown))}")
+        values = self._checked(answers, profile or {})
         stamp = now_iso()
         with self._write() as conn:
             session = conn.execute(
@@ -373,8 +370,38 @@ class Store:
                 _update(conn, token, row)
         return Saved("completed" if result is not None else "saved", token)
 
-    def _participant_columns(self) -> set[str]:
-        return set(self.q.item_ids) | {p.id for p in self.q.profile}
+    def _checked(
+        self, answers: Mapping[str, object], profile: Mapping[str, str | None]
+    ) -> dict[str, object]:
+        """The answers as columns, if every one is a choice the questionnaire offers.
+
+        The browser sends widget values, and a forged message can send anything: only
+        the scale's points (1..5) and the listed profile options are ever stored.
+        """
+        unknown = (set(answers) - set(self.q.item_ids)) | (
+            set(profile) - {p.id for p in self.q.profile}
+        )
+        if unknown:
+            raise StoreError(f"Unknown answer fields: {', '.join(sorted(unknown))}")
+        points = range(1, len(self.q.scale) + 1)
+        values: dict[str, object] = {}
+        for item_id, v in answers.items():
+            if v is None:
+                continue
+            # Integers only (numpy's too); bool, float and str are refused.
+            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v not in points:
+                raise StoreError("That answer is not one of the choices. Please choose again.")
+            values[item_id] = int(v)  # a numpy int64 would be stored as a BLOB
+        for p in self.q.profile:
+            if p.id not in profile or profile[p.id] is None:
+                values.update({p.id: None} if p.id in profile else {})
+                continue
+            v = profile[p.id]
+            chosen = v.split(MULTI_SEPARATOR) if isinstance(v, str) and p.kind == "multi" else [v]
+            if not all(isinstance(c, str) and c in p.options for c in chosen):
+                raise StoreError("That answer is not one of the choices. Please choose again.")
+            values[p.id] = v
+        return values
 
     def insert_many(self, session_code: str, rows: Iterable[Mapping]) -> int:
         """Bulk-insert finished rows (demo data, benchmarks) in one transaction."""

@@ -486,3 +486,36 @@ def test_responses_stored_before_public_ids_existed_get_one_when_the_store_opens
     public = again.get_response(token)["public_id"]
     assert public and public != token
     again.close()
+
+
+# ---------------------------------------------------------------- forged answers
+
+
+@pytest.mark.parametrize(
+    "answers,profile",
+    [
+        pytest.param({"live_post": 7}, {}, id="above the scale"),
+        pytest.param({"live_post": -1}, {}, id="below the scale"),
+        pytest.param({"live_post": 0}, {}, id="zero"),
+        pytest.param({"live_post": 2.5}, {}, id="a fraction"),
+        pytest.param({"live_post": "3"}, {}, id="text"),
+        pytest.param({"live_post": True}, {}, id="a boolean"),
+        pytest.param({}, {"role": "Astronaut"}, id="an option not listed"),
+        pytest.param({}, {"role": 3}, id="a number for an option"),
+        pytest.param({}, {"platforms": "TikTok; MySpace"}, id="a multi choice not listed"),
+    ],
+)
+def test_an_answer_outside_the_questionnaire_is_refused_plainly_and_nothing_is_stored(
+    db, answers, profile
+):
+    with pytest.raises(store.StoreError, match="not one of the choices"):
+        db.save_page(DEFAULT_SESSION, None, answers, profile)
+    assert count(db) == 0
+
+
+def test_every_point_of_the_scale_and_every_listed_option_is_accepted(db):
+    for value in range(1, 6):
+        saved = db.save_page(DEFAULT_SESSION, None, {"live_post": value}, {"role": "Agency"})
+        assert db.get_response(saved.token)["live_post"] == value
+    saved = db.save_page(DEFAULT_SESSION, None, {}, {"platforms": "Instagram; TikTok"})
+    assert db.get_response(saved.token)["platforms"] == "Instagram; TikTok"
