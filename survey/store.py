@@ -667,6 +667,8 @@ def _create_private(path: Path) -> None:
     exist already; an existing folder or file keeps its mode. Refuse a path that is not
     a regular file (a folder, /dev/null): SQLite would "write" answers into nothing."""
     if not path.parent.is_dir():
+        if path.parent.exists():
+            raise Unavailable("its folder is a file, not a folder", str(path))
         path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
