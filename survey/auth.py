@@ -1,18 +1,39 @@
-"""The facilitator passcode: where it comes from, how it is checked, and the lockout."""
+"""The facilitator passcode: where it comes from, how it is checked, and the lockout.
+
+The lockout that matters is server-wide (`check`): a reload or a fresh websocket starts a
+new browser session, so a per-session count stops nobody. Every try goes through the
+database, so all browser sessions and all worker processes share one count.
+"""
 
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 import secrets
 import sys
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from survey.store import SigninRecord, Store
+
+log = logging.getLogger(__name__)
 
 MAX_TRIES = 5  # wrong passcodes in one browser session before a pause
 LOCKOUT_S = 60  # how long the pause lasts
+
+# Server-wide: at most this many wrong passcodes are evaluated per window, from everyone.
+# 10 a minute is plenty for a facilitator with clumsy thumbs, and with the growing pauses
+# below an attacker gets ~1,000 guesses a day instead of 6,000 a minute.
+SERVER_MAX_FAILURES = 10
+SERVER_WINDOW_S = 60
+FIRST_PAUSE_S = 60  # the first pause; each pause in a row doubles it ...
+MAX_PAUSE_S = 15 * 60  # ... up to a quarter of an hour
+PAUSES_FORGOTTEN_S = 60 * 60  # an hour without a pause, and the next one is short again
 
 
 def password_file(data_dir: Path) -> Path:
@@ -35,7 +56,7 @@ def resolve_password(
     path = password_file(data_dir)
     if path.exists():
         return path.read_text().strip(), str(path)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # the folder holds the answers
     passcode = secrets.token_urlsafe(9)
     # Written whole to a private file, then linked into place: if several workers
     # start at once, exactly one link succeeds and the others read its passcode,
@@ -62,11 +83,24 @@ def resolve_password(
 
 @dataclass
 class Gate:
-    """Per-browser-session login state; lives in the page's session state."""
+    """Per-browser-session login state; lives in the page's session state.
+
+    `sign_in` is the check to use: it goes through the server-wide throttle, and once
+    this browser session is signed in nothing (no pause caused by others) signs it out.
+    `attempt` is the older per-browser-session pause, kept until the sign-in form
+    uses `sign_in`.
+    """
 
     failures: int = 0
     locked_until: float = 0.0
     ok: bool = False
+
+    def sign_in(self, store: Store, given: str, expected: str, now: float) -> Outcome:
+        """Check a passcode with `check`; the right one signs this browser session in."""
+        outcome = check(store, given, expected, now)
+        if outcome.ok:
+            self.ok = True
+        return outcome
 
     def seconds_locked(self, now: float) -> int:
         return max(0, int(self.locked_until - now + 0.999))
@@ -84,3 +118,64 @@ class Gate:
             self.locked_until = now + LOCKOUT_S
             return "locked"
         return "wrong"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The answer to one sign-in try."""
+
+    status: str  # "ok" | "wrong" | "locked" (not evaluated: sign-in is paused)
+    wait_s: int = 0  # if not 0: sign-in is paused for this many seconds from now
+    tries_left: int = 0  # when wrong: server-wide wrong tries left before a pause
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def check(store: Store, given: str, expected: str, now: float) -> Outcome:
+    """Check a facilitator passcode against the server-wide throttle.
+
+    At most SERVER_MAX_FAILURES wrong passcodes are evaluated per SERVER_WINDOW_S, counted
+    over every browser session and worker process through the store. The one that reaches
+    the limit starts a pause (FIRST_PAUSE_S, doubling with each pause in a row up to
+    MAX_PAUSE_S) during which no passcode is evaluated, not even the right one: those
+    tries answer "locked". A right
+    passcode makes the next pause short again. Wrong tries are logged, never the guess.
+    Raises store.Unavailable if the database cannot record the try.
+    """
+
+    def judge(record: SigninRecord) -> tuple[Outcome, SigninRecord]:
+        if now < record.locked_until:
+            return Outcome("locked", wait_s=_whole_seconds(record.locked_until - now)), record
+        if hmac.compare_digest(given.encode(), expected.encode()):
+            return Outcome("ok"), replace(record, level=0)
+        failures = record.failures + 1
+        if failures < SERVER_MAX_FAILURES:
+            log.warning(
+                "Facilitator sign-in: wrong passcode (%d of %d allowed per %d s).",
+                failures,
+                SERVER_MAX_FAILURES,
+                SERVER_WINDOW_S,
+            )
+            left = SERVER_MAX_FAILURES - failures
+            return Outcome("wrong", tries_left=left), replace(record, failures=failures)
+        recent = now - record.locked_until < PAUSES_FORGOTTEN_S
+        level = record.level + 1 if recent else 1
+        pause = min(FIRST_PAUSE_S * 2 ** (level - 1), MAX_PAUSE_S)
+        log.warning(
+            "Facilitator sign-in: %d wrong passcodes within %d s; sign-in paused for %d s.",
+            failures,
+            SERVER_WINDOW_S,
+            pause,
+        )
+        # This guess was evaluated (and wrong); the ones after it are not, for `pause` s.
+        return Outcome("wrong", wait_s=pause), replace(
+            record, failures=failures, locked_until=now + pause, level=level
+        )
+
+    return store.signin(now, SERVER_WINDOW_S, judge)
+
+
+def _whole_seconds(s: float) -> int:
+    return max(1, int(s + 0.999))  # rounds up: never "wait 0 seconds" while paused

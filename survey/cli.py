@@ -15,11 +15,14 @@ Bad input exits with status 1 and one line on stderr.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import sqlite3
 import sys
 from pathlib import Path
 
 from survey import codes, demo, export, questionnaire
-from survey.store import Store, StoreError
+from survey.store import Store, StoreError, Unavailable
 
 
 class CliError(Exception):
@@ -27,16 +30,45 @@ class CliError(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Every failure is one line on stderr and exit status 1: a person
+    preparing an event reads it, and a traceback only hides the one line that matters."""
     args = _parser().parse_args(argv)
+    store = None
     try:
         q = questionnaire.load()
         store = Store(q)
-        return args.run(store, args) or 0
+        status = args.run(store, args) or 0
+        sys.stdout.flush()  # here, not at exit, where a failure prints a traceback-like note
+        return status
+    except Unavailable as exc:
+        return _fail(f"the database can't be used: {exc.reason} ({exc.path})")
     except (CliError, StoreError, codes.CodeError, questionnaire.QuestionnaireError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return _fail(str(exc))
     except BrokenPipeError:  # e.g. `export ... | head`
+        _drop_stdout()
         return 0
+    except OSError as exc:  # stdout on a full disk (`> /dev/full`), or gone
+        _drop_stdout()
+        return _fail(f"cannot write the output: {exc.strerror or exc}")
+    except sqlite3.Error as exc:  # raised while reading rows lazily, past the store
+        return _fail(f"the database can't be read: {exc}")
+    finally:
+        if store is not None:
+            # Closing the last connection checkpoints and removes the -wal file.
+            with contextlib.suppress(sqlite3.Error):
+                store.close()
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 1
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's own flush at exit has nowhere to fail."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _session(store: Store, raw: str) -> dict:
@@ -110,9 +142,25 @@ def _write(data: bytes, output: str | None) -> None:
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, dash_values: bool = False, **kwargs):
+        # dash_values: a word starting with a single dash that is none of this command's
+        # options is a value, so `session create "-1+1"` makes a session titled -1+1.
+        super().__init__(*args, **kwargs)
+        self.dash_values = dash_values
+
     def error(self, message: str):  # one line, status 1, like every other bad input
         print(f"error: {message} (see --help)", file=sys.stderr)
         sys.exit(1)
+
+    def _parse_optional(self, arg_string: str):
+        if (
+            self.dash_values
+            and arg_string.startswith("-")
+            and not arg_string.startswith("--")
+            and arg_string not in self._option_string_actions
+        ):
+            return None  # argparse's way of saying "a positional value"
+        return super()._parse_optional(arg_string)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -121,7 +169,7 @@ def _parser() -> argparse.ArgumentParser:
 
     session = sub.add_parser("session", help="create, list, open, close or delete sessions")
     ss = session.add_subparsers(required=True, metavar="ACTION", parser_class=_Parser)
-    c = ss.add_parser("create", help="create a session and print its code")
+    c = ss.add_parser("create", help="create a session and print its code", dash_values=True)
     c.add_argument("title")
     c.add_argument("--code", help="your own code: 4-6 letters/digits, no 0/O/1/I")
     c.set_defaults(run=_create)

@@ -34,6 +34,19 @@ RESERVED_IDS = frozenset(
     }
 )
 SCALE_POINTS = 5
+# Each item is a column of the responses table (with the dimension scores and profile
+# answers beside it) and of the export. SQLite allows 2,000 columns per table, and a
+# survey a person can finish on a phone has a few dozen items; 200 leaves room for both.
+MAX_ITEMS = 200
+MAX_PROFILE_QUESTIONS = 20  # they share one page at the end
+
+# Questionnaire text is rendered as Markdown to every participant. An image there makes
+# every phone in the room fetch its URL (a tracking pixel, or a slow page on venue Wi-Fi),
+# so images are refused in all their forms: ![alt](url), ![alt][ref], ![alt][] and ![alt].
+MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]")
+# Raw HTML has no place in it either: a tag, a comment, a declaration or a processing
+# instruction. Autolinks such as <https://example.com> are links, not HTML, and stay allowed.
+RAW_HTML = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]{1,31}:)(?:/?[A-Za-z]|[!?])")
 MULTI_SEPARATOR = "; "  # how a multi-select profile answer is stored: "LinkedIn; TikTok"
 
 
@@ -133,11 +146,16 @@ def load(path: str | os.PathLike | None = None) -> Questionnaire:
     except OSError as exc:
         raise QuestionnaireError(f"{path}: cannot read the file ({exc.strerror}).") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        # utf-8-sig: Windows editors often save a byte-order mark, which TOML does not allow.
+        data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise QuestionnaireError(f"{path}: the file is not UTF-8 text.") from None
     except tomllib.TOMLDecodeError as exc:
         raise QuestionnaireError(f"{path}: invalid TOML: {exc}.") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise QuestionnaireError(
+            f"{path}: invalid TOML: arrays or tables are nested too deeply."
+        ) from None
     return parse(data, source=str(path), fingerprint=hashlib.sha256(raw).hexdigest()[:12])
 
 
@@ -164,6 +182,7 @@ def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") ->
     for n, label in enumerate(labels, 1):
         if not isinstance(label, str) or not label.strip():
             v.fail("scale", "labels", f"point {n} has no label")
+        v.plain("scale", "labels", label)
     if len(set(labels)) != len(labels):
         v.fail("scale", "labels", "labels must all differ")
 
@@ -178,13 +197,18 @@ def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") ->
             v.fail(where, "tips", "must be a list of 1 to 3 tips (text)")
         if len(tips) > 3:
             v.fail(where, "tips", f"has {len(tips)} tips; give at most 3")
+        for tip in tips:
+            v.plain(where, "tips", tip)
         dimensions.append(
             Dimension(did, v.text(d, "name", where), v.text(d, "description", where), tuple(tips))
         )
     dim_ids = {d.id for d in dimensions}
 
     items = []
-    for n, i in enumerate(v.table_list(data, "items"), 1):
+    item_tables = v.table_list(data, "items")
+    if len(item_tables) > MAX_ITEMS:
+        v.fail("questionnaire", "items", f"has {len(item_tables)} items; give at most {MAX_ITEMS}")
+    for n, i in enumerate(item_tables, 1):
         iid = v.ident(i, f"item #{n}", seen)
         where = f"item '{iid}'"
         dim = i.get("dimension")
@@ -193,15 +217,22 @@ def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") ->
         reverse = i.get("reverse", False)
         if not isinstance(reverse, bool):
             v.fail(where, "reverse", "must be true or false")
-        items.append(
-            Item(iid, dim, v.text(i, "text", where), reverse, str(i.get("source", "")).strip())
-        )
+        source_text = str(i.get("source", "")).strip()
+        v.plain(where, "source", source_text)
+        items.append(Item(iid, dim, v.text(i, "text", where), reverse, source_text))
     for d in dimensions:
         if not any(i.dimension == d.id for i in items):
             v.fail(f"dimension '{d.id}'", "items", "no item measures this dimension")
 
     profile = []
-    for n, p in enumerate(v.table_list(data, "profile", required=False), 1):
+    profile_tables = v.table_list(data, "profile", required=False)
+    if len(profile_tables) > MAX_PROFILE_QUESTIONS:
+        v.fail(
+            "questionnaire",
+            "profile",
+            f"has {len(profile_tables)} questions; give at most {MAX_PROFILE_QUESTIONS}",
+        )
+    for n, p in enumerate(profile_tables, 1):
         pid = v.ident(p, f"profile question #{n}", seen)
         where = f"profile question '{pid}'"
         kind = p.get("kind", "single")
@@ -216,6 +247,8 @@ def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") ->
             v.fail(where, "options", "choices must all differ")
         if kind == "multi" and any(MULTI_SEPARATOR in o for o in options):
             v.fail(where, "options", f"a choice may not contain '{MULTI_SEPARATOR}'")
+        for option in options:
+            v.plain(where, "options", option)
         profile.append(ProfileQuestion(pid, v.text(p, "text", where), kind, tuple(options)))
 
     return Questionnaire(
@@ -245,7 +278,21 @@ class _Validator:
             return ""
         if not isinstance(value, str) or not value.strip():
             self.fail(where, field, "is missing or empty")
+        self.plain(where, field, value)
         return value.strip()
+
+    def plain(self, where: str, field: str, value: str) -> None:
+        """Refuse Markdown images and raw HTML (see MARKDOWN_IMAGE and RAW_HTML)."""
+        if m := MARKDOWN_IMAGE.search(value):
+            self.fail(
+                where,
+                field,
+                f"contains a Markdown image ({m.group()}...); images are not allowed, because"
+                " every participant's phone would fetch them",
+            )
+        if m := RAW_HTML.search(value):
+            tag = value[m.start() : m.start() + 20].split(">")[0]
+            self.fail(where, field, f"contains raw HTML ({tag}...); write plain text or Markdown")
 
     def table_list(self, data: dict, field: str, required: bool = True) -> list[dict]:
         value = data.get(field)

@@ -9,19 +9,28 @@ busy handler among themselves.
 Each session carries a `version` counter that every write to it bumps, and each
 response row remembers the version of its last write. Readers use that to ask
 "what changed since I last looked" cheaply (see `changes_since`).
+
+An answer is only acknowledged once it is in the file at SURVEY_DB: before every write
+the store checks that the file its connections hold open is still the one at that path
+(device and inode), so a deleted or restored file is noticed and reopened instead of
+being written to unseen. Infrastructure failures (locked for good, read-only, corrupt,
+not a database, disk full, no such folder) all surface as one exception, `Unavailable`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import logging
 import numbers
 import os
 import secrets
 import sqlite3
+import stat
 import threading
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +40,8 @@ import sqlite_utils
 from survey import codes
 from survey.questionnaire import MULTI_SEPARATOR, Questionnaire
 from survey.scoring import Result
+
+log = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "survey.db"
 DEFAULT_SESSION = "SHARE"
@@ -95,6 +106,18 @@ def m001_sessions_and_responses(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m002_signin_failures(db: sqlite_utils.Database) -> None:
+    # The facilitator sign-in throttle is server-wide, so it lives here rather than in
+    # any one browser session or worker process (see auth.check).
+    db["signin_failures"].create({"at": float}, not_null={"at"})
+    db["signin_lock"].create(
+        {"id": int, "locked_until": float, "level": int},
+        pk="id",
+        not_null={"locked_until", "level"},
+    )
+
+
+@migrations()
 def m004_public_ids(db: sqlite_utils.Database) -> None:
     """Every response gets a public id, so the export never carries the private token
     (which opens the participant's result and their unfinished answers)."""
@@ -107,6 +130,91 @@ def m004_public_ids(db: sqlite_utils.Database) -> None:
 
 class StoreError(Exception):
     """A user-facing problem with a store operation (unknown code, bad input)."""
+
+
+class Unavailable(StoreError):
+    """The database cannot be used right now: locked for too long, read-only, damaged,
+    not a database, a full disk, or a path that cannot hold a database file.
+
+    The cause is outside the app and may go away (disk space freed, file restored), so
+    the app shows `PLAIN` and the participant tries again; `str()` adds the reason and
+    the path, for the server log and the command line, never for participants.
+    """
+
+    PLAIN = "Answers can't be saved right now."
+
+    def __init__(self, reason: str, path: str):
+        super().__init__(f"answers can't be saved right now: {reason} ({path})")
+        self.reason = reason
+        self.path = path
+
+
+# SQLite's primary result codes that mean "the file or the disk", as plain words.
+_INFRASTRUCTURE = {
+    "SQLITE_BUSY": "the database stayed locked by another process",
+    "SQLITE_LOCKED": "the database stayed locked by another process",
+    "SQLITE_READONLY": "the database file is read-only",
+    "SQLITE_FULL": "the disk is full",
+    "SQLITE_IOERR": "the disk reported an error",
+    "SQLITE_CORRUPT": "the database file is damaged",
+    "SQLITE_NOTADB": "the file is not a SQLite database",
+    "SQLITE_CANTOPEN": "the database file cannot be opened",
+    "SQLITE_PERM": "permission denied on the database file",
+}
+
+
+def _infrastructure_reason(exc: BaseException) -> str | None:
+    """Plain words for a failure of the file or disk; None for anything else (a bug)."""
+    if isinstance(exc, sqlite3.Error) and not isinstance(
+        exc, sqlite3.IntegrityError | sqlite3.ProgrammingError | sqlite3.InterfaceError
+    ):
+        name = getattr(exc, "sqlite_errorname", None) or ""
+        for code, reason in _INFRASTRUCTURE.items():
+            if name == code or name.startswith(code + "_"):
+                return reason
+        text = str(exc)
+        # A few errors arrive without a code (e.g. from sqlite3.connect itself).
+        if "unable to open" in text:
+            return _INFRASTRUCTURE["SQLITE_CANTOPEN"]
+        if "not a database" in text:
+            return _INFRASTRUCTURE["SQLITE_NOTADB"]
+        return None
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return None
+
+
+@contextlib.contextmanager
+def _unavailable_on_failure(path: str) -> Iterator[None]:
+    try:
+        yield
+    except Unavailable:
+        raise
+    except (sqlite3.Error, OSError) as exc:
+        reason = _infrastructure_reason(exc)
+        if reason is None:
+            raise
+        raise Unavailable(reason, path) from exc
+
+
+def _guarded(method):
+    """Turn the file's and the disk's failures inside a Store method into `Unavailable`."""
+
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        with _unavailable_on_failure(self.path):
+            return method(self, *args, **kwargs)
+
+    return guarded
+
+
+@dataclass(frozen=True)
+class SigninRecord:
+    """The server-wide record of facilitator sign-in tries (see auth.check)."""
+
+    failures: int = 0  # wrong passcodes within the window, from every browser and worker
+    locked_until: float = 0.0  # no passcode is evaluated before this time (epoch seconds)
+    level: int = 0  # pauses in a row; each one lasts longer
 
 
 @dataclass(frozen=True)
@@ -131,9 +239,21 @@ def default_path() -> Path:
 
 
 MAX_IDLE_CONNECTIONS = 16  # kept open for the next reruns; each holds two file handles
+# Only the app's own user may read the answers (the passcode file is 0600 too). SQLite
+# gives the -wal and -shm files the database file's mode, so creating it 0600 covers all three.
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
 _write_lock = threading.Lock()
 _schema_lock = threading.Lock()
-_schema_ready: set[tuple[str, str]] = set()
+# (path, questionnaire fingerprint, device, inode) of every file whose schema is ready.
+_schema_ready: set[tuple[str, str, int, int]] = set()
+
+
+class _Database(sqlite_utils.Database):
+    """A connection that remembers which file (device, inode) it opened, so a write can
+    tell that the file at the path has since been deleted or replaced."""
+
+    file_id: tuple[int, int]
 
 
 class Store:
@@ -143,13 +263,14 @@ class Store:
         self.path = str(Path(path) if path is not None else default_path())
         self.q = questionnaire
         self._local = threading.local()
-        self._idle: list[sqlite_utils.Database] = []  # connections of threads that have ended
-        self._ensure_schema()
+        self._idle: list[_Database] = []  # connections of threads that have ended
+        with _unavailable_on_failure(self.path):
+            self.db  # noqa: B018 - opens the file and makes the schema now, not on first use
 
     # ------------------------------------------------------------ connections
 
     @property
-    def db(self) -> sqlite_utils.Database:
+    def db(self) -> _Database:
         """This thread's connection. Streamlit runs every rerun in a new thread, and opening
         a connection (and SQLite reading the schema) costs ~0.6 ms, so a thread that ends
         hands its connection back for the next one instead of closing it."""
@@ -158,20 +279,40 @@ class Store:
             try:
                 db = self._idle.pop()
             except IndexError:
-                db = self._connect()
-            lease = self._local.lease = _Lease(db, self._idle)
+                db = None
+            # One stat per rerun: an idle connection may hold a file deleted since.
+            if db is not None and self._moved(db):
+                db.conn.close()
+                db = None
+            lease = self._local.lease = _Lease(db or self._connect(), self._idle)
         return lease.db
 
-    def _connect(self) -> sqlite_utils.Database:
-        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+    def _connect(self) -> _Database:
+        _create_private(Path(self.path))
         # Never used by two threads at once: a lease belongs to one thread until it ends.
         conn = sqlite3.connect(
             self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
         )
-        _enable_wal(conn)
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        return sqlite_utils.Database(conn)
+        try:
+            _enable_wal(conn)
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            opened = os.stat(self.path)
+            db = _Database(conn)
+            db.file_id = (opened.st_dev, opened.st_ino)
+            self._ensure_schema(db)
+        except BaseException:
+            conn.close()
+            raise
+        return db
+
+    def _moved(self, db: _Database) -> bool:
+        """Is the file at the path no longer the one this connection has open?"""
+        try:
+            now = os.stat(self.path)
+        except FileNotFoundError:
+            return True
+        return (now.st_dev, now.st_ino) != db.file_id
 
     def close(self) -> None:
         """Close this thread's connection and every idle one."""
@@ -183,64 +324,100 @@ class Store:
         while self._idle:
             self._idle.pop().conn.close()
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One short BEGIN IMMEDIATE transaction, retried a few times if SQLite stays busy."""
-        conn = self.db.conn
-        with _write_lock:
-            for attempt in range(WRITE_RETRIES):
-                try:
-                    conn.execute("BEGIN IMMEDIATE")
-                    break
-                except sqlite3.OperationalError as exc:
-                    if "locked" not in str(exc) and "busy" not in str(exc):
-                        raise
-                    if attempt == WRITE_RETRIES - 1:
-                        raise
-                    time.sleep(0.05 * 2**attempt)
-            try:
-                yield conn
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-            else:
-                conn.execute("COMMIT")
+    def _reopen(self) -> None:
+        """The file at the path was deleted or replaced while we had it open. Writing on
+        would store answers nobody will ever read, so drop every pooled connection and
+        open (or create, with its schema) the file that is at the path now. Connections
+        other threads still hold are checked at their next write or lease."""
+        log.warning("The database file %s was deleted or replaced; reopening it.", self.path)
+        with _schema_lock:
+            _schema_ready.difference_update({k for k in _schema_ready if k[0] == self.path})
+        self.close()
 
-    def _ensure_schema(self) -> None:
-        key = (self.path, self.q.fingerprint)
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One short BEGIN IMMEDIATE transaction on the file at the path, retried a few
+        times if SQLite stays busy."""
+        with _unavailable_on_failure(self.path):
+            if self._moved(self.db):
+                self._reopen()
+            with _transaction(self.db.conn) as conn:
+                yield conn
+
+    def _ensure_schema(self, db: _Database) -> None:
+        key = (self.path, self.q.fingerprint, *db.file_id)
         if key in _schema_ready:
             return
         with _schema_lock:
             if key in _schema_ready:
                 return
-            with self._write():
+            with _transaction(db.conn):
                 # Migrations nest inside our IMMEDIATE transaction as savepoints, so
                 # several processes starting at once apply them exactly once.
-                migrations.apply(self.db)
-                self._add_questionnaire_columns()
+                migrations.apply(db)
+                self._add_questionnaire_columns(db)
             _schema_ready.add(key)
 
-    def _add_questionnaire_columns(self) -> None:
+    def _add_questionnaire_columns(self, db: sqlite_utils.Database) -> None:
         """Answers, scores and profile answers are plain columns, named by questionnaire ids."""
-        have = set(self.db["responses"].columns_dict)
+        have = set(db["responses"].columns_dict)
         wanted = [(i.id, int) for i in self.q.items]
         wanted += [(f"score_{d.id}", float) for d in self.q.dimensions]
         wanted += [(p.id, str) for p in self.q.profile]
         for name, kind in wanted:
             if name not in have:
-                self.db["responses"].add_column(name, kind)
+                db["responses"].add_column(name, kind)
+
+    # ------------------------------------------------------------ facilitator sign-in
+
+    @_guarded
+    def signin(
+        self,
+        now: float,
+        window_s: float,
+        judge: Callable[[SigninRecord], tuple[object, SigninRecord]],
+    ):
+        """Run one sign-in try against the server-wide record, in one write transaction.
+
+        `judge` gets the record (wrong passcodes in the last `window_s` seconds, the
+        pause) and returns its answer and the record after the try: one more failure
+        is stored as a row at `now`, a changed pause replaces the old one. Because the
+        transaction is BEGIN IMMEDIATE, tries from every browser session and worker
+        process are counted one at a time against the same numbers.
+        """
+        with self._write() as conn:
+            # Older failures no longer count; dropping them keeps the table a few rows long.
+            conn.execute("DELETE FROM signin_failures WHERE at <= ?", [now - window_s])
+            failures = conn.execute("SELECT COUNT(*) FROM signin_failures").fetchone()[0]
+            lock = conn.execute(
+                "SELECT locked_until, level FROM signin_lock WHERE id = 1"
+            ).fetchone()
+            before = SigninRecord(failures, *(lock or (0.0, 0)))
+            answer, after = judge(before)
+            if after.failures > before.failures:
+                conn.execute("INSERT INTO signin_failures (at) VALUES (?)", [now])
+            if (after.locked_until, after.level) != (before.locked_until, before.level):
+                conn.execute(
+                    "INSERT INTO signin_lock (id, locked_until, level) VALUES (1, ?, ?)"
+                    " ON CONFLICT (id) DO UPDATE SET locked_until = excluded.locked_until,"
+                    " level = excluded.level",
+                    [after.locked_until, after.level],
+                )
+        return answer
 
     # ------------------------------------------------------------ sessions
 
+    @_guarded
     def get_session(self, code: str) -> dict | None:
         rows = list(self.db.query("SELECT * FROM sessions WHERE code = ?", [code]))
         return rows[0] if rows else None
 
+    @_guarded
     def default_session(self) -> dict:
         rows = list(self.db.query("SELECT * FROM sessions WHERE is_default = 1 LIMIT 1"))
         return rows[0] if rows else self.get_session(DEFAULT_SESSION)
 
+    @_guarded
     def create_session(self, title: str, code: str | None = None) -> str:
         title = clean_title(title)
         if code is not None:
@@ -258,6 +435,7 @@ class Store:
             )
         return code
 
+    @_guarded
     def list_sessions(self) -> list[dict]:
         sql = """
             SELECT s.code, s.title, s.is_open, s.is_default, s.revealed, s.created_at,
@@ -268,6 +446,7 @@ class Store:
         """
         return list(self.db.query(sql))
 
+    @_guarded
     def _update_session(self, code: str, sql: str, params: list) -> None:
         with self._write() as conn:
             cur = conn.execute(sql, [*params, code])
@@ -288,6 +467,7 @@ class Store:
             [int(revealed)],
         )
 
+    @_guarded
     def delete_session(self, code: str) -> int:
         """Delete a session and all its responses. Returns how many responses went."""
         with self._write() as conn:
@@ -300,16 +480,19 @@ class Store:
             conn.execute("DELETE FROM sessions WHERE code = ?", [code])
         return n
 
+    @_guarded
     def session_version(self, code: str) -> int | None:
         row = self.db.execute("SELECT version FROM sessions WHERE code = ?", [code]).fetchone()
         return row[0] if row else None
 
     # ------------------------------------------------------------ responses
 
+    @_guarded
     def get_response(self, token: str) -> dict | None:
         rows = list(self.db.query("SELECT * FROM responses WHERE token = ?", [token]))
         return rows[0] if rows else None
 
+    @_guarded
     def save_page(
         self,
         session_code: str,
@@ -403,6 +586,7 @@ class Store:
             values[p.id] = v
         return values
 
+    @_guarded
     def insert_many(self, session_code: str, rows: Iterable[Mapping]) -> int:
         """Bulk-insert finished rows (demo data, benchmarks) in one transaction."""
         rows = list(rows)
@@ -417,6 +601,7 @@ class Store:
                 _insert(conn, {**row, "session_code": session_code, "version": version[0]})
         return len(rows)
 
+    @_guarded
     def rows(
         self,
         session_code: str | None = None,
@@ -447,6 +632,7 @@ class Store:
 
     # ------------------------------------------------------------ the export's fast path
 
+    @_guarded
     def csv_lines(
         self,
         cells: Sequence[CsvCell],
@@ -519,6 +705,54 @@ def _safe_text_sql(ref: str, danger: str) -> str:
     safe = f"CASE WHEN unicode({ref}) IN ({points}) THEN '''' || {ref} ELSE {ref} END"
     quoted = f"""'"' || replace({safe}, '"', '""') || '"'"""
     return f"CASE WHEN {ref} IS NULL THEN '' ELSE {quoted} END"
+
+
+@contextlib.contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT under the process-wide write lock, with a bounded retry."""
+    with _write_lock:
+        for attempt in range(WRITE_RETRIES):
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if attempt == WRITE_RETRIES - 1:
+                    raise
+                time.sleep(0.05 * 2**attempt)
+        try:
+            yield conn
+            conn.execute("COMMIT")  # inside the try: a full disk can fail the commit itself
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error) and _infrastructure_reason(exc):
+                _shrink_wal(conn)
+            raise
+
+
+def _shrink_wal(conn: sqlite3.Connection) -> None:
+    """After a failed write (typically a full disk), give back the space the rolled-back
+    transaction took in the -wal file; a 20,000-row demo insert leaves megabytes there."""
+    # If the disk is still failing this fails too; the next good checkpoint truncates it.
+    with contextlib.suppress(sqlite3.Error):
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _create_private(path: Path) -> None:
+    """Make the database's folder (0700) and an empty database file (0600) unless they
+    exist already; an existing folder or file keeps its mode. Refuse a path that is not
+    a regular file (a folder, /dev/null): SQLite would "write" answers into nothing."""
+    if not path.parent.is_dir():
+        if path.parent.exists():
+            raise Unavailable("its folder is a file, not a folder", str(path))
+        path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+    except FileExistsError:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise Unavailable("the path is not a regular file", str(path)) from None
 
 
 class _Lease:

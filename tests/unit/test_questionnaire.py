@@ -379,3 +379,175 @@ def test_parse_names_its_source_in_messages():
 def test_a_list_given_as_an_items_dimension_is_reported_as_a_questionnaire_error(tmp_path):
     message, path = error_for(tmp_path, broken('dimension = "beta"', 'dimension = ["beta"]'))
     assert message.startswith(f"{path}: item 'b_one', field 'dimension': ")
+
+
+# ---------------------------------------------------------------- nothing fetched, nothing raw
+
+
+@pytest.mark.parametrize(
+    "old,new,entry,field",
+    [
+        pytest.param(
+            'title = "Mini survey"',
+            'title = "Mini ![logo](https://tracker.example/p.gif) survey"',
+            "questionnaire",
+            "title",
+            id="title",
+        ),
+        pytest.param(
+            "items_per_page = 2",
+            'items_per_page = 2\nintro = """Hello\n\n![x][pixel]\n\n[pixel]: https://t.example/a.png"""',
+            "questionnaire",
+            "intro",
+            id="intro-reference-style",
+        ),
+        pytest.param(
+            'text = "I do beta things."',
+            'text = "I do beta things ![pixel]"',
+            "item 'b_one'",
+            "text",
+            id="item-shortcut-reference",
+        ),
+        pytest.param(
+            'description = "The first dimension."',
+            'description = "The first ![](https://t.example/a.png) dimension."',
+            "dimension 'alpha'",
+            "description",
+            id="dimension-description",
+        ),
+        pytest.param(
+            'tips = ["Do more beta things."]',
+            'tips = ["Fine.", "Look: ![chart][]"]',
+            "dimension 'beta'",
+            "tips",
+            id="tip-collapsed-reference",
+        ),
+        pytest.param(
+            'text = "Your role"',
+            'text = "Your ![role](https://t.example/r.png)"',
+            "profile question 'role'",
+            "text",
+            id="profile-text",
+        ),
+        pytest.param(
+            'options = ["Agency", "Brand"]',
+            'options = ["Agency", "![Brand](https://t.example/b.png)"]',
+            "profile question 'role'",
+            "options",
+            id="profile-option",
+        ),
+    ],
+)
+def test_a_markdown_image_anywhere_is_refused_by_file_entry_and_field(
+    tmp_path, old, new, entry, field
+):
+    message, path = error_for(tmp_path, broken(old, new))
+    assert message.startswith(f"{path}: {entry}, field '{field}': contains a Markdown image")
+    assert "phone would fetch" in message
+
+
+@pytest.mark.parametrize(
+    "old,new,entry,field",
+    [
+        pytest.param(
+            'title = "Mini survey"',
+            "title = 'Mini <img src=\"https://t.example/p.gif\"> survey'",
+            "questionnaire",
+            "title",
+            id="img-tag",
+        ),
+        pytest.param(
+            'text = "I do beta things."',
+            'text = "I do <b>beta</b> things."',
+            "item 'b_one'",
+            "text",
+            id="bold-tag",
+        ),
+        pytest.param(
+            'description = "The first dimension."',
+            'description = "The first <!-- hidden --> dimension."',
+            "dimension 'alpha'",
+            "description",
+            id="comment",
+        ),
+        pytest.param(
+            'name = "Beta"',
+            'name = "Beta</div><script>alert(1)</script>"',
+            "dimension 'beta'",
+            "name",
+            id="script",
+        ),
+        pytest.param(
+            '"Often", "Very often"]',
+            '"Often", "Very <i>often</i>"]',
+            "scale",
+            "labels",
+            id="scale-label",
+        ),
+        pytest.param(
+            'options = ["Agency", "Brand"]',
+            'options = ["Agency", "<iframe src=x>"]',
+            "profile question 'role'",
+            "options",
+            id="profile-option",
+        ),
+    ],
+)
+def test_raw_html_anywhere_is_refused_by_file_entry_and_field(tmp_path, old, new, entry, field):
+    message, path = error_for(tmp_path, broken(old, new))
+    assert message.startswith(f"{path}: {entry}, field '{field}': contains raw HTML")
+
+
+def test_plain_text_with_angle_brackets_links_and_exclamations_is_fine(tmp_path):
+    text = broken(
+        'text = "I do beta things."',
+        'text = "Wow! I post < 5 times a day, see [the essay](https://example.com) or'
+        ' <https://example.com/why> [sic]"',
+    )
+    assert (
+        "<https://example.com/why>" in questionnaire.load(write(tmp_path, text)).item("b_one").text
+    )
+
+
+# ---------------------------------------------------------------- files that broke the parser
+
+
+def test_a_file_saved_with_a_byte_order_mark_loads(tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode("utf-8"))
+    loaded = questionnaire.load(path)
+    assert loaded.title == "Mini survey"
+    assert loaded.item_ids == ["a_one", "a_two", "b_one"]
+
+
+@pytest.mark.parametrize("nesting", ["[" * 5000 + "]" * 5000, "{a = " * 5000 + "1" + "}" * 5000])
+def test_very_deep_nesting_is_one_clear_message(tmp_path, nesting):
+    message, path = error_for(tmp_path, MINIMAL + f"\ndeep = {nesting}\n")
+    assert message == f"{path}: invalid TOML: arrays or tables are nested too deeply."
+
+
+def many_items(n: int) -> str:
+    extra = "".join(
+        f'\n[[items]]\nid = "extra_{k}"\ndimension = "alpha"\ntext = "Item {k}."\n'
+        for k in range(n - 3)
+    )
+    return MINIMAL.replace("[[profile]]", extra + "\n[[profile]]")
+
+
+def test_two_hundred_items_are_allowed(tmp_path):
+    assert len(questionnaire.load(write(tmp_path, many_items(200))).items) == 200
+
+
+def test_more_than_two_hundred_items_is_one_clear_message(tmp_path):
+    # 2,100 items used to fail deep in SQLite with "too many columns".
+    message, path = error_for(tmp_path, many_items(2100))
+    assert message == f"{path}: questionnaire, field 'items': has 2100 items; give at most 200."
+
+
+def test_more_than_twenty_profile_questions_is_one_clear_message(tmp_path):
+    extra = "".join(
+        f'\n[[profile]]\nid = "extra_{k}"\ntext = "Q{k}"\noptions = ["Yes", "No"]\n'
+        for k in range(20)
+    )
+    message, path = error_for(tmp_path, MINIMAL + extra)
+    assert message.startswith(f"{path}: questionnaire, field 'profile': has 21 questions")

@@ -355,11 +355,7 @@ def test_six_processes_creating_the_schema_at_once_all_succeed(q, tmp_path):
         applied = conn.execute("SELECT name FROM _sqlite_migrations").fetchall()
         sessions = conn.execute("SELECT code FROM sessions").fetchall()
         n = conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0]
-    store.Store(q, tmp_path / "alone.db").close()
-    with sqlite3.connect(tmp_path / "alone.db") as conn:
-        expected = conn.execute("SELECT name FROM _sqlite_migrations").fetchall()
-    assert ("m001_sessions_and_responses",) in expected
-    assert applied == expected, "a migration was applied twice, or not at all"
+    assert applied == [(m.name,) for m in store.migrations._migrations]  # each exactly once
     assert sessions == [(DEFAULT_SESSION,)]
     assert n == 6
 

@@ -1,0 +1,108 @@
+"""Broken disks and files for the infrastructure tests: a full disk, a read-only one."""
+
+import contextlib
+import os
+import resource
+import signal
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+SMALL_DISK = "384k"  # room for a fresh database, not for thousands of demo rows
+FSIZE_LIMIT = 384 * 1024  # the same, for the fallback below
+
+
+def _mount_tmpfs(where: Path, options: str) -> bool:
+    if os.geteuid() != 0:
+        return False
+    where.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)], capture_output=True
+    )
+    return done.returncode == 0
+
+
+def _unmount(where: Path) -> None:
+    subprocess.run(["umount", "-l", str(where)], capture_output=True)
+
+
+@dataclass
+class Disk:
+    """A folder on a disk that fills up. On a real tmpfs of SMALL_DISK when we may mount
+    one (root); otherwise writes are capped at FSIZE_LIMIT bytes per file with
+    RLIMIT_FSIZE (SIGXFSZ ignored, so write() fails with EFBIG instead of ENOSPC: SQLite
+    reports a disk I/O error instead of "disk full"). `limits()` applies the cap
+    in-process; `preexec` applies it in a child process."""
+
+    path: Path
+    real: bool
+    preexec: object = field(default=None)
+
+    @contextlib.contextmanager
+    def limits(self) -> Iterator[None]:
+        if self.real:
+            yield
+            return
+        old = resource.getrlimit(resource.RLIMIT_FSIZE)
+        old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (FSIZE_LIMIT, old[1]))
+        try:
+            yield
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, old)
+            signal.signal(signal.SIGXFSZ, old_handler)
+
+
+def _cap_file_size() -> None:
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FSIZE_LIMIT, resource.RLIM_INFINITY))
+
+
+@pytest.fixture
+def small_disk(tmp_path) -> Iterator[Disk]:
+    where = tmp_path / "small-disk"
+    if os.environ.get("SURVEY_TEST_NO_MOUNT") != "1" and _mount_tmpfs(
+        where, f"size={SMALL_DISK},mode=0755"
+    ):
+        try:
+            yield Disk(where, real=True)
+        finally:
+            _unmount(where)
+    else:
+        where.mkdir(exist_ok=True)
+        yield Disk(where, real=False, preexec=_cap_file_size)
+
+
+@pytest.fixture
+def read_only_db(tmp_path) -> Iterator[Path]:
+    """A survey database (with one session) that can be read but not written: on a
+    read-only tmpfs when we are root (root ignores file modes), else by file modes."""
+    from survey import questionnaire
+    from survey.store import Store
+
+    where = tmp_path / "read-only"
+    mounted = _mount_tmpfs(where, "size=4m,mode=0755")
+    try:
+        where.mkdir(exist_ok=True)
+        path = where / "survey.db"
+        s = Store(questionnaire.load(), path)
+        s.create_session("Hall B", "HALLB")
+        s.close()
+        conn = sqlite3.connect(path)  # leave no -wal/-shm: a copied-in backup has none
+        conn.execute("PRAGMA journal_mode=DELETE")
+        conn.close()
+        if mounted:
+            subprocess.run(["mount", "-o", "remount,ro", str(where)], check=True)
+        else:
+            path.chmod(0o444)
+            where.chmod(0o555)
+        yield path
+    finally:
+        if mounted:
+            _unmount(where)
+        else:
+            where.chmod(0o755)
