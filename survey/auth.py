@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_TRIES = 5  # wrong passcodes in one browser session before a pause
-LOCKOUT_S = 60  # how long the pause lasts
 
 # Server-wide: at most this many wrong passcodes are evaluated per window, from everyone.
 # 10 a minute is plenty for a facilitator with clumsy thumbs, and with the growing pauses
@@ -85,14 +83,10 @@ def resolve_password(
 class Gate:
     """Per-browser-session login state; lives in the page's session state.
 
-    `sign_in` is the check to use: it goes through the server-wide throttle, and once
-    this browser session is signed in nothing (no pause caused by others) signs it out.
-    `attempt` is the older per-browser-session pause, kept until the sign-in form
-    uses `sign_in`.
+    `sign_in` goes through the server-wide throttle, and once this browser session is
+    signed in nothing (no pause caused by others) signs it out.
     """
 
-    failures: int = 0
-    locked_until: float = 0.0
     ok: bool = False
 
     def sign_in(self, store: Store, given: str, expected: str, now: float) -> Outcome:
@@ -101,23 +95,6 @@ class Gate:
         if outcome.ok:
             self.ok = True
         return outcome
-
-    def seconds_locked(self, now: float) -> int:
-        return max(0, int(self.locked_until - now + 0.999))
-
-    def attempt(self, given: str, expected: str, now: float) -> str:
-        """Check a passcode try. Returns "ok", "wrong" or "locked"."""
-        if self.seconds_locked(now):
-            return "locked"
-        if hmac.compare_digest(given.encode(), expected.encode()):
-            self.ok, self.failures = True, 0
-            return "ok"
-        self.failures += 1
-        if self.failures >= MAX_TRIES:
-            self.failures = 0
-            self.locked_until = now + LOCKOUT_S
-            return "locked"
-        return "wrong"
 
 
 @dataclass(frozen=True)

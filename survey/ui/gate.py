@@ -8,6 +8,7 @@ import time
 import streamlit as st
 
 from survey import auth
+from survey.store import Unavailable
 from survey.ui import resources
 
 
@@ -26,27 +27,34 @@ def announce_passcode() -> None:
 
 
 def require_facilitator() -> None:
-    """Show the passcode form and stop the page unless this browser session is signed in."""
+    """Show the passcode form and stop the page unless this browser session is signed in.
+
+    Once signed in, a browser session stays in: the server-wide pause that wrong
+    passcodes from anyone cause (auth.check) never signs a facilitator out.
+    """
     gate: auth.Gate = st.session_state.setdefault("facilitator_gate", auth.Gate())
     if gate.ok:
         return
     st.title("Facilitator sign-in")
     st.write("This page shows the room's answers, so it needs the facilitator passcode.")
-    locked = gate.seconds_locked(time.time())
     with st.form("signin"):
         given = st.text_input("Passcode", type="password")
         submitted = st.form_submit_button("Sign in", type="primary")
-    if submitted and not locked:
-        outcome = gate.attempt(given, _passcode(), time.time())
-        if outcome == "ok":
+    if submitted:
+        try:
+            outcome = gate.sign_in(resources.get_store(), given, _passcode(), time.time())
+        except Unavailable:
+            st.warning(f"{Unavailable.PLAIN} Please wait a moment and try again.")
+            st.stop()
+        if outcome.ok:
             st.rerun()
-        if outcome == "wrong":
-            left = auth.MAX_TRIES - gate.failures
-            tries = "1 try" if left == 1 else f"{left} tries"
-            st.error(f"That passcode is not right. {tries} left before a short pause.")
-        locked = gate.seconds_locked(time.time())
-    if locked:
-        st.error(f"Too many wrong tries. Wait {locked} seconds, then try again.")
+        if outcome.wait_s:
+            st.error(
+                f"Too many wrong passcodes. Sign-in is paused: wait {outcome.wait_s} seconds, "
+                "then try again."
+            )
+        elif outcome.status == "wrong":
+            st.error("That passcode is not right.")
     st.caption(
         "The passcode is printed in the server log on first start, or set with "
         "SURVEY_ADMIN_PASSWORD. See the README."
