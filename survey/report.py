@@ -552,3 +552,9 @@ def _document(title: str, sections: Sequence[str]) -> str:
         f"<script>{_plotly_js()}</script></head>"
         f"<body><main>{''.join(sections)}</main><script>{DRAW}</script></body></html>"
     )
+
+
+def filename(session_code: str | None) -> str:
+    """E.g. believer-or-spectator_HALLB_report.html, or ..._all-sessions_compared.html."""
+    kind = "report" if session_code else "compared"
+    return f"believer-or-spectator_{session_code or 'all-sessions'}_{kind}.html"

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from survey import demo, export
 
 FORMULA_TITLE = '=HYPERLINK("http://x","y")'
-DOWNLOADS = ["Download responses (CSV)", "Download codebook (CSV)"]
+DOWNLOADS = ["Download responses (CSV)", "Download codebook (CSV)", "Download report (HTML)"]
 
 
 @pytest.fixture
@@ -69,6 +69,39 @@ def test_with_nothing_to_export_the_page_says_so_and_still_offers_the_codebook(f
     assert any("No responses to export yet" in i.value for i in at.info)
     assert not at.dataframe
     assert [b.label for b in at.get("download_button")] == DOWNLOADS
+
+
+@pytest.mark.parametrize(
+    "label,download",
+    [
+        ("Excel (.xlsx)", "Download responses (Excel (.xlsx))"),
+        ("SPSS (.sav)", "Download responses (SPSS (.sav))"),
+    ],
+)
+def test_choosing_an_analyst_format_changes_the_download_and_offers_demo_rows(
+    facilitator, event, label, download
+):
+    at = export_page(facilitator, event)
+    assert "Include demo responses" not in [c.label for c in at.checkbox]
+
+    next(r for r in at.radio if r.label == "Format").set_value(
+        {"Excel (.xlsx)": "xlsx", "SPSS (.sav)": "sav"}[label]
+    ).run()
+
+    assert not at.exception, at.exception
+    assert at.get("download_button")[0].label == download
+    labels = [c.label for c in at.checkbox]
+    assert "Include demo responses" in labels
+    assert "Plain UTF-8 (no byte-order mark)" not in labels
+
+
+def test_with_all_sessions_chosen_the_report_download_compares_rooms(facilitator, event):
+    at = export_page(facilitator, event)
+
+    next(s for s in at.selectbox if s.label == "Sessions").select_index(0).run()
+
+    assert not at.exception, at.exception
+    assert at.get("download_button")[2].label == "Download rooms compared (HTML)"
 
 
 def test_the_responses_csv_opens_in_excel_with_one_row_per_finished_answer(db, q, event):
