@@ -171,7 +171,9 @@ def rooms_split(labels: list[str], believers: list[int], spectators: list[int]) 
         )
     fig.update_xaxes(range=[0, 100], title="% of the room's complete responses")
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, False, min(PRINT_MAX_HEIGHT, 120 + 48 * len(labels)), barmode="stack")
+    height = min(PRINT_MAX_HEIGHT, 140 + 48 * len(labels))
+    top = {"orientation": "h", "y": 1.02, "yanchor": "bottom"}  # clear of the axis title
+    return _layout(fig, False, height, barmode="stack", legend=top)
 
 
 def rooms_histogram(
@@ -191,7 +193,7 @@ def rooms_histogram(
                 y=[100 * c / total for c in row],
                 mode="lines+markers",
                 name=label,
-                line={"shape": "spline", "width": 3, "color": _room_color(i)},
+                line={"width": 3, "color": _room_color(i)},  # straight: a spline dips below 0
             )
         )
     fig.add_vline(x=threshold, line_width=3, line_dash="dash", line_color="#1F1933")

@@ -210,7 +210,9 @@ def _overview(q: Questionnaire, n: RoomNumbers, s: Summary, now: datetime | None
             ("Mean overall score", _stat("mean_overall", f"{n.mean_overall:.1f}")),
         ]
     )
-    body += "<h2>Believers and spectators</h2>" + _chart("split", charts.split_bar(s, big=False))
+    split = charts.split_bar(s, big=False)
+    split.update_layout(margin={"l": 10, "r": 10})  # the bar may use the page's whole width
+    body += "<h2>Believers and spectators</h2>" + _chart("split", split)
     return _page("overview", "", body, h1=n.title)
 
 
