@@ -77,6 +77,40 @@ def load_room(store: Store, code: str) -> tuple[Room, tuple[str, ...]]:
     return room, tuple(prints)
 
 
+@dataclass(frozen=True)
+class Norm:
+    """ "All rooms so far": every complete response under this questionnaire version."""
+
+    room: Room
+    other_versions: int  # complete responses given under another fingerprint, left out
+
+    @property
+    def note(self) -> str:
+        """What a participant's result says about the norm (or why it is narrower)."""
+        n = self.room.n
+        text = f"Compared with everyone who has taken this survey so far ({n} people)."
+        if self.other_versions:
+            text += (
+                f" {self.other_versions} earlier answers were given to a different version of "
+                "the questions, so they are not included."
+            )
+        return text
+
+
+def load_norm(store: Store) -> Norm:
+    """Every session's complete responses whose fingerprint matches the current questionnaire.
+
+    Answers given under another version of the file are counted but kept out:
+    the questions (or their scoring) may have been different.
+    """
+    cols = [*aggregate.room_columns(store.q), "fingerprint"]
+    names, rows = store.rows(include_incomplete=False, columns=cols)
+    at_fp = names.index("fingerprint")
+    same = [r for r in rows if r[at_fp] == store.q.fingerprint]
+    room = Room(store.q, capacity=max(len(same), 16)).add(names, same, version=0)
+    return Norm(room, len(rows) - len(same))
+
+
 def room_numbers(
     session: dict, room: Room, fingerprints: Sequence[str] = (), k: int | None = None
 ) -> tuple[RoomNumbers, Summary]:

@@ -336,3 +336,34 @@ def test_report_with_several_codes_or_all_writes_the_comparison(db, rooms, tmp_p
 def test_report_with_a_bad_code_fails_with_one_line(db, argv, message, capsys, tmp_path):
     assert cli.main([*argv[:-1], str(tmp_path / argv[-1])]) == 1
     assert capsys.readouterr().err.strip() == f"error: {message}"
+
+
+# ---------------------------------------------------------------- all rooms so far
+
+
+def test_the_norm_holds_every_rooms_complete_answers_under_this_questionnaire(db, q, rooms):
+    db.save_page(rooms[0], None, {q.items[0].id: 3})  # unfinished: not in the norm
+
+    norm = report.load_norm(db)
+
+    assert norm.room.n == 60 + 25 + 3
+    assert norm.other_versions == 0
+    assert norm.note == "Compared with everyone who has taken this survey so far (88 people)."
+    assert norm.room.dimension_means()["living"] == pytest.approx(
+        sum(r["score_living"] for r in _complete(db)) / 88
+    )
+
+
+def test_the_norm_leaves_out_answers_to_another_version_and_says_so(db, q, rooms):
+    db.insert_many(rooms[1], [{**r, "fingerprint": "0ld0ld0ld0ld"} for r in real(q, 4, seed=12)])
+
+    norm = report.load_norm(db)
+
+    assert norm.room.n == 88
+    assert norm.other_versions == 4
+    assert "4 earlier answers were given to a different version of the questions" in norm.note
+
+
+def _complete(db) -> list[dict]:
+    cols, rows = db.rows(include_incomplete=False)
+    return [dict(zip(cols, r, strict=True)) for r in rows]
