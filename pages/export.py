@@ -1,6 +1,6 @@
 import streamlit as st
 
-from survey import export
+from survey import export, formats, report
 from survey.ui import facilitator, gate, resources
 
 gate.require_facilitator()
@@ -8,8 +8,9 @@ q, store = resources.get_questionnaire(), resources.get_store()
 
 st.title("Export")
 st.write(
-    "Download the answers as a CSV that opens cleanly in Excel (accents intact, no formulas), "
-    "with a codebook that explains every column and how each score is computed."
+    "Take the answers away in the tool you use: a CSV that opens cleanly in Excel, an Excel "
+    "workbook with a codebook and a summary sheet, or an SPSS file with its labels. The report "
+    "is one HTML file to send to attendees and organisers; it opens offline and prints to PDF."
 )
 sessions = {s["code"]: s for s in store.list_sessions()}
 scope = st.selectbox(
@@ -18,27 +19,36 @@ scope = st.selectbox(
     index=1 if len(sessions) else 0,
     format_func=lambda c: "All sessions" if c is None else f"{c} · {sessions[c]['title']}",
 )
-c1, c2 = st.columns(2)
+fmt = st.radio(
+    "Format",
+    list(formats.LABELS),
+    format_func=formats.LABELS.get,
+    horizontal=True,
+)
+c1, c2, c3 = st.columns(3)
 incomplete = c1.checkbox(
     "Include unfinished responses", help="Their status column says in_progress."
 )
-plain = c2.checkbox(
+demo_rows = c2.checkbox(
+    "Include demo responses", help="Synthetic rehearsal data, flagged in the is_demo column."
+)
+plain = fmt == "csv" and c3.checkbox(
     "Plain UTF-8 (no byte-order mark)", help="Excel needs the mark to show accents."
 )
 
-preview = facilitator.export_preview(scope, incomplete)
+preview = facilitator.export_preview(scope, incomplete, demo_rows)
 if preview.empty:
     st.info("No responses to export yet. They appear here as soon as participants finish.")
 else:
     st.caption(f"First {len(preview)} rows of the export")
     st.dataframe(preview, hide_index=True, width="stretch")
 
-d1, d2 = st.columns(2)
+d1, d2, d3 = st.columns(3)
 d1.download_button(
-    "Download responses (CSV)",
-    data=lambda: export.responses_csv(store, scope, incomplete, bom=not plain),
-    file_name=export.filename(scope),
-    mime="text/csv",
+    f"Download responses ({formats.LABELS[fmt]})",
+    data=lambda: formats.responses(store, fmt, scope, incomplete, demo_rows, bom=not plain),
+    file_name=formats.filename(scope, fmt),
+    mime=formats.MIME[fmt],
     on_click="ignore",  # a rerun racing the lazy download can drop the file (Streamlit 1.67)
     type="primary",
     width="stretch",
@@ -51,4 +61,15 @@ d2.download_button(
     on_click="ignore",
     width="stretch",
 )
-st.caption("Same files from the command line: `python -m survey export CODE -o answers.csv`.")
+d3.download_button(
+    "Download report (HTML)" if scope else "Download rooms compared (HTML)",
+    data=lambda: report.session_html(store, scope) if scope else report.compare_html(store),
+    file_name=report.filename(scope),
+    mime="text/html",
+    on_click="ignore",
+    width="stretch",
+)
+st.caption(
+    "Same files from the command line: `python -m survey export CODE --format xlsx -o "
+    "answers.xlsx`, `python -m survey report CODE -o report.html`, or several codes to compare."
+)

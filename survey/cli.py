@@ -5,7 +5,9 @@
     python -m survey session close CODE | open CODE
     python -m survey session delete CODE --yes
     python -m survey demo CODE --n 500 [--seed N]
-    python -m survey export CODE|--all [-o FILE] [--include-incomplete] [--plain-utf8]
+    python -m survey export CODE|--all [-o FILE] [--format csv|xlsx|sav] [--include-incomplete]
+                                       [--include-demo] [--plain-utf8]
+    python -m survey report CODE [CODE ...] | --all [-o FILE]
     python -m survey codebook [-o FILE]
 
 Every command uses SURVEY_DB (default data/survey.db) and SURVEY_QUESTIONNAIRE.
@@ -21,7 +23,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from survey import codes, demo, export, questionnaire
+from survey import codes, demo, export, formats, questionnaire, report
 from survey.store import Store, StoreError, Unavailable
 
 
@@ -120,8 +122,28 @@ def _demo(store: Store, args) -> None:
 def _export(store: Store, args) -> None:
     if args.all == bool(args.code):
         raise CliError("give a session CODE or --all")
+    if args.format != "csv" and args.output is None and sys.stdout.isatty():
+        raise CliError(f"a .{args.format} file is binary: give -o FILE or redirect the output")
     code = None if args.all else _session(store, args.code)["code"]
-    data = export.responses_csv(store, code, args.include_incomplete, bom=not args.plain_utf8)
+    data = formats.responses(
+        store,
+        args.format,
+        code,
+        include_incomplete=args.include_incomplete,
+        include_demo=args.include_demo,
+        bom=not args.plain_utf8,
+    )
+    _write(data, args.output)
+
+
+def _report(store: Store, args) -> None:
+    if args.all == bool(args.codes):
+        raise CliError("give one or more session CODEs, or --all")
+    picked = list(dict.fromkeys(_session(store, c)["code"] for c in args.codes))
+    if len(picked) == 1:
+        data = report.session_html(store, picked[0])
+    else:
+        data = report.compare_html(store, None if args.all else picked)
     _write(data, args.output)
 
 
@@ -189,13 +211,26 @@ def _parser() -> argparse.ArgumentParser:
     dm.add_argument("--seed", type=int)
     dm.set_defaults(run=_demo)
 
-    e = sub.add_parser("export", help="write the responses CSV (stdout unless -o)")
+    e = sub.add_parser("export", help="write the responses as CSV, XLSX or SPSS (stdout unless -o)")
     e.add_argument("code", nargs="?")
     e.add_argument("--all", action="store_true", help="every session")
     e.add_argument("-o", "--output")
+    e.add_argument("--format", choices=["csv", "xlsx", "sav"], default="csv")
     e.add_argument("--include-incomplete", action="store_true")
+    e.add_argument(
+        "--include-demo", action="store_true", help="keep demo rows (left out by default)"
+    )
     e.add_argument("--plain-utf8", action="store_true", help="no byte-order mark")
     e.set_defaults(run=_export)
+
+    r = sub.add_parser(
+        "report",
+        help="write a session report, or rooms compared for several CODEs or --all (HTML)",
+    )
+    r.add_argument("codes", nargs="*", metavar="CODE")
+    r.add_argument("--all", action="store_true", help="every session, compared")
+    r.add_argument("-o", "--output")
+    r.set_defaults(run=_report)
 
     cb = sub.add_parser("codebook", help="write the codebook CSV (stdout unless -o)")
     cb.add_argument("-o", "--output")

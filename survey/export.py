@@ -143,23 +143,30 @@ def responses_csv(
     include_incomplete: bool = False,
     bom: bool = True,
     limit: int | None = None,
+    include_demo: bool = False,
 ) -> bytes:
-    """The responses of one session (or all, with None) as CSV bytes, oldest first."""
+    """The responses of one session (or all, with None) as CSV bytes, oldest first.
+
+    Complete, real responses by default: unfinished and demo rows only when asked for.
+    """
     cols = columns(store.q)
     danger = "".join(DANGEROUS_FIRST)
-    lines = store.csv_lines(
-        [_cell(c) for c in cols], danger, session_code, include_incomplete, limit
-    )
+    cells = [_cell(c) for c in cols]
+    lines = store.csv_lines(cells, danger, session_code, include_incomplete, limit, include_demo)
     header = ",".join(_quote(neutralise(c.name)) for c in cols)
     body = "".join(line + "\r\n" for line in lines)
     return ((BOM if bom else "") + header + "\r\n" + body).encode("utf-8")
 
 
 def preview(
-    store: Store, session_code: str | None, include_incomplete: bool, n: int = 10
+    store: Store,
+    session_code: str | None,
+    include_incomplete: bool,
+    n: int = 10,
+    include_demo: bool = False,
 ) -> pd.DataFrame:
     """The first rows exactly as the CSV holds them (parsed back from the bytes)."""
-    data = responses_csv(store, session_code, include_incomplete, bom=False, limit=n)
+    data = responses_csv(store, session_code, include_incomplete, False, n, include_demo)
     return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
 
 

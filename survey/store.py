@@ -640,6 +640,7 @@ class Store:
         session_code: str | None = None,
         include_incomplete: bool = False,
         limit: int | None = None,
+        include_demo: bool = False,
     ) -> Iterator[str]:
         """Each response as one finished CSV line (no line ending), oldest first.
 
@@ -664,6 +665,8 @@ class Store:
             args.append(session_code)
         if not include_incomplete:
             where.append("+r.status = 'complete'")
+        if not include_demo:
+            where.append("+r.is_demo = 0")
         sql = (
             f"WITH s AS (SELECT code, {title} AS title_csv FROM sessions)"
             f" SELECT {line} FROM responses r JOIN s ON s.code = r.session_code"

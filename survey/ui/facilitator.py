@@ -144,6 +144,6 @@ def qr_png(url: str) -> bytes:
 # ---------------------------------------------------------------- export
 
 
-def export_preview(scope: str | None, include_incomplete: bool) -> pd.DataFrame:
+def export_preview(scope: str | None, include_incomplete: bool, demo: bool) -> pd.DataFrame:
     """The first rows of the export, parsed back from the real CSV bytes."""
-    return export.preview(resources.get_store(), scope, include_incomplete)
+    return export.preview(resources.get_store(), scope, include_incomplete, include_demo=demo)

@@ -13,14 +13,14 @@ from streamlit.testing.v1 import AppTest
 from survey import demo, export
 
 FORMULA_TITLE = '=HYPERLINK("http://x","y")'
-DOWNLOADS = ["Download responses (CSV)", "Download codebook (CSV)"]
+DOWNLOADS = ["Download responses (CSV)", "Download codebook (CSV)", "Download report (HTML)"]
 
 
 @pytest.fixture
 def event(db, q) -> str:
     """A session with a title a spreadsheet would run, 6 finished answers and one unfinished."""
     code = db.create_session(FORMULA_TITLE, "XLSX")
-    db.insert_many(code, demo.responses(q, 6, seed=11))
+    db.insert_many(code, [{**r, "is_demo": 0} for r in demo.responses(q, 6, seed=11)])
     db.save_page(code, None, {q.items[0].id: 3})
     return code
 
@@ -71,6 +71,39 @@ def test_with_nothing_to_export_the_page_says_so_and_still_offers_the_codebook(f
     assert [b.label for b in at.get("download_button")] == DOWNLOADS
 
 
+@pytest.mark.parametrize(
+    "label,download",
+    [
+        ("Excel (.xlsx)", "Download responses (Excel (.xlsx))"),
+        ("SPSS (.sav)", "Download responses (SPSS (.sav))"),
+    ],
+)
+def test_choosing_an_analyst_format_changes_the_download_and_drops_the_csv_only_choice(
+    facilitator, event, label, download
+):
+    at = export_page(facilitator, event)
+    assert "Include demo responses" in [c.label for c in at.checkbox]
+
+    next(r for r in at.radio if r.label == "Format").set_value(
+        {"Excel (.xlsx)": "xlsx", "SPSS (.sav)": "sav"}[label]
+    ).run()
+
+    assert not at.exception, at.exception
+    assert at.get("download_button")[0].label == download
+    labels = [c.label for c in at.checkbox]
+    assert "Include demo responses" in labels
+    assert "Plain UTF-8 (no byte-order mark)" not in labels
+
+
+def test_with_all_sessions_chosen_the_report_download_compares_rooms(facilitator, event):
+    at = export_page(facilitator, event)
+
+    next(s for s in at.selectbox if s.label == "Sessions").select_index(0).run()
+
+    assert not at.exception, at.exception
+    assert at.get("download_button")[2].label == "Download rooms compared (HTML)"
+
+
 def test_the_responses_csv_opens_in_excel_with_one_row_per_finished_answer(db, q, event):
     data = export.responses_csv(db, event)
 
@@ -96,7 +129,7 @@ def test_the_responses_csv_can_leave_out_the_byte_order_mark_and_include_unfinis
 
 
 def test_the_responses_csv_of_all_sessions_holds_every_session(db, q, event):
-    db.insert_many("SHARE", demo.responses(q, 2, seed=12))
+    db.insert_many("SHARE", [{**r, "is_demo": 0} for r in demo.responses(q, 2, seed=12)])
 
     rows = parse(export.responses_csv(db, None))
 

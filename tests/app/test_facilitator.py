@@ -18,7 +18,7 @@ TITLE = "Summit Hall B"
 def room(db, q) -> str:
     """A revealed session with enough finished answers for every panel to show."""
     code = db.create_session(TITLE, "HALLB")
-    db.insert_many(code, demo.responses(q, 12, seed=7))
+    db.insert_many(code, [{**r, "is_demo": 0} for r in demo.responses(q, 12, seed=7)])
     db.set_revealed(code, True)
     return code
 

@@ -1,0 +1,78 @@
+"""Benchmark: build the session report and rooms compared at 10,000 responses (target <= 3 s).
+
+    python -m bench.report [--n 10000] [--repeat 5]
+
+Uses a real SQLite file filled with demo responses, and the functions the export
+page and the CLI call (read, aggregate, figures, HTML). Also times the XLSX and
+SPSS exports of the same rows, for the README. Prints the figures as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from survey import demo, formats, questionnaire, report
+from survey.store import Store
+
+TARGET_S = 3.0
+
+
+def _time(fn: Callable[[], bytes], repeat: int) -> dict:
+    times, cpu, size = [], [], 0
+    for _ in range(repeat):
+        t, c = time.perf_counter(), time.process_time()
+        size = len(fn())
+        times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    return {
+        "bytes": size,
+        "median_s": round(statistics.median(times), 3),
+        "min_s": round(min(times), 3),
+        "max_s": round(max(times), 3),
+        # CPU time of this process: what it costs when the machine is shared.
+        "cpu_median_s": round(statistics.median(cpu), 3),
+    }
+
+
+def run(n: int, repeat: int) -> dict:
+    q = questionnaire.load()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(q, Path(tmp) / "bench.db")
+        code = store.create_session("Benchmark")
+        other = store.create_session("Benchmark, second room")
+        for start in range(0, n, 20_000):
+            store.insert_many(code, demo.responses(q, min(20_000, n - start), seed=start))
+        store.insert_many(other, demo.responses(q, n, seed=n))
+        session = _time(lambda: report.session_html(store, code), repeat)
+        compared = _time(lambda: report.compare_html(store, [code, other]), repeat)
+        xlsx = _time(lambda: formats.xlsx_bytes(store, code, include_demo=True), 1)
+        sav = _time(lambda: formats.sav_bytes(store, code, include_demo=True), repeat)
+        store.close()
+    return {
+        "benchmark": "report",
+        "responses": n,
+        "session_report": session,
+        "rooms_compared_2_rooms": compared,
+        "xlsx": xlsx,
+        "sav": sav,
+        "target_s": TARGET_S,
+        "met": session["median_s"] <= TARGET_S and compared["median_s"] <= TARGET_S,
+    }
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--n", type=int, default=10_000)
+    p.add_argument("--repeat", type=int, default=5)
+    args = p.parse_args()
+    print(json.dumps(run(args.n, args.repeat), indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,275 @@
+"""The analyst's formats: Excel (.xlsx) and SPSS (.sav), with the CSV's columns.
+
+Both are built from `export.columns(q)`, the list the CSV and its codebook use,
+so a column added to (or removed from) the CSV follows here by itself. Two
+things differ from the CSV on purpose:
+
+- The participant's private resume token never leaves the database: anyone
+  holding it can reopen that person's answers. A column whose source is the
+  token is left out (the CSV's `response_id` is a separate public id).
+- As in the CSV, demo rows (synthetic rehearsal data) are left out unless asked for.
+
+XLSX: sheets "data", "codebook" and "summary"; every text cell (and header)
+that a spreadsheet would run as a formula gets a leading apostrophe, as in the
+CSV. SPSS: variable labels from the item text (or the codebook's meaning),
+value labels for the scale, the profile questions, the 0/1 option columns and
+the demo flag; single-choice profile answers are coded 1..n with their labels.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyreadstat
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+
+from survey import export
+from survey.export import Column
+from survey.questionnaire import MULTI_SEPARATOR, Questionnaire
+from survey.store import Store
+
+PRIVATE_SOURCES = {"token"}  # the resume token: a key to someone's answers, never exported
+LABELS = {"csv": "CSV", "xlsx": "Excel (.xlsx)", "sav": "SPSS (.sav)"}
+MIME = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "sav": "application/x-spss-sav",
+}
+SPSS_LABEL_MAX = 256  # SPSS truncates variable labels longer than this
+OPTION_LABELS = {0.0: "Not chosen", 1.0: "Chosen"}
+DEMO_LABELS = {0.0: "Real participant", 1.0: "Demo (synthetic rehearsal data)"}
+
+
+def shown_columns(q: Questionnaire) -> list[Column]:
+    """The CSV's columns, less any that would carry the private resume token."""
+    return [c for c in export.columns(q) if c.source not in PRIVATE_SOURCES]
+
+
+def frame(
+    store: Store,
+    session_code: str | None = None,
+    include_incomplete: bool = False,
+    include_demo: bool = False,
+) -> pd.DataFrame:
+    """The export's rows as a DataFrame, oldest first: one column per `shown_columns(q)`.
+
+    Numbers are floats (NaN when unanswered); a multi-select option is 1/0 (NaN
+    if the question was skipped); text is the stored text, not yet neutralised.
+    """
+    cols = shown_columns(store.q)
+    sources = list(dict.fromkeys(c.source for c in cols if c.source != "session_title"))
+    wanted = list(dict.fromkeys([*sources, "session_code", "is_demo"]))
+    names, rows = store.rows(session_code, include_incomplete=include_incomplete, columns=wanted)
+    raw = pd.DataFrame(rows, columns=names, dtype=object)
+    if not include_demo:
+        raw = raw[raw["is_demo"] == 0]
+    titles = {s["code"]: s["title"] for s in store.list_sessions()}
+    out = {}
+    for c in cols:
+        if c.source == "session_title":
+            out[c.name] = raw["session_code"].map(titles)
+        elif c.kind == "option":
+            out[c.name] = raw[c.source].map(lambda v, o=c.option: _chose(v, o))
+        elif c.kind == "number":
+            out[c.name] = pd.to_numeric(raw[c.source], errors="coerce").astype(float)
+        else:
+            out[c.name] = raw[c.source]
+    return pd.DataFrame(out, index=raw.index).reset_index(drop=True)
+
+
+def _chose(value: str | None, option: str) -> float:
+    if value is None:
+        return np.nan
+    return 1.0 if option in value.split(MULTI_SEPARATOR) else 0.0
+
+
+# ---------------------------------------------------------------- Excel
+
+
+def xlsx_bytes(
+    store: Store,
+    session_code: str | None = None,
+    include_incomplete: bool = False,
+    include_demo: bool = False,
+) -> bytes:
+    """The responses as an Excel workbook: data, codebook and summary sheets.
+
+    Text cells and headers are neutralised like the CSV's (a leading apostrophe
+    before = + - @ and control characters), so no cell runs as a formula.
+    """
+    q = store.q
+    data = frame(store, session_code, include_incomplete, include_demo)
+    sheets = {
+        "data": data,
+        "codebook": codebook_frame(q),
+        "summary": summary_frame(q, data),
+    }
+    # openpyxl's write-only mode streams rows: pandas' to_excel builds every cell as an
+    # object first, which took 18 s of CPU for 10,000 responses (BENCHMARKS.md).
+    wb = Workbook(write_only=True)
+    for name, df in sheets.items():
+        ws = wb.create_sheet(name)
+        ws.freeze_panes = "A2"
+        for j, col in enumerate(df.columns, 1):
+            ws.column_dimensions[get_column_letter(j)].width = _width(name, str(col))
+        ws.append([export.neutralise(str(c)) for c in df.columns])
+        for row in _safe_text(df).itertuples(index=False, name=None):
+            ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def codebook_frame(q: Questionnaire) -> pd.DataFrame:
+    """One row per column of the data sheet: what it means and how it is scored."""
+    return pd.DataFrame(
+        [
+            {
+                "column": c.name,
+                "meaning": c.meaning,
+                "item_text": c.item_text,
+                "dimension": c.dimension,
+                "reverse_keyed": c.reverse,
+                "scale": c.scale,
+            }
+            for c in shown_columns(q)
+        ]
+    )
+
+
+def summary_frame(q: Questionnaire, data: pd.DataFrame) -> pd.DataFrame:
+    """Per session in `data`: complete responses, the split, mean overall and dimension scores."""
+    done = data[data["status"] == "complete"]
+    scores = [f"score_{d}" for d in q.dimension_ids]
+    rows = []
+    for code, g in done.groupby("session_code", sort=False):
+        n = len(g)
+        believers = int((g["class"] == "believer").sum())
+        rows.append(
+            {
+                "session_code": code,
+                "session_title": g["session_title"].iloc[0],
+                "complete_responses": n,
+                "believers": believers,
+                "spectators": n - believers,
+                "believer_share_pct": 100 * believers / n,
+                "mean_overall": g["overall"].mean(),
+                **{f"mean_{s}": g[s].mean() for s in scores},
+            }
+        )
+    columns = ["session_code", "session_title", "complete_responses", "believers", "spectators"]
+    columns += ["believer_share_pct", "mean_overall", *(f"mean_{s}" for s in scores)]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _safe_text(df: pd.DataFrame) -> pd.DataFrame:
+    """Text neutralised, and NaN as None (an empty cell: a NaN would corrupt the file)."""
+    out = df.astype(object)
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(df[col]):
+            out[col] = out[col].map(_safe_cell)
+    return out.where(df.notna(), None)
+
+
+def _safe_cell(value: object) -> object:
+    if not isinstance(value, str):
+        return None if value is None or value != value else value
+    # openpyxl refuses control characters an .xlsx cannot hold; drop them, then neutralise.
+    return export.neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
+def _width(sheet: str, column: str) -> float:
+    if sheet == "codebook" and column in ("meaning", "item_text"):
+        return 60
+    return min(max(len(column) + 2, 10), 30)
+
+
+# ---------------------------------------------------------------- SPSS
+
+
+def sav_bytes(
+    store: Store,
+    session_code: str | None = None,
+    include_incomplete: bool = False,
+    include_demo: bool = False,
+) -> bytes:
+    """The responses as an SPSS .sav file with variable and value labels."""
+    q = store.q
+    df = frame(store, session_code, include_incomplete, include_demo)
+    cols = {c.name: c for c in shown_columns(q)}
+    scale = {float(i): label for i, label in enumerate(q.scale, 1)}
+    labels: dict[str, str] = {}
+    values: dict[str, dict[float, str]] = {}
+    measure: dict[str, str] = {}
+    for name, c in cols.items():
+        labels[name] = (c.item_text or c.meaning)[:SPSS_LABEL_MAX]
+        if c.source in q.item_ids:
+            values[name], measure[name] = scale, "ordinal"
+        elif c.kind == "option":
+            values[name], measure[name] = OPTION_LABELS, "nominal"
+        elif c.source == "is_demo":
+            values[name], measure[name] = DEMO_LABELS, "nominal"
+        elif c.kind == "number":
+            measure[name] = "scale"
+        elif c.source in {p.id for p in q.profile}:
+            # SPSS labels numbers, not text: code the single-choice answer 1..n.
+            options = q.profile_question(c.source).options
+            codes = {o: float(i) for i, o in enumerate(options, 1)}
+            df[name] = df[name].map(lambda v, m=codes: m.get(v, np.nan)).astype(float)
+            values[name] = {v: k for k, v in codes.items()}
+            measure[name] = "nominal"
+        else:
+            df[name] = df[name].fillna("").astype(str)
+            measure[name] = "nominal"
+    # pyreadstat writes to a path only.
+    fd, path = tempfile.mkstemp(suffix=".sav")
+    os.close(fd)
+    try:
+        pyreadstat.write_sav(
+            df,
+            path,
+            column_labels=labels,
+            variable_value_labels=values,
+            variable_measure=measure,
+        )
+        return Path(path).read_bytes()
+    finally:
+        os.unlink(path)
+
+
+# ---------------------------------------------------------------- one entry point
+
+
+def responses(
+    store: Store,
+    fmt: str,
+    session_code: str | None = None,
+    include_incomplete: bool = False,
+    include_demo: bool = False,
+    bom: bool = True,
+) -> bytes:
+    """The responses in `fmt` ("csv", "xlsx" or "sav"): what the export page and CLI write.
+
+    Every format leaves out unfinished and demo rows unless asked for.
+    """
+    if fmt == "csv":
+        return export.responses_csv(
+            store, session_code, include_incomplete, bom=bom, include_demo=include_demo
+        )
+    if fmt == "xlsx":
+        return xlsx_bytes(store, session_code, include_incomplete, include_demo)
+    if fmt == "sav":
+        return sav_bytes(store, session_code, include_incomplete, include_demo)
+    raise ValueError(f"unknown format {fmt!r}: use csv, xlsx or sav")
+
+
+def filename(session_code: str | None, fmt: str) -> str:
+    """E.g. believer-or-spectator_HALLB_responses.xlsx."""
+    return export.filename(session_code).removesuffix(".csv") + f".{fmt}"

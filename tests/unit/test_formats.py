@@ -1,0 +1,210 @@
+"""The analyst's formats, read back the way Excel and SPSS users would open them."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pyreadstat
+import pytest
+
+from survey import cli, demo, export, formats
+
+FORMULA_TITLE = '=HYPERLINK("http://x","y")'
+
+
+def real(q, n: int, seed: int) -> list[dict]:
+    return [{**row, "is_demo": 0} for row in demo.responses(q, n, seed)]
+
+
+@pytest.fixture
+def event(db, q) -> str:
+    """12 finished real answers, 3 demo ones and one unfinished, under a formula title."""
+    code = db.create_session(FORMULA_TITLE, "XLSX")
+    db.insert_many(code, real(q, 12, seed=1))
+    db.insert_many(code, demo.responses(q, 3, seed=2))
+    db.save_page(code, None, {q.items[0].id: 3})
+    return code
+
+
+def workbook(data: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def sheet_rows(wb, name: str) -> list[dict]:
+    rows = list(wb[name].iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def read_sav(data: bytes, tmp_path):
+    path = tmp_path / "answers.sav"
+    path.write_bytes(data)
+    return pyreadstat.read_sav(str(path))
+
+
+def parse_csv(data: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def csv_rows(db, code) -> list[dict]:
+    return parse_csv(export.responses_csv(db, code))
+
+
+def tokens(db) -> list[str]:
+    cols, rows = db.rows(columns=["token"])
+    return [r[0] for r in rows]
+
+
+# ---------------------------------------------------------------- Excel
+
+
+def test_the_workbook_has_data_codebook_and_summary_with_one_row_per_real_answer(db, q, event):
+    wb = workbook(formats.xlsx_bytes(db, event))
+
+    assert wb.sheetnames == ["data", "codebook", "summary"]
+    data = sheet_rows(wb, "data")
+    assert len(data) == 12
+    assert {r["status"] for r in data} == {"complete"}
+    assert {r["is_demo"] for r in data} == {0}
+    header = [c.value for c in wb["data"][1]]
+    assert header == [c.name for c in formats.shown_columns(q)]
+    assert [r["column"] for r in sheet_rows(wb, "codebook")] == header
+
+
+def test_the_workbook_has_the_csvs_columns_and_never_the_private_token(db, q, event):
+    wb = workbook(formats.xlsx_bytes(db, event, include_incomplete=True, include_demo=True))
+
+    header = [c.value for c in wb["data"][1]]
+    assert header == [c.name for c in export.columns(q)]
+    cells = {str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row}
+    assert not cells & set(tokens(db))
+
+
+def test_a_formula_title_is_neutralised_text_in_every_sheet(db, event):
+    wb = workbook(formats.xlsx_bytes(db, event))
+
+    for name in ("data", "summary"):
+        header = [c.value for c in wb[name][1]]
+        cell = wb[name].cell(row=2, column=header.index("session_title") + 1)
+        assert cell.value == "'" + FORMULA_TITLE
+        assert cell.data_type == "s"  # text, not a formula
+    assert not [c for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "f"], (
+        "no cell anywhere may be a formula"
+    )
+
+
+def test_demo_and_unfinished_rows_are_added_only_when_asked(db, event):
+    wb = workbook(formats.xlsx_bytes(db, event, include_incomplete=True, include_demo=True))
+
+    data = sheet_rows(wb, "data")
+    assert len(data) == 16
+    assert sorted(r["is_demo"] for r in data) == [0] * 13 + [1] * 3
+    assert [r["status"] for r in data].count("in_progress") == 1
+
+
+def test_the_summary_sheet_counts_each_sessions_split(db, q, event):
+    db.insert_many("SHARE", real(q, 4, seed=3))
+
+    summary = sheet_rows(workbook(formats.xlsx_bytes(db, None)), "summary")
+
+    assert [(r["session_code"], r["complete_responses"]) for r in summary] == [
+        ("XLSX", 12),
+        ("SHARE", 4),
+    ]
+    rows = [r for r in csv_rows(db, event) if r["is_demo"] == "0"]
+    believers = sum(r["class"] == "believer" for r in rows)
+    assert (summary[0]["believers"], summary[0]["spectators"]) == (believers, 12 - believers)
+    mean = sum(float(r["overall"]) for r in rows) / 12
+    assert summary[0]["mean_overall"] == pytest.approx(mean)
+
+
+# ---------------------------------------------------------------- SPSS
+
+
+def test_the_sav_file_has_one_row_per_real_answer_and_the_scales_value_labels(
+    db, q, event, tmp_path
+):
+    df, meta = read_sav(formats.sav_bytes(db, event), tmp_path)
+
+    assert len(df) == 12
+    item = q.items[0]
+    assert meta.variable_value_labels[item.id] == {
+        1.0: "Never",
+        2.0: "Rarely",
+        3.0: "Sometimes",
+        4.0: "Often",
+        5.0: "Very often",
+    }
+    assert meta.column_names_to_labels[item.id] == item.text
+    assert meta.variable_measure[item.id] == "ordinal"
+
+
+def test_the_sav_scores_and_class_equal_the_csvs(db, q, event, tmp_path):
+    df, _ = read_sav(formats.sav_bytes(db, event), tmp_path)
+
+    rows = [r for r in csv_rows(db, event) if r["is_demo"] == "0"]  # same order: oldest first
+    for col in ["overall", *(f"score_{d}" for d in q.dimension_ids), *q.item_ids]:
+        assert df[col].tolist() == pytest.approx([float(r[col]) for r in rows]), col
+    assert df["class"].tolist() == [r["class"] for r in rows]
+
+
+def test_the_sav_labels_the_profile_answers_and_options(db, q, event, tmp_path):
+    df, meta = read_sav(formats.sav_bytes(db, event), tmp_path)
+
+    rows = [r for r in csv_rows(db, event) if r["is_demo"] == "0"]
+    single = next(p for p in q.profile if p.kind == "single")
+    labels = meta.variable_value_labels[single.id]
+    assert list(labels.values()) == list(single.options)
+    assert [labels.get(v, "") for v in df[single.id].fillna(0)] == [r[single.id] for r in rows]
+    multi = next(p for p in q.profile if p.kind == "multi")
+    option = next(c for c in formats.shown_columns(q) if c.source == multi.id)
+    assert meta.variable_value_labels[option.name] == {0.0: "Not chosen", 1.0: "Chosen"}
+    assert df[option.name].tolist() == [float(r[option.name]) for r in rows]
+
+
+def test_the_sav_file_never_holds_a_resume_token(db, event, tmp_path):
+    data = formats.sav_bytes(db, event, include_incomplete=True, include_demo=True)
+
+    df, _ = read_sav(data, tmp_path)
+    assert len(df) == 16
+    assert not [t for t in tokens(db) if t.encode() in data]
+
+
+# ---------------------------------------------------------------- the command line
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "sav"])
+def test_export_with_a_format_writes_that_file(db, event, fmt, tmp_path):
+    out = tmp_path / f"answers.{fmt}"
+
+    assert cli.main(["export", event, "--format", fmt, "-o", str(out)]) == 0
+
+    if fmt == "xlsx":
+        assert len(sheet_rows(workbook(out.read_bytes()), "data")) == 12
+    else:
+        assert len(read_sav(out.read_bytes(), tmp_path)[0]) == 12
+
+
+def test_export_include_demo_adds_the_demo_rows(db, event, tmp_path):
+    out = tmp_path / "answers.xlsx"
+
+    assert cli.main(["export", event, "--format", "xlsx", "--include-demo", "-o", str(out)]) == 0
+
+    assert len(sheet_rows(workbook(out.read_bytes()), "data")) == 15
+
+
+def test_export_csv_is_unchanged_by_default(db, event, tmp_path):
+    out = tmp_path / "answers.csv"
+
+    assert cli.main(["export", event, "-o", str(out)]) == 0
+
+    assert out.read_bytes() == export.responses_csv(db, event)
+
+
+def test_every_format_leaves_demo_rows_out_unless_asked_for(db, q, event):
+    plain = export.responses_csv(db, event, include_incomplete=True)
+    every = export.responses_csv(db, event, include_incomplete=True, include_demo=True)
+    assert sorted(r["is_demo"] for r in parse_csv(plain)) == ["0"] * 13
+    assert sorted(r["is_demo"] for r in parse_csv(every)) == ["0"] * 13 + ["1"] * 3
+    assert len(sheet_rows(workbook(formats.xlsx_bytes(db, event, True)), "data")) == 13
