@@ -16,13 +16,14 @@ from dataclasses import dataclass, field, replace
 
 from survey import codes
 from survey.questionnaire import MULTI_SEPARATOR, Questionnaire
-from survey.scoring import Result, score
+from survey.scoring import Result
 from survey.store import COMPLETE, Saved
 
 NOT_FOUND = "We could not find answers for that link. You can start afresh below."
 CHANGED = "The questionnaire changed since you started, so please start again."
 CLOSED = "This session has closed, so your answers were not saved."
 GONE = "This session no longer exists, so your answers were not saved."
+INCOMPLETE = "Some answers on earlier pages are missing. Please go back and check each page."
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,10 @@ class Place:
 
     code: str | None = None  # the survey session joined; None before joining
     title: str = ""
-    token: str | None = None  # the private resume token, once anything is stored
+    # The private resume token, chosen on joining: every save of this browser session
+    # uses it, so racing clicks can never start a second response.
+    token: str | None = None
+    stored: bool = False  # whether anything is stored under the token yet
     page: int = 0  # 0-based; the profile page comes after the item pages
     answers: Mapping[str, int] = field(default_factory=dict)  # item id -> 1..5
     profile: Mapping[str, object] = field(default_factory=dict)  # profile id -> choice(s)
@@ -46,14 +50,19 @@ class Place:
 
 @dataclass(frozen=True)
 class Write:
-    """What to store for a submitted page: `Store.save_page(**vars(write))`."""
+    """What to store for a submitted page: `Store.save_page(**vars(write))`.
+
+    Only the submitted page's answers: a stale second tab with the same link never
+    overwrites what another tab stored for other pages. On the last page the store
+    scores what it holds (`finish`), so the result is always that of the stored answers.
+    """
 
     session_code: str
-    token: str | None
+    token: str
     answers: Mapping[str, int]
-    profile: Mapping[str, str | None]
+    profile: Mapping[str, str | None]  # only on the profile page
     page: int
-    result: Result | None = None
+    finish: bool = False
 
 
 START = Place()
@@ -62,8 +71,9 @@ START = Place()
 # ---------------------------------------------------------------- entering
 
 
-def join(raw_code: str, find_session: Callable[[str], dict | None]) -> Place:
-    """Enter an open session from a typed or linked code, or say plainly why not."""
+def join(raw_code: str, find_session: Callable[[str], dict | None], token: str) -> Place:
+    """Enter an open session from a typed or linked code, or say plainly why not.
+    `token` is a fresh resume token (`store.new_token()`) for the response to come."""
     try:
         code = codes.normalise(raw_code)
     except codes.CodeError as exc:
@@ -75,24 +85,27 @@ def join(raw_code: str, find_session: Callable[[str], dict | None]) -> Place:
         )
     if not session["is_open"]:
         return Place(notice=f"The session {code} is closed and no longer takes answers.")
-    return entered(session)
+    return entered(session, token)
 
 
-def entered(session: Mapping) -> Place:
+def entered(session: Mapping, token: str) -> Place:
     """The first page of a session, with nothing answered yet."""
-    return Place(code=session["code"], title=session["title"])
+    return Place(code=session["code"], title=session["title"], token=token)
 
 
-def resume(q: Questionnaire, token: str, row: Mapping | None, session: Mapping | None) -> Place:
-    """Pick a participant's link back up: where they were, with what they answered."""
+def resume(
+    q: Questionnaire, token: str, row: Mapping | None, session: Mapping | None, fresh: str
+) -> Place:
+    """Pick a participant's link back up: where they were, with what they answered.
+    `fresh` is a new token, used if they must start again."""
     if row is None or session is None:
         return Place(notice=NOT_FOUND)
     complete = row["status"] == COMPLETE
     if row["fingerprint"] != q.fingerprint and not complete:
-        return replace(entered(session), notice=CHANGED)
+        return replace(entered(session, fresh), notice=CHANGED)
     return replace(
-        entered(session),
-        token=token,
+        entered(session, token),
+        stored=True,
         page=min(row["page"], q.page_count - 1),
         answers=answers_from_row(q, row),
         profile=profile_from_row(q, row),
@@ -100,9 +113,9 @@ def resume(q: Questionnaire, token: str, row: Mapping | None, session: Mapping |
     )
 
 
-def retake(place: Place) -> Place:
+def retake(place: Place, token: str) -> Place:
     """Start the same session again from its first page, as a new response."""
-    return Place(code=place.code, title=place.title)
+    return Place(code=place.code, title=place.title, token=token)
 
 
 # ---------------------------------------------------------------- the URL
@@ -113,9 +126,9 @@ RESUME, RESTORE_LINK, JOIN = "resume", "restore_link", "join"
 def url_action(place: Place, url_code: str | None, url_token: str | None) -> str | None:
     """What a rerun must do to match the URL the browser holds (a link opened, a
     page switch that dropped the query string), or None if they agree."""
-    if url_token and url_token != place.token:
+    if url_token and not (place.stored and url_token == place.token):
         return RESUME
-    if place.token and not url_token:
+    if place.stored and not url_token:
         return RESTORE_LINK
     if url_code and not url_token and url_code.strip().upper() != place.code:
         return JOIN
@@ -126,7 +139,7 @@ def link(place: Place) -> dict[str, str]:
     """The query string that brings this place back: ?s=CODE, and &p=TOKEN once stored."""
     if not place.joined:
         return {}
-    if place.token:
+    if place.stored:
         return {"s": place.code, "p": place.token}
     return {"s": place.code}
 
@@ -152,27 +165,37 @@ def submit(
         return place, None
     pages = q.pages()
     answers, profile = dict(place.answers), dict(place.profile)
+    on_page: dict[str, int] = {}
     missing: tuple[str, ...] = ()
     if page < len(pages):
-        answers.update({i.id: int(given[i.id]) for i in pages[page] if given.get(i.id) is not None})
+        # Only the scale's points count: a forged value is as good as no answer.
+        on_page = {i.id: v for i in pages[page] if (v := scale_point(q, given.get(i.id)))}
+        answers.update(on_page)
         if direction > 0:
             missing = tuple(i.id for i in pages[page] if i.id not in answers)
     else:
         profile = {p.id: given.get(p.id) for p in q.profile}
     place = replace(place, answers=answers, profile=profile, missing=missing, notice="")
     target = page if missing else page + direction
-    if not answers and not place.token:
+    if not answers and not place.stored:
         return replace(place, page=max(target, 0)), None  # nothing worth storing yet
     finished = target >= q.page_count
     write = Write(
         session_code=place.code,
         token=place.token,
-        answers=answers,
-        profile=profile_to_row(q, profile),
+        answers=on_page,
+        profile=profile_to_row(q, profile) if page >= len(pages) else {},
         page=page if finished else target,
-        result=score(q, answers) if finished else None,
+        finish=finished,
     )
     return place, write
+
+
+def scale_point(q: Questionnaire, value: object) -> int | None:
+    """A widget's value as a point of the scale (1..5), or None if it is not one."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 1 <= value <= len(q.scale) else None
 
 
 def saved(place: Place, write: Write, outcome: Saved) -> Place:
@@ -182,8 +205,16 @@ def saved(place: Place, write: Write, outcome: Saved) -> Place:
         return replace(place, notice=CLOSED)
     if outcome.outcome == "unknown_session":
         return replace(place, notice=GONE)
-    done = write.result is not None or outcome.outcome == "already_complete"
-    return replace(place, token=outcome.token, complete=done, page=write.page)
+    if outcome.outcome == "incomplete":
+        return replace(place, notice=INCOMPLETE)
+    done = write.finish or outcome.outcome == "already_complete"
+    return replace(place, stored=True, complete=done, page=write.page)
+
+
+def not_saved(place: Place, message: str) -> Place:
+    """The store could not take the page (the disk, a refused value): stay, keep every
+    answer in this browser, and say why in plain words."""
+    return replace(place, notice=message)
 
 
 # ---------------------------------------------------------------- rows
@@ -210,10 +241,11 @@ def profile_to_row(q: Questionnaire, values: Mapping[str, object]) -> dict[str, 
     for p in q.profile:
         value = values.get(p.id)
         if p.kind == "multi":
-            chosen = [o for o in p.options if o in (value or [])]
+            picked = value if isinstance(value, list | tuple) else []
+            chosen = [o for o in p.options if o in picked]
             out[p.id] = MULTI_SEPARATOR.join(chosen) or None
         else:
-            out[p.id] = value if value in p.options else None
+            out[p.id] = value if isinstance(value, str) and value in p.options else None
     return out
 
 

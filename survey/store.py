@@ -39,7 +39,7 @@ import sqlite_utils
 
 from survey import codes
 from survey.questionnaire import MULTI_SEPARATOR, Questionnaire
-from survey.scoring import Result
+from survey.scoring import Result, score
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +221,8 @@ class SigninRecord:
 class Saved:
     """What happened to a participant's write."""
 
-    outcome: str  # "saved" | "completed" | "already_complete" | "closed" | "unknown_session"
+    # "saved" | "completed" | "already_complete" | "incomplete" | "closed" | "unknown_session"
+    outcome: str
     token: str
 
 
@@ -501,11 +502,19 @@ class Store:
         profile: Mapping[str, str | None] | None = None,
         page: int = 0,
         result: Result | None = None,
+        finish: bool = False,
     ) -> Saved:
         """Save a participant's answers so far; with `result`, also mark them complete.
 
-        Creates the response on first save. Idempotent once complete: a second
-        submission (double click, retry) changes nothing and reports
+        With `finish`, the store scores the answers itself: the ones stored earlier with
+        this token, plus `answers`. A page writes only what it was given, so a stale
+        second tab never overwrites newer answers of other pages, and the result is
+        always that of the answers stored. If an item is still unanswered, nothing is
+        stored and the outcome is "incomplete".
+
+        Creates the response on first save (under `token` when given, so one browser
+        session keeps one response however its clicks race). Idempotent once complete:
+        a second submission (double click, retry) changes nothing and reports
         "already_complete". A closed or unknown session stores nothing.
         """
         values = self._checked(answers, profile or {})
@@ -525,6 +534,10 @@ class Store:
                 return Saved("already_complete", token)
             if not session[0]:
                 return Saved("closed", token or "")
+            if finish:
+                result = self._score_stored(conn, token if existing else None, values)
+                if result is None:
+                    return Saved("incomplete", token or "")
             version = conn.execute(
                 "UPDATE sessions SET version = version + 1 WHERE code = ? RETURNING version",
                 [session_code],
@@ -552,6 +565,21 @@ class Store:
             else:
                 _update(conn, token, row)
         return Saved("completed" if result is not None else "saved", token)
+
+    def _score_stored(
+        self, conn: sqlite3.Connection, token: str | None, given: Mapping[str, object]
+    ) -> Result | None:
+        """The result of the answers stored under `token` with `given` on top, or None
+        while an item is unanswered."""
+        stored: dict[str, object] = {}
+        if token:
+            cols = ", ".join(f'"{i}"' for i in self.q.item_ids)
+            row = conn.execute(f"SELECT {cols} FROM responses WHERE token = ?", [token]).fetchone()
+            stored = dict(zip(self.q.item_ids, row, strict=True))
+        merged = {i: given.get(i, stored.get(i)) for i in self.q.item_ids}
+        if any(v is None for v in merged.values()):
+            return None
+        return score(self.q, {i: int(v) for i, v in merged.items()})
 
     def _checked(
         self, answers: Mapping[str, object], profile: Mapping[str, str | None]

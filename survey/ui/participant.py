@@ -7,16 +7,19 @@ happens next is in `survey.flow`; this module only moves values.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 import streamlit as st
 
 from survey import aggregate, flow, result
 from survey.questionnaire import Questionnaire
-from survey.store import Store
+from survey.store import Store, StoreError, Unavailable, new_token
 from survey.ui import resources
 
+log = logging.getLogger(__name__)
 _PLACE = "place"
+PLEASE_WAIT = "Your answers are kept on this page: wait a moment, then press the button again."
 ANSWER_PREFIX = "q_"  # widget keys of item answers; the load harness reads them too
 PROFILE_PREFIX = "pr_"
 
@@ -38,11 +41,12 @@ def place() -> flow.Place:
         s = resources.get_store()
         row = s.get_response(token)
         session = s.get_session(row["session_code"]) if row else None
-        here = _go(flow.resume(resources.get_questionnaire(), token, row, session))
+        q = resources.get_questionnaire()
+        here = _go(flow.resume(q, token, row, session, new_token()))
     elif action == flow.RESTORE_LINK:
         _sync_url(here)  # a page switch dropped the query string: put the link back
     elif action == flow.JOIN:
-        here = _go(flow.join(code, resources.get_store().get_session))
+        here = _go(flow.join(code, resources.get_store().get_session, new_token()))
     return here
 
 
@@ -67,7 +71,7 @@ def _sync_url(here: flow.Place) -> None:
 
 
 def join_session(raw_code: str) -> None:
-    _go(flow.join(raw_code, resources.get_store().get_session))
+    _go(flow.join(raw_code, resources.get_store().get_session, new_token()))
 
 
 def join_from_form() -> None:
@@ -75,7 +79,7 @@ def join_from_form() -> None:
 
 
 def start_over() -> None:
-    _go(flow.retake(st.session_state[_PLACE]))
+    _go(flow.retake(st.session_state[_PLACE], new_token()))
 
 
 def submit_page(page: int, direction: int) -> None:
@@ -88,7 +92,13 @@ def submit_page(page: int, direction: int) -> None:
         given = {p.id: st.session_state.get(profile_key(p.id)) for p in q.profile}
     moved, write = flow.submit(q, here, page, direction, given)
     if write is not None:
-        moved = flow.saved(moved, write, resources.get_store().save_page(**vars(write)))
+        try:
+            moved = flow.saved(moved, write, resources.get_store().save_page(**vars(write)))
+        except Unavailable as exc:
+            log.error("A participant's page was not saved: %s", exc)  # the path: log only
+            moved = flow.not_saved(moved, f"{Unavailable.PLAIN} {PLEASE_WAIT}")
+        except StoreError as exc:  # a refused value, e.g. from a forged message
+            moved = flow.not_saved(moved, str(exc))
     _go(moved)
 
 
@@ -98,7 +108,12 @@ def missing_texts(q: Questionnaire, here: flow.Place) -> list[str]:
 
 def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
     """The participant's result: class, score, profile, the room, tips."""
-    mine = flow.result_from_row(q, s.get_response(here.token))
+    row = s.get_response(here.token)
+    if row is None:  # deleted since, with its session or on its own
+        st.warning(flow.NOT_FOUND)
+        st.button("Start afresh", on_click=lambda: _go(flow.START), type="primary")
+        return
+    mine = flow.result_from_row(q, row)
     k = aggregate.min_group()
     with resources.room(here.code) as r:
         n, share_below = r.n, r.share_below(mine.overall)

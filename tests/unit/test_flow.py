@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from survey import flow, questionnaire
+from survey import flow, questionnaire, store
 from survey.flow import JOIN, RESTORE_LINK, RESUME, Place, Write, profile_from_row, profile_to_row
 from survey.scoring import score
 from survey.store import COMPLETE, DEFAULT_SESSION, IN_PROGRESS, Saved
@@ -16,7 +16,8 @@ SESSIONS = {
 
 
 def on_page(page: int, **kw) -> Place:
-    return Place(code="K7MQ", title="Workshop", page=page, **kw)
+    """A participant on `page` of the workshop; stored=True once a page was saved."""
+    return Place(code="K7MQ", title="Workshop", page=page, **{"token": "tok", **kw})
 
 
 def page_answers(q, page: int, value: int = 3) -> dict[str, int]:
@@ -28,7 +29,9 @@ def page_answers(q, page: int, value: int = 3) -> dict[str, int]:
 
 @pytest.mark.parametrize("typed", ["k7mq", "K7MQ", "  k7 mq  ", "\nK7mq\t"])
 def test_joining_with_the_code_as_typed_enters_the_first_page_of_the_session(typed):
-    assert flow.join(typed, SESSIONS.get) == Place(code="K7MQ", title="Workshop")
+    assert flow.join(typed, SESSIONS.get, "new") == Place(
+        code="K7MQ", title="Workshop", token="new"
+    )
 
 
 @pytest.mark.parametrize(
@@ -46,14 +49,14 @@ def test_joining_with_the_code_as_typed_enters_the_first_page_of_the_session(typ
     ],
 )
 def test_joining_what_is_not_an_open_session_says_why_in_plain_words(typed, says):
-    place = flow.join(typed, SESSIONS.get)
+    place = flow.join(typed, SESSIONS.get, "new")
     assert not place.joined
     assert says in place.notice
     assert place.notice.endswith(".")
 
 
 def test_joining_through_the_store_finds_the_open_share_session(db):
-    assert flow.join("share", db.get_session).code == DEFAULT_SESSION
+    assert flow.join("share", db.get_session, store.new_token()).code == DEFAULT_SESSION
 
 
 # ---------------------------------------------------------------- the URL
@@ -69,10 +72,11 @@ def test_joining_through_the_store_finds_the_open_share_session(db):
         (on_page(0), "k7mq", None, None),
         (on_page(0), "HALL", None, JOIN),
         (Place(), "K7MQ", "tok", RESUME),
-        (on_page(1, token="tok"), "K7MQ", "tok", None),
-        (on_page(1, token="tok"), "K7MQ", "other", RESUME),
-        (on_page(1, token="tok"), None, None, RESTORE_LINK),
-        (on_page(1, token="tok"), "K7MQ", None, RESTORE_LINK),
+        (on_page(0), "K7MQ", "tok", RESUME),  # its token, chosen on joining, is not stored yet
+        (on_page(1, stored=True), "K7MQ", "tok", None),
+        (on_page(1, stored=True), "K7MQ", "other", RESUME),
+        (on_page(1, stored=True), None, None, RESTORE_LINK),
+        (on_page(1, stored=True), "K7MQ", None, RESTORE_LINK),
     ],
 )
 def test_the_url_decides_whether_to_resume_join_or_restore_the_link(
@@ -86,7 +90,7 @@ def test_the_url_decides_whether_to_resume_join_or_restore_the_link(
     [
         (Place(), {}),
         (on_page(0), {"s": "K7MQ"}),
-        (on_page(2, token="tok"), {"s": "K7MQ", "p": "tok"}),
+        (on_page(2, stored=True), {"s": "K7MQ", "p": "tok"}),
     ],
 )
 def test_the_link_carries_the_code_and_the_token_once_something_is_stored(place, query):
@@ -99,11 +103,43 @@ def test_the_link_carries_the_code_and_the_token_once_something_is_stored(place,
 def test_next_with_every_answer_given_stores_the_page_and_moves_on(q):
     given = page_answers(q, 0, 4)
     place, write = flow.submit(q, on_page(0), 0, 1, given)
-    assert write == Write("K7MQ", None, given, profile_to_row(q, {}), 1)
+    assert write == Write("K7MQ", "tok", given, {}, 1)
     assert place.page == 0, "the page moves only once the store has it"
     moved = flow.saved(place, write, Saved("saved", "tok"))
-    assert (moved.page, moved.token, moved.complete, moved.missing) == (1, "tok", False, ())
+    assert (moved.page, moved.stored, moved.complete, moved.missing) == (1, True, False, ())
     assert flow.link(moved) == {"s": "K7MQ", "p": "tok"}
+
+
+def test_every_save_of_a_browser_session_uses_the_token_chosen_on_joining(q):
+    joined = flow.join("K7MQ", SESSIONS.get, "chosen")
+    first, write1 = flow.submit(q, joined, 0, 1, page_answers(q, 0))
+    # A racing second click from the same form, before the first save was seen:
+    second, write2 = flow.submit(q, joined, 0, 1, page_answers(q, 0))
+    assert write1.token == write2.token == "chosen"
+
+
+def test_a_page_writes_only_its_own_answers_so_a_stale_tab_cannot_undo_another(q):
+    earlier = page_answers(q, 0, 1)  # what this (stale) tab still holds for page 1
+    place = on_page(1, stored=True, answers=earlier)
+    _, write = flow.submit(q, place, 1, 1, page_answers(q, 1, 4))
+    assert write.answers == page_answers(q, 1, 4)
+    assert not set(write.answers) & set(earlier)
+
+
+@pytest.mark.parametrize("forged", [7, -1, 0, 2.5, "3", True, [1], {"x": 1}])
+def test_a_forged_widget_value_counts_as_no_answer_and_is_never_written(q, forged):
+    first = q.pages()[0][0].id
+    place, write = flow.submit(q, on_page(0), 0, 1, page_answers(q, 0) | {first: forged})
+    assert first in place.missing
+    assert first not in write.answers
+
+
+@pytest.mark.parametrize("forged", [7, ["Agency"], {"a": 1}, "Astronaut"])
+def test_a_forged_profile_choice_is_dropped(q, forged):
+    last = q.page_count - 1
+    place = on_page(last, stored=True, answers={i: 3 for i in q.item_ids})
+    _, write = flow.submit(q, place, last, 1, {"role": forged, "platforms": forged})
+    assert write.profile == {"role": None, "years": None, "platforms": None}
 
 
 def test_next_with_a_missing_answer_stays_names_it_and_keeps_the_given_ones(q):
@@ -124,7 +160,7 @@ def test_next_with_nothing_answered_stores_nothing(q):
 
 
 def test_back_keeps_this_pages_answers_without_asking_for_the_missing_ones(q):
-    start = on_page(1, token="tok", answers=page_answers(q, 0))
+    start = on_page(1, stored=True, answers=page_answers(q, 0))
     one = q.pages()[1][0].id
     place, write = flow.submit(q, start, 1, -1, {one: 5})
     assert place.missing == ()
@@ -135,8 +171,8 @@ def test_back_keeps_this_pages_answers_without_asking_for_the_missing_ones(q):
 @pytest.mark.parametrize(
     "place",
     [
-        pytest.param(on_page(2, token="tok"), id="the form has already moved on"),
-        pytest.param(on_page(1, token="tok", complete=True), id="already finished"),
+        pytest.param(on_page(2, stored=True), id="the form has already moved on"),
+        pytest.param(on_page(1, stored=True, complete=True), id="already finished"),
         pytest.param(Place(page=1), id="never joined"),
     ],
 )
@@ -144,12 +180,12 @@ def test_a_click_from_a_stale_form_changes_nothing(q, place):
     assert flow.submit(q, place, 1, 1, page_answers(q, 1)) == (place, None)
 
 
-def test_the_last_page_scores_the_answers_and_finishes_on_saving(q):
+def test_the_last_page_asks_the_store_to_score_what_it_holds_and_finishes(q):
     answers = {i: 5 for i in q.item_ids}
     last = q.page_count - 1
-    start = on_page(last, token="tok", answers=answers)
+    start = on_page(last, stored=True, answers=answers)
     place, write = flow.submit(q, start, last, 1, {"role": "Agency", "platforms": ["TikTok"]})
-    assert write.result == score(q, answers)
+    assert write.finish
     assert write.profile["role"] == "Agency" and write.profile["platforms"] == "TikTok"
     assert write.page == last
     assert flow.saved(place, write, Saved("completed", "tok")).complete
@@ -161,10 +197,11 @@ def test_the_last_page_scores_the_answers_and_finishes_on_saving(q):
         ("closed", flow.CLOSED, False),
         ("unknown_session", flow.GONE, False),
         ("already_complete", "", True),
+        ("incomplete", flow.INCOMPLETE, False),
     ],
 )
 def test_what_the_store_says_decides_whether_the_participant_moves_on(q, outcome, notice, complete):
-    place, write = flow.submit(q, on_page(0, token="tok"), 0, 1, page_answers(q, 0))
+    place, write = flow.submit(q, on_page(0), 0, 1, page_answers(q, 0))
     after = flow.saved(place, write, Saved(outcome, "tok"))
     assert (after.notice, after.complete) == (notice, complete)
     if notice:
@@ -172,8 +209,8 @@ def test_what_the_store_says_decides_whether_the_participant_moves_on(q, outcome
 
 
 def test_taking_it_again_starts_the_same_session_with_nothing_answered(q):
-    done = on_page(3, token="tok", answers={i: 2 for i in q.item_ids}, complete=True)
-    assert flow.retake(done) == Place(code="K7MQ", title="Workshop")
+    done = on_page(3, stored=True, answers={i: 2 for i in q.item_ids}, complete=True)
+    assert flow.retake(done, "next") == Place(code="K7MQ", title="Workshop", token="next")
 
 
 # ---------------------------------------------------------------- resuming
@@ -192,27 +229,28 @@ def row_for(q, status=IN_PROGRESS, page=1, fingerprint=None, **answers):
 
 def test_resuming_a_link_returns_to_the_page_reached_with_the_answers(q):
     row = row_for(q, page=2, live_post=4)
-    place = flow.resume(q, "tok", row, SESSIONS["K7MQ"])
+    place = flow.resume(q, "tok", row, SESSIONS["K7MQ"], "fresh")
     assert (place.code, place.token, place.page, place.complete) == ("K7MQ", "tok", 2, False)
     assert place.answers == {"live_post": 4}
 
 
 def test_resuming_a_finished_link_shows_the_result_again(q):
-    place = flow.resume(q, "tok", row_for(q, status=COMPLETE), SESSIONS["K7MQ"])
+    place = flow.resume(q, "tok", row_for(q, status=COMPLETE), SESSIONS["K7MQ"], "fresh")
     assert place.complete
 
 
 def test_resuming_an_unknown_link_offers_a_fresh_start(q):
-    assert flow.resume(q, "nope", None, None) == Place(notice=flow.NOT_FOUND)
+    assert flow.resume(q, "nope", None, None, "fresh") == Place(notice=flow.NOT_FOUND)
 
 
 def test_an_unfinished_link_from_an_older_questionnaire_starts_again_in_its_session(q):
-    place = flow.resume(q, "tok", row_for(q, fingerprint="old"), SESSIONS["K7MQ"])
-    assert (place.code, place.token, place.notice) == ("K7MQ", None, flow.CHANGED)
+    place = flow.resume(q, "tok", row_for(q, fingerprint="old"), SESSIONS["K7MQ"], "fresh")
+    assert (place.code, place.token, place.notice) == ("K7MQ", "fresh", flow.CHANGED)
+    assert not place.stored
 
 
 def test_a_page_number_beyond_the_questionnaire_resumes_on_its_last_page(q):
-    place = flow.resume(q, "tok", row_for(q, page=99), SESSIONS["K7MQ"])
+    place = flow.resume(q, "tok", row_for(q, page=99), SESSIONS["K7MQ"], "fresh")
     assert place.page == q.page_count - 1
 
 
@@ -272,16 +310,26 @@ def test_a_choice_containing_the_separator_is_refused_or_survives_storage():
 
 
 def finish(db, code: str, token, answers, profile) -> Saved:
-    place = replace(on_page(db.q.page_count - 1, token=token, answers=answers), code=code)
-    _, write = flow.submit(db.q, place, place.page, 1, profile)
-    return db.save_page(**vars(write))
+    """Every page through the flow and the store, as the glue does it."""
+    q, saved = db.q, None
+    place = replace(on_page(0, token=token or store.new_token()), code=code)
+    for k, items in enumerate([*q.pages(), None]):
+        given = profile if items is None else {i.id: answers[i.id] for i in items}
+        place, write = flow.submit(q, place, k, 1, given)
+        if write is None:  # finished already: the flow stores nothing more
+            break
+        saved = db.save_page(**vars(write))
+        place = flow.saved(place, write, saved)
+        if place.notice:
+            break
+    return saved
 
 
 def test_answers_saved_on_earlier_pages_come_back_on_resume(q, db):
     first_page = page_answers(q, 0, 5)
     saved = db.save_page(DEFAULT_SESSION, None, first_page, page=1)
     row = db.get_response(saved.token)
-    place = flow.resume(q, saved.token, row, db.get_session(DEFAULT_SESSION))
+    place = flow.resume(q, saved.token, row, db.get_session(DEFAULT_SESSION), "fresh")
     assert place.answers == first_page and place.page == 1 and not place.complete
 
 

@@ -515,3 +515,51 @@ def test_every_point_of_the_scale_and_every_listed_option_is_accepted(db):
         assert db.get_response(saved.token)["live_post"] == value
     saved = db.save_page(DEFAULT_SESSION, None, {}, {"platforms": "Instagram; TikTok"})
     assert db.get_response(saved.token)["platforms"] == "Instagram; TikTok"
+
+
+# ---------------------------------------------------------------- one response per browser
+
+
+def test_finishing_scores_the_stored_answers_with_the_last_page_on_top(db, q):
+    token = store.new_token()
+    first, rest = q.pages()[0], [i for page in q.pages()[1:] for i in page]
+    db.save_page(DEFAULT_SESSION, token, {i.id: 5 for i in first}, page=1)
+    done = db.save_page(DEFAULT_SESSION, token, {i.id: 1 for i in rest}, page=3, finish=True)
+
+    assert done.outcome == "completed"
+    expected = score(q, {i.id: 5 for i in first} | {i.id: 1 for i in rest})
+    assert db.get_response(token)["overall"] == pytest.approx(expected.overall)
+
+
+def test_finishing_with_an_item_never_stored_is_refused_and_stores_nothing(db, q):
+    token = store.new_token()
+    db.save_page(DEFAULT_SESSION, token, {i.id: 3 for i in q.pages()[0]}, page=1)
+    saved = db.save_page(DEFAULT_SESSION, token, {}, page=3, finish=True)
+    assert saved.outcome == "incomplete"
+    assert db.get_response(token)["status"] == "in_progress"
+
+
+def test_a_stale_tab_saving_its_page_leaves_the_other_pages_answers_alone(db, q):
+    token = store.new_token()
+    page1, page2 = q.pages()[0], q.pages()[1]
+    db.save_page(DEFAULT_SESSION, token, {i.id: 4 for i in page1}, page=1)  # tab A, newer
+    db.save_page(DEFAULT_SESSION, token, {i.id: 2 for i in page2}, page=2)  # tab B, its page
+    row = db.get_response(token)
+    assert [row[i.id] for i in page1] == [4] * len(page1)
+    assert [row[i.id] for i in page2] == [2] * len(page2)
+
+
+def test_racing_first_saves_with_the_token_chosen_on_joining_make_one_response(db, q):
+    token, page1 = store.new_token(), q.pages()[0]
+    barrier = threading.Barrier(8)
+
+    def click():
+        barrier.wait()
+        return db.save_page(DEFAULT_SESSION, token, {i.id: 3 for i in page1}, page=1)
+
+    threads = [threading.Thread(target=click) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert count(db) == 1
