@@ -236,7 +236,8 @@ def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
         browser.share_button(sharecard.FILE_NAME)
         link = private_link(here)
         st.write("Keep this link to see your result later:")
-        st.code(link, language=None, wrap_lines=True)
+        # st.text, not st.code: st.code loads a 1.5 MB syntax highlighter on the phone.
+        st.text(link)
         st.image(qr.png(link, scale=4), width=160, alt="QR code of your private link")
         st.caption("Anyone with this link can see your result, so keep it to yourself.")
 
