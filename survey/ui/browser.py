@@ -22,12 +22,14 @@ TOP, MISSING = "top", "missing"
 FIRST_MISSING_KEY = "missing-first"  # the container of the first unanswered question
 SHARE_CARD_ALT = "Your share card"  # the start of the card image's alt text
 
-# Captions: Streamlit's faded text (#797585 on white) is 4.47:1; ours is 6.9:1.
+# Captions: Streamlit fades them to 60% opacity (#797585 on white, 4.47:1); ours are
+# solid #5c566b (6.9:1).
 # The scale: five equal cells on one row, each a tap target of at least 44 px, the
 # label under its circle, so "Very often" wraps inside its own cell, never onto a row
 # of its own. Below 330 px of content (a phone set to large text) one column instead.
 STYLE = """<style>
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #5c566b; }
+[data-testid="stCaptionContainer"] { opacity: 1; color: #5c566b; }
+[data-testid="stCaptionContainer"] * { color: #5c566b; }
 .st-key-survey-heading h1 { font-size: 1.6rem; padding-top: 0; }
 [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
 .st-key-result h2 { font-size: 1.45rem; padding-top: 0.75rem; }

@@ -99,12 +99,7 @@ SHY = answers_from([2, 1, 3, 2], [4, 5, 3])
 # ---------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def server_store(app_server: AppServer) -> Store:
-    """The running server's database, opened from the test process to seed and check."""
-    s = Store(questionnaire.load(QUESTIONNAIRE), app_server.db_path)
-    yield s
-    s.close()
+# `server_store` (the running server's database) is in conftest.py.
 
 
 # ---------------------------------------------------------------- page helpers
