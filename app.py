@@ -1,6 +1,6 @@
 import streamlit as st
 
-from survey.ui import gate
+from survey.ui import browser, gate
 
 pages = {
     "Participants": [
@@ -12,7 +12,9 @@ pages = {
         st.Page("pages/export.py", title="Export", icon="⬇️", url_path="export"),
     ],
 }
-page = st.navigation(pages)
+# Participants never see or tab onto the facilitator's pages: the menu appears only
+# once this browser session has signed in. Every page stays reachable at its URL.
+page = st.navigation(pages, position="sidebar" if gate.signed_in() else "hidden")
 # One page config per run, chosen here: the projector page is wide, phones get a column.
 st.set_page_config(
     page_title="Believer or Spectator?",
@@ -20,5 +22,6 @@ st.set_page_config(
     layout="wide" if page.url_path == "dashboard" else "centered",
     initial_sidebar_state="collapsed",
 )
+browser.style()
 gate.announce_passcode()
 page.run()

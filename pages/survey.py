@@ -12,7 +12,7 @@ if notice := participant.take_notice():
 
 # ---------------------------------------------------------------- join
 if not place.joined:
-    st.title(q.title)
+    st.title(q.title, anchor=False)
     st.write(q.intro)
     with st.form("join", border=True):
         st.text_input("Session code", max_chars=12, key="join_code", placeholder="e.g. K7PX")
@@ -26,28 +26,36 @@ if not place.joined:
             on_click=participant.join_session,
             args=(default["code"],),
         )
+    participant.open_view(place)
     st.stop()
 
 # ---------------------------------------------------------------- result
 if place.complete:
     participant.show_result(q, store, place)
+    participant.open_view(place)
     st.stop()
 
 # ---------------------------------------------------------------- survey pages
 k = place.page
 total = q.page_count
+st.container(key="survey-heading").title(q.title, anchor=False)
 st.progress(k / total, text=f"Page {k + 1} of {total}")
 if k == 0:
-    st.subheader(q.title)
     st.write(q.intro)
     st.text(f"Session: {place.title}")
-if place.missing:
-    st.error("Please answer: " + "; ".join(f"“{t}”" for t in participant.missing_texts(q, place)))
 
 with st.form(f"page-{k}", border=False):
     if k < len(pages):
+        likert = st.container(key="likert")
         for item in pages[k]:
-            st.radio(
+            box = likert
+            if item.id in place.missing:
+                first = item.id == place.missing[0]
+                box = likert.container(border=True, key=participant.missing_key(item.id, first))
+                if first:
+                    box.error(participant.missing_message(place))
+                box.container(key=f"needed-{item.id}").markdown("Answer needed")
+            box.radio(
                 item.text,
                 options=[1, 2, 3, 4, 5],
                 format_func=lambda v: q.scale[v - 1],
@@ -78,3 +86,5 @@ with st.form(f"page-{k}", border=False):
     buttons.form_submit_button(
         label, type="primary", on_click=participant.submit_page, args=(k, 1), width="stretch"
     )
+participant.delete_controls(place)
+participant.open_view(place)

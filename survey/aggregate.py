@@ -49,6 +49,7 @@ class Room:
     def __init__(self, q: Questionnaire, capacity: int = 1024):
         self.q = q
         self.version = 0
+        self.removed = 0  # the session's removals (retakes, deletions) when it was read
         self.status: dict[str, str] = {}
         self.n = 0
         k = capacity
@@ -166,6 +167,30 @@ def _minutes(stamps: list[str | None]) -> list[int]:
                 seen[key] = 0
         out.append(seen[key])
     return out
+
+
+# ---------------------------------------------------------------- a participant vs the room
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How one participant stands in their room. Real people only: demo rows are
+    rehearsal data, and nobody should read that they beat 62% of a synthetic room."""
+
+    n: int  # complete responses of real participants (the participant's own included)
+    share_below: float  # % of those who scored lower than the participant
+    dimension_means: dict[str, float]  # the room's mean per dimension (empty if n == 0)
+
+
+def compare(room: Room, overall: float) -> Comparison:
+    """The participant's standing among the room's real (non-demo) complete responses."""
+    real = ~room._demo[: room.n]
+    n = int(real.sum())
+    if not n:
+        return Comparison(0, 0.0, {})
+    below = 100 * float((room.overall[real] < overall).sum()) / n
+    means = room.dims[real].mean(axis=0).tolist()
+    return Comparison(n, below, dict(zip(room.q.dimension_ids, means, strict=True)))
 
 
 # ---------------------------------------------------------------- the dashboard's numbers

@@ -1,4 +1,5 @@
-"""The participant's flow as a pure state machine: join, resume, page forward and back, finish.
+"""The participant's flow as a pure state machine: join, resume, page forward and back, finish,
+take it again, delete my answers.
 
 Everything that decides where a participant is and what gets stored lives in this file
 (in the manner of h11's `_state.py`). A `Place` says where one browser session is;
@@ -17,13 +18,15 @@ from dataclasses import dataclass, field, replace
 from survey import codes
 from survey.questionnaire import MULTI_SEPARATOR, Questionnaire
 from survey.scoring import Result
-from survey.store import COMPLETE, Saved
+from survey.store import COMPLETE, SUPERSEDED, Saved
 
 NOT_FOUND = "We could not find answers for that link. You can start afresh below."
 CHANGED = "The questionnaire changed since you started, so please start again."
 CLOSED = "This session has closed, so your answers were not saved."
 GONE = "This session no longer exists, so your answers were not saved."
 INCOMPLETE = "Some answers on earlier pages are missing. Please go back and check each page."
+RETAKEN = "You took the survey again since this link was made, so here is your latest result."
+DELETED = "Your answers were deleted: nothing of them is kept. You can start afresh below."
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class Place:
     complete: bool = False
     notice: str = ""  # a plain message to show once, at the top
     missing: tuple[str, ...] = ()  # item ids left unanswered on the last Next
+    replaces: str | None = None  # on a retake: the earlier response this one replaces
+    confirming_delete: bool = False  # "Delete my answers" asked, not yet confirmed
 
     @property
     def joined(self) -> bool:
@@ -97,25 +102,58 @@ def resume(
     q: Questionnaire, token: str, row: Mapping | None, session: Mapping | None, fresh: str
 ) -> Place:
     """Pick a participant's link back up: where they were, with what they answered.
-    `fresh` is a new token, used if they must start again."""
-    if row is None or session is None:
+
+    `row` is the response the link leads to (`Store.current_response`): after a retake
+    that is the newer response, and the place carries its token instead. `fresh` is a
+    new token, used if they must start again.
+    """
+    if row is None or session is None or row["status"] == SUPERSEDED:
         return Place(notice=NOT_FOUND)
     complete = row["status"] == COMPLETE
     if row["fingerprint"] != q.fingerprint and not complete:
         return replace(entered(session, fresh), notice=CHANGED)
+    current = row.get("token", token)
     return replace(
-        entered(session, token),
+        entered(session, current),
         stored=True,
         page=min(row["page"], q.page_count - 1),
         answers=answers_from_row(q, row),
         profile=profile_from_row(q, row),
         complete=complete,
+        notice="" if current == token else RETAKEN,
     )
 
 
 def retake(place: Place, token: str) -> Place:
-    """Start the same session again from its first page, as a new response."""
-    return Place(code=place.code, title=place.title, token=token)
+    """Start the same session again from its first page, as a new response under `token`.
+    It replaces the finished one once its first page is stored (`to_supersede`): one
+    person, one count."""
+    earlier = place.token if place.stored else place.replaces
+    return Place(code=place.code, title=place.title, token=token, replaces=earlier)
+
+
+# ---------------------------------------------------------------- deleting
+
+
+def deletable(place: Place) -> str | None:
+    """The token whose response "Delete my answers" removes: the stored response, or
+    during a retake not stored yet, the finished one it would replace. None: nothing
+    is stored, so there is nothing to delete."""
+    return place.token if place.stored else place.replaces
+
+
+def ask_delete(place: Place) -> Place:
+    return replace(place, confirming_delete=deletable(place) is not None)
+
+
+def keep_answers(place: Place) -> Place:
+    return replace(place, confirming_delete=False)
+
+
+def deleted(place: Place, token: str) -> Place:
+    """After the store deleted the response: a fresh start in the same session, said so."""
+    session = {"code": place.code, "title": place.title}
+    return replace(entered(session, token), notice=DELETED)
 
 
 # ---------------------------------------------------------------- the URL
@@ -175,7 +213,9 @@ def submit(
             missing = tuple(i.id for i in pages[page] if i.id not in answers)
     else:
         profile = {p.id: given.get(p.id) for p in q.profile}
-    place = replace(place, answers=answers, profile=profile, missing=missing, notice="")
+    place = replace(
+        place, answers=answers, profile=profile, missing=missing, notice="", confirming_delete=False
+    )
     target = page if missing else page + direction
     if not answers and not place.stored:
         return replace(place, page=max(target, 0)), None  # nothing worth storing yet
@@ -208,13 +248,22 @@ def saved(place: Place, write: Write, outcome: Saved) -> Place:
     if outcome.outcome == "incomplete":
         return replace(place, notice=INCOMPLETE)
     done = write.finish or outcome.outcome == "already_complete"
-    return replace(place, stored=True, complete=done, page=write.page)
+    return replace(place, stored=True, complete=done, page=write.page, replaces=None)
 
 
 def not_saved(place: Place, message: str) -> Place:
     """The store could not take the page (the disk, a refused value): stay, keep every
     answer in this browser, and say why in plain words."""
     return replace(place, notice=message)
+
+
+def to_supersede(place: Place, outcome: Saved) -> str | None:
+    """After a retake's first stored write: the earlier response to mark superseded
+    (`Store.supersede(old, outcome.token)`), or None."""
+    stored = outcome.outcome in ("saved", "completed", "already_complete")
+    if place.replaces and stored and outcome.token != place.replaces:
+        return place.replaces
+    return None
 
 
 # ---------------------------------------------------------------- rows

@@ -50,6 +50,7 @@ WRITE_RETRIES = 4  # then we back off and retry the whole transaction a few time
 
 IN_PROGRESS = "in_progress"
 COMPLETE = "complete"
+SUPERSEDED = "superseded"  # replaced by a later response of the same person (a retake)
 
 migrations = sqlite_utils.Migrations("believer_or_spectator")
 
@@ -115,6 +116,16 @@ def m002_signin_failures(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"locked_until", "level"},
     )
+
+
+@migrations()
+def m003_participant_choices(db: sqlite_utils.Database) -> None:
+    # A participant may take the survey again (the earlier response is marked
+    # superseded and points at its replacement) or delete their answers. Both take a
+    # complete response out of the room, which `Room` only ever appends to, so each
+    # session also counts its removals: a reader whose count differs re-reads the room.
+    db["responses"].add_column("superseded_by", str)
+    db["sessions"].add_column("removed", int, not_null_default=0)
 
 
 @migrations()
@@ -695,6 +706,8 @@ class Store:
             where.append("+r.status = 'complete'")
         if not include_demo:
             where.append("+r.is_demo = 0")
+        if include_incomplete:  # a superseded response is a person's earlier try: it never counts
+            where.append(f"+r.status != '{SUPERSEDED}'")
         sql = (
             f"WITH s AS (SELECT code, {title} AS title_csv FROM sessions)"
             f" SELECT {line} FROM responses r JOIN s ON s.code = r.session_code"
@@ -705,6 +718,84 @@ class Store:
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return (row[0] for row in self.db.execute(sql, args))
+
+    # ------------------------------------------------------------ the participant's choices
+    # Taking the survey again and deleting one's answers. Each bumps the session's
+    # version (so counts and the dashboard see it) and its `removed` counter (so a
+    # room, which only appends, knows to read the session again).
+
+    def room_key(self, code: str) -> tuple[int, int] | None:
+        """(version, removed) of a session: what a cached room must match to be current."""
+        row = self.db.execute(
+            "SELECT version, removed FROM sessions WHERE code = ?", [code]
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def current_response(self, token: str) -> dict | None:
+        """The response a participant's link leads to: its own, or, after a retake, the
+        one that replaced it (followed to the latest)."""
+        row, seen = self.get_response(token), set()
+        while row and row["status"] == SUPERSEDED and row["token"] not in seen:
+            seen.add(row["token"])
+            row = self.get_response(row["superseded_by"]) or row
+        return row
+
+    def supersede(self, old_token: str, new_token: str) -> bool:
+        """Mark a complete response as replaced by a retake in the same session.
+
+        From then on it no longer counts: not in the room, the counts or the export.
+        Returns False (and changes nothing) unless `old_token` is complete, in the same
+        session as `new_token`, and not the same response.
+        """
+        if old_token == new_token:
+            return False
+        with self._write() as conn:
+            rows = conn.execute(
+                "SELECT token, session_code, status FROM responses WHERE token IN (?, ?)",
+                [old_token, new_token],
+            ).fetchall()
+            found = {r[0]: r for r in rows}
+            old, new = found.get(old_token), found.get(new_token)
+            if old is None or new is None or old[2] != COMPLETE or old[1] != new[1]:
+                return False
+            version = self._removed_one(conn, old[1])
+            conn.execute(
+                "UPDATE responses SET status = ?, superseded_by = ?, version = ? WHERE token = ?",
+                [SUPERSEDED, new_token, version, old_token],
+            )
+        return True
+
+    def delete_response(self, token: str) -> int:
+        """Delete a participant's response, and the earlier ones it replaced. Returns how
+        many rows went (0 for an unknown token)."""
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT session_code FROM responses WHERE token = ?", [token]
+            ).fetchone()
+            if row is None:
+                return 0
+            chain = [
+                r[0]
+                for r in conn.execute(
+                    "WITH RECURSIVE earlier(token) AS (SELECT ?"
+                    " UNION SELECT r.token FROM responses r JOIN earlier e"
+                    " ON r.superseded_by = e.token) SELECT token FROM earlier",
+                    [token],
+                )
+            ]
+            self._removed_one(conn, row[0])
+            conn.execute(
+                f"DELETE FROM responses WHERE token IN ({', '.join('?' * len(chain))})", chain
+            )
+        return len(chain)
+
+    @staticmethod
+    def _removed_one(conn: sqlite3.Connection, code: str) -> int:
+        return conn.execute(
+            "UPDATE sessions SET version = version + 1, removed = removed + 1"
+            " WHERE code = ? RETURNING version",
+            [code],
+        ).fetchone()[0]
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 - `resources`: the questionnaire, the store and the live room, cached per process.
 - `gate`: the facilitator passcode form.
 - `participant`: widgets and the URL mapped to and from `survey.flow`, and the result.
+- `browser`: our own constant style sheet and scripts (scroll to top, focus, share sheet).
 - `facilitator`: session actions, the dashboard's memoised view, join link and QR code.
 
 The core modules never import streamlit, and caches live here rather than in the core

@@ -26,6 +26,12 @@ def announce_passcode() -> None:
     _passcode()
 
 
+def signed_in() -> bool:
+    """Whether this browser session has signed in as the facilitator."""
+    gate = st.session_state.get("facilitator_gate")
+    return bool(gate and gate.ok)
+
+
 def require_facilitator() -> None:
     """Show the passcode form and stop the page unless this browser session is signed in.
 

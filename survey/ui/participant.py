@@ -12,16 +12,17 @@ from dataclasses import replace
 
 import streamlit as st
 
-from survey import aggregate, flow, result
+from survey import aggregate, flow, qr, result, sharecard
 from survey.questionnaire import Questionnaire
 from survey.store import Store, StoreError, Unavailable, new_token
-from survey.ui import resources
+from survey.ui import browser, facilitator, resources
 
 log = logging.getLogger(__name__)
 _PLACE = "place"
 PLEASE_WAIT = "Your answers are kept on this page: wait a moment, then press the button again."
 ANSWER_PREFIX = "q_"  # widget keys of item answers; the load harness reads them too
 PROFILE_PREFIX = "pr_"
+_VIEW = "view_seq"  # bumped on every move, so the page opens where it should (browser.py)
 
 
 def answer_key(item_id: str) -> str:
@@ -32,6 +33,12 @@ def profile_key(profile_id: str) -> str:
     return PROFILE_PREFIX + profile_id
 
 
+def missing_key(item_id: str, first: bool) -> str:
+    """The key of an unanswered question's container; the first one's is the one the
+    page scrolls to."""
+    return browser.FIRST_MISSING_KEY if first else f"missing-{item_id}"
+
+
 def place() -> flow.Place:
     """This browser session's place in the survey, synced with the URL and the database."""
     here: flow.Place = st.session_state.get(_PLACE, flow.START)
@@ -39,7 +46,7 @@ def place() -> flow.Place:
     action = flow.url_action(here, code, token)
     if action == flow.RESUME:
         s = resources.get_store()
-        row = s.get_response(token)
+        row = s.current_response(token)
         session = s.get_session(row["session_code"]) if row else None
         q = resources.get_questionnaire()
         here = _go(flow.resume(q, token, row, session, new_token()))
@@ -58,10 +65,18 @@ def take_notice() -> str:
     return here.notice
 
 
-def _go(new: flow.Place) -> flow.Place:
+def _go(new: flow.Place, move: bool = True) -> flow.Place:
     st.session_state[_PLACE] = new
+    if move:
+        st.session_state[_VIEW] = st.session_state.get(_VIEW, 0) + 1
     _sync_url(new)
     return new
+
+
+def open_view(here: flow.Place) -> None:
+    """Open the page at its top, or at the first unanswered question (call it last)."""
+    target = browser.MISSING if here.missing else browser.TOP
+    browser.open_view(target, st.session_state.get(_VIEW, 0))
 
 
 def _sync_url(here: flow.Place) -> None:
@@ -92,8 +107,14 @@ def submit_page(page: int, direction: int) -> None:
         given = {p.id: st.session_state.get(profile_key(p.id)) for p in q.profile}
     moved, write = flow.submit(q, here, page, direction, given)
     if write is not None:
+        s = resources.get_store()
         try:
-            moved = flow.saved(moved, write, resources.get_store().save_page(**vars(write)))
+            outcome = s.save_page(**vars(write))
+            if earlier := flow.to_supersede(moved, outcome):
+                # A second short transaction: for those few milliseconds the person counts
+                # twice, which is harmless; save_page stays the one path for every write.
+                s.supersede(earlier, outcome.token)
+            moved = flow.saved(moved, write, outcome)
         except Unavailable as exc:
             log.error("A participant's page was not saved: %s", exc)  # the path: log only
             moved = flow.not_saved(moved, f"{Unavailable.PLAIN} {PLEASE_WAIT}")
@@ -102,12 +123,68 @@ def submit_page(page: int, direction: int) -> None:
     _go(moved)
 
 
-def missing_texts(q: Questionnaire, here: flow.Place) -> list[str]:
-    return [q.item(i).text for i in here.missing]
+def missing_message(here: flow.Place) -> str:
+    n = len(here.missing)
+    what = "the question" if n == 1 else f"the {n} questions"
+    return f"Please answer {what} marked “Answer needed” to go on."
+
+
+# ---------------------------------------------------------------- delete my answers
+
+
+def ask_delete() -> None:
+    _go(flow.ask_delete(st.session_state[_PLACE]), move=False)
+
+
+def keep_answers() -> None:
+    _go(flow.keep_answers(st.session_state[_PLACE]), move=False)
+
+
+def delete_answers() -> None:
+    here: flow.Place = st.session_state[_PLACE]
+    token = flow.deletable(here)
+    if token is None:
+        return
+    try:
+        resources.get_store().delete_response(token)
+    except Unavailable as exc:
+        log.error("A participant's answers were not deleted: %s", exc)
+        _go(flow.not_saved(here, f"{Unavailable.PLAIN} Please try again in a moment."))
+        return
+    _go(flow.deleted(here, new_token()))
+
+
+def delete_controls(here: flow.Place) -> None:
+    """ "Delete my answers", with a confirmation, wherever something is stored."""
+    if flow.deletable(here) is None:
+        return
+    if not here.confirming_delete:
+        st.button("Delete my answers", on_click=ask_delete, key="delete-ask")
+        return
+    with st.container(border=True, key="delete-confirm"):
+        st.warning(
+            "Delete your answers? They leave the room's results and the export, "
+            "and cannot be brought back."
+        )
+        row = st.container(horizontal=True)
+        row.button("Yes, delete them", on_click=delete_answers, type="primary", key="delete-yes")
+        row.button("Keep them", on_click=keep_answers, key="delete-no")
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _card_png(card: sharecard.Card) -> bytes:
+    # Drawing and compressing a card costs ~0.1 s; the same result is drawn once.
+    return sharecard.png(card)
+
+
+def private_link(here: flow.Place) -> str:
+    """The participant's own link back to their result (?s=CODE&p=TOKEN)."""
+    return facilitator.join_url(here.code) + f"&p={here.token}"
 
 
 def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
-    """The participant's result: class, score, profile, the room, tips."""
+    """The participant's result: class and score at a glance, the profile against the
+    room, tips, and something to take home."""
     row = s.get_response(here.token)
     if row is None:  # deleted since, with its session or on its own
         st.warning(flow.NOT_FOUND)
@@ -116,38 +193,73 @@ def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
     mine = flow.result_from_row(q, row)
     k = aggregate.min_group()
     with resources.room(here.code) as r:
-        n, share_below = r.n, r.share_below(mine.overall)
-        means = r.dimension_means() if n >= k else None
-    believer = mine.klass == "believer"
-    st.caption("Your result")
-    st.title("You're a Believer" if believer else "You're a Spectator")
-    scores = st.container(horizontal=True)
-    scores.metric("Your score", f"{mine.overall:.0f} / 100")
-    scores.metric("Believer from", f"{q.threshold:g}")
-    st.write(
-        "You live social media: you post, share and join in, and it shows in how you see it."
-        if believer
-        else "You watch more than you take part. The essay's point: the *why* comes from living it."
-    )
-    st.subheader("Your profile")
-    for bar in result.profile_bars(q, mine, means):
-        st.progress(bar.you, text=bar.label)
-    if means:
-        st.success(
-            f"You scored higher than {share_below:.0f}% of the {n} people in this session so far."
+        room = aggregate.compare(r, mine.overall)
+    shown = room.n >= k
+    with st.container(key="result"):
+        believer = mine.klass == "believer"
+        st.caption("Your result")
+        st.title("You're a Believer" if believer else "You're a Spectator", anchor=False)
+        scores = st.container(horizontal=True)
+        scores.metric("Your score", f"{mine.overall:.0f} / 100")
+        scores.metric("Believer from", f"{q.threshold:g}")
+        if shown:
+            st.success(
+                f"You scored higher than {room.share_below:.0f}% of the {room.n} people "
+                "in this session so far."
+            )
+        st.write(result.BELIEVER_LINE if believer else result.SPECTATOR_LINE)
+
+        st.header("Your profile", anchor=False)
+        bars = result.profile_bars(q, mine, room.dimension_means if shown else None)
+        if shown:
+            st.caption("The bar is your score out of 100; the dark mark is the room's average.")
+        with st.container(key="result-bars", gap="small"):
+            for i, bar in enumerate(bars):
+                st.container(key=f"bar-{i}").progress(bar.you, text=bar.label)
+        browser.room_marks([b.room for b in bars])
+        if not shown:
+            st.info(
+                f"{aggregate.more_responses(k - room.n)} needed before you can "
+                "compare yourself with the room."
+            )
+            st.button("Check again")
+
+        st.header("Tips for you", anchor=False)
+        tips = result.tip_dimensions(q, mine, flow.answers_from_row(q, row))
+        for dim_id in tips.chosen:
+            dim = q.dimension(dim_id)
+            st.markdown(
+                f"**{dim.name}** ({mine.dimension_scores[dim_id]:.0f}): {dim.description}\n\n"
+                + "\n".join(f"- {tip}" for tip in dim.tips)
+            )
+        if tips.also_tied:
+            names = ", ".join(q.dimension(d).name for d in tips.also_tied)
+            st.caption(
+                f"Also at the same score: {names}. On a tie, the tips go to the dimension "
+                "with your lowest single answer."
+            )
+        st.info("Want to be a better social media marketer? **Begin living it.**")
+
+        st.header("Take it home", anchor=False)
+        card = sharecard.card_for(q, mine)
+        image = _card_png(card)
+        st.image(image, width=320, alt=f"{browser.SHARE_CARD_ALT}: " + ". ".join(card.lines()))
+        st.download_button(
+            "Download my result (PNG)",
+            data=image,
+            file_name=sharecard.FILE_NAME,
+            mime="image/png",
+            on_click="ignore",
+            type="primary",
+            width="stretch",
         )
-    else:
-        st.info(
-            f"{aggregate.more_responses(k - n)} needed before you can "
-            "compare yourself with the room."
-        )
-        st.button("Check again")
-    st.subheader("Tips for you")
-    for dim_id in mine.weakest(2):
-        dim = q.dimension(dim_id)
-        st.markdown(
-            f"**{dim.name}** ({mine.dimension_scores[dim_id]:.0f}): {dim.description}\n\n"
-            + "\n".join(f"- {tip}" for tip in dim.tips)
-        )
-    st.info("Want to be a better social media marketer? **Begin living it.**")
-    st.button("Take it again", on_click=start_over)
+        browser.share_button(sharecard.FILE_NAME)
+        link = private_link(here)
+        st.write("Keep this link to see your result later:")
+        # st.text, not st.code: st.code loads a 1.5 MB syntax highlighter on the phone.
+        st.text(link)
+        st.image(qr.png(link, scale=4), width=160, alt="QR code of your private link")
+        st.caption("Anyone with this link can see your result, so keep it to yourself.")
+
+        st.button("Take it again", on_click=start_over)
+        delete_controls(here)

@@ -85,10 +85,12 @@ def room(code: str) -> Iterator[aggregate.Room]:
     q = get_questionnaire()
     with _room_lock:
         rooms = _rooms()
-        version = s.session_version(code) or 0
+        version, removed = s.room_key(code) or (0, 0)
         r = rooms.get(code)
-        if r is None or r.q is not q or r.version > version:  # new, edited, or re-created
+        # New, edited, re-created, or a response left it (a retake or a deletion).
+        if r is None or r.q is not q or r.version > version or r.removed != removed:
             r = rooms[code] = aggregate.Room(q)
+            r.removed = removed
         if r.version < version:
             cols = aggregate.room_columns(q)
             r.add(*s.rows(code, since_version=r.version, columns=cols), version)

@@ -134,3 +134,18 @@ def test_the_responses_csv_of_all_sessions_holds_every_session(db, q, event):
     rows = parse(export.responses_csv(db, None))
 
     assert sorted(r["session_code"] for r in rows) == ["SHARE"] * 2 + [event] * 6
+
+
+@pytest.mark.parametrize("include_incomplete", [False, True])
+def test_a_retaken_or_deleted_response_is_never_exported(db, q, event, include_incomplete):
+    done = [r for r in stored_rows(db, event) if r["status"] == "complete"]
+    first, retake, deleted = (r["token"] for r in done[:3])
+    public = {r["token"]: r["public_id"] for r in done}
+    db.supersede(first, retake)
+    db.delete_response(deleted)
+
+    ids = {r["response_id"] for r in parse(export.responses_csv(db, event, include_incomplete))}
+
+    assert public[retake] in ids
+    assert public[first] not in ids and public[deleted] not in ids
+    assert len(ids) == 4 + include_incomplete  # 6 finished, one replaced, one deleted

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from survey import aggregate, demo, scoring
+from survey import aggregate, demo, result, scoring, sharecard
 from survey.store import COMPLETE, IN_PROGRESS
 from survey.ui import participant
 
@@ -35,6 +35,20 @@ def verdict(at: AppTest) -> str | None:
         if found:
             return found.group(1)
     return None
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def in_order(node):
+    """The page's elements in reading order (AppTest lists them by kind)."""
+    children = getattr(node, "children", None)
+    if children is None:
+        yield node
+        return
+    for key in sorted(children):
+        yield from in_order(children[key])
 
 
 def radio_values(at: AppTest) -> dict[str, int | None]:
@@ -66,6 +80,11 @@ def believer_answers(q) -> dict[str, int]:
 def spectator_answers(q) -> dict[str, int]:
     forward, reverse = itertools.cycle([1, 2, 3, 2]), itertools.cycle([5, 4])
     return {it.id: next(reverse) if it.reverse else next(forward) for it in q.items}
+
+
+def people(q, n: int, seed: int) -> list[dict]:
+    """Finished responses of real participants (answered elsewhere), not demo rows."""
+    return [{**r, "is_demo": 0} for r in demo.responses(q, n, seed=seed)]
 
 
 def responses(db) -> list[dict]:
@@ -156,8 +175,23 @@ def test_the_result_names_the_threshold_and_the_tips_for_the_two_weakest_dimensi
 
     assert next(m for m in at.metric if m.label == "Believer from").value == f"{q.threshold:g}"
     shown = "\n".join(m.value for m in at.markdown)
-    for dim_id in expected.weakest(2):
+    for dim_id in result.tip_dimensions(q, expected, answers).chosen:
         assert q.dimension(dim_id).tips[0] in shown
+
+
+def test_the_result_offers_the_share_card_and_the_private_link_to_keep(open_app, q):
+    answers = believer_answers(q)
+    at = complete_item_pages(open_app(s="share"), q, answers)
+    see_my_result(at, q).click().run()
+
+    [download] = at.get("download_button")
+    assert download.proto.label == "Download my result (PNG)"
+    token = at.query_params["p"]
+    assert any("Keep this link" in m.value for m in at.markdown)
+    [link] = [t.value for t in at.text if token in t.value]
+    assert link.endswith(f"/?s=SHARE&p={token}")
+    card = sharecard.card_for(q, scoring.score(q, answers))
+    assert f"{q.title}" in card.lines() and token not in "".join(card.lines())
 
 
 def test_the_result_shows_a_bar_per_dimension_and_compares_with_the_room_once_it_is_big_enough(
@@ -179,7 +213,7 @@ def test_the_result_shows_a_bar_per_dimension_and_compares_with_the_room_once_it
         f"{k - 1} more responses needed before you can compare yourself with the room."
     ]
 
-    others = demo.responses(q, aggregate.min_group(), seed=3)
+    others = people(q, aggregate.min_group(), seed=3)
     db.insert_many("SHARE", others)
     next(b for b in at.button if b.label == "Check again").click().run()
 
@@ -195,7 +229,7 @@ def test_the_room_comparison_waits_for_the_group_size_the_facilitator_set(
     open_app, q, db, monkeypatch
 ):
     monkeypatch.setenv("SURVEY_MIN_GROUP", "10")
-    db.insert_many("SHARE", demo.responses(q, 6, seed=4))
+    db.insert_many("SHARE", people(q, 6, seed=4))
     at = complete_item_pages(open_app(s="share"), q, believer_answers(q))
     see_my_result(at, q).click().run()
 
@@ -203,6 +237,19 @@ def test_the_room_comparison_waits_for_the_group_size_the_facilitator_set(
     waiting = [i.value for i in at.info if "needed before you can compare" in i.value]
     assert waiting == ["3 more responses needed before you can compare yourself with the room."]
     assert not any("room" in b.proto.text for b in at.get("progress"))
+
+
+def test_demo_rows_never_count_in_a_participants_comparison(open_app, q, db):
+    db.insert_many("SHARE", demo.responses(q, 3 * aggregate.min_group(), seed=5))
+    at = complete_item_pages(open_app(s="share"), q, believer_answers(q))
+    see_my_result(at, q).click().run()
+
+    assert not at.success, "compared with a room of rehearsal rows"
+    waiting = [i.value for i in at.info if "needed before you can compare" in i.value]
+    k = aggregate.min_group()
+    assert waiting == [
+        f"{k - 1} more responses needed before you can compare yourself with the room."
+    ]
 
 
 # ---------------------------------------------------------------- answering a page
@@ -215,9 +262,19 @@ def test_submitting_a_page_with_missing_answers_names_them_and_keeps_the_given_o
     next_button(at, 0).click().run()
 
     assert page_number(at) == f"Page 1 of {q.page_count}"
+    missing = [it.id for it in first_page if it.id not in given]
     [error] = at.error
-    for it in first_page:
-        assert (it.text in error.value) == (it.id not in given)
+    assert (
+        error.value
+        == f"Please answer the {len(missing)} questions marked “Answer needed” to go on."
+    )
+    # Each unanswered question, and only those, is marked in text right above it.
+    marked = [
+        element.key.removeprefix("q_")
+        for before, element in itertools.pairwise(in_order(at.main))
+        if element.type == "radio" and before.type == "markdown" and before.value == "Answer needed"
+    ]
+    assert marked == missing
     assert radio_values(at) == {it.id: given.get(it.id) for it in first_page}
 
     answer(at, {it.id: 3 for it in first_page if it.id not in given})
@@ -338,18 +395,71 @@ def test_a_finished_link_shows_the_result_again_instead_of_a_new_survey(open_app
     assert len(responses(db)) == 1
 
 
-def test_taking_it_again_starts_a_fresh_survey_and_keeps_the_first_result(open_app, q, db):
+def test_taking_it_again_starts_a_fresh_survey_and_keeps_the_first_result_until_it_is_replaced(
+    open_app, q, db
+):
     at = complete_item_pages(open_app(s="share"), q, believer_answers(q))
     see_my_result(at, q).click().run()
     first_link = dict(at.query_params)
 
-    next(b for b in at.button if b.label == "Take it again").click().run()
+    button(at, "Take it again").click().run()
 
     assert page_number(at) == f"Page 1 of {q.page_count}"
     assert all(v is None for v in radio_values(at).values())
     assert "p" not in at.query_params
     assert [r["status"] for r in responses(db)] == [COMPLETE]
     assert verdict(open_app(**first_link)) == "Believer"
+
+
+def test_a_retake_replaces_the_earlier_response_so_the_person_counts_once(open_app, q, db):
+    at = complete_item_pages(open_app(s="share"), q, believer_answers(q))
+    see_my_result(at, q).click().run()
+    first_link = dict(at.query_params)
+    button(at, "Take it again").click().run()
+
+    complete_item_pages(at, q, spectator_answers(q))
+    share = next(s for s in db.list_sessions() if s["code"] == "SHARE")
+    assert (share["complete"], share["in_progress"]) == (0, 1)
+    see_my_result(at, q).click().run()
+
+    assert verdict(at) == "Spectator"
+    assert sorted(r["status"] for r in responses(db)) == [COMPLETE, "superseded"]
+    share = next(s for s in db.list_sessions() if s["code"] == "SHARE")
+    assert (share["complete"], share["in_progress"]) == (1, 0)
+    again = open_app(**first_link)  # the first link now leads to the latest result
+    assert verdict(again) == "Spectator"
+    assert any("took the survey again" in w.value for w in again.warning)
+
+
+@pytest.mark.parametrize("where", ["result", "survey page"])
+def test_delete_my_answers_asks_first_then_removes_the_response(open_app, q, db, where):
+    at = open_app(s="share")
+    if where == "result":
+        complete_item_pages(at, q, believer_answers(q))
+        see_my_result(at, q).click().run()
+    else:
+        answer(at, dict.fromkeys((it.id for it in q.pages()[0]), 3))
+        next_button(at, 0).click().run()
+    link = dict(at.query_params)
+
+    button(at, "Delete my answers").click().run()
+    assert len(responses(db)) == 1, "deleted without asking"
+    button(at, "Keep them").click().run()
+    assert len(responses(db)) == 1
+    button(at, "Delete my answers").click().run()
+    button(at, "Yes, delete them").click().run()
+
+    assert responses(db) == []
+    assert any("answers were deleted" in w.value for w in at.warning)
+    assert page_number(at) == f"Page 1 of {q.page_count}"
+    assert "p" not in at.query_params
+    reopened = open_app(**link)
+    assert any("could not find answers" in w.value for w in reopened.warning)
+
+
+def test_with_nothing_stored_there_is_nothing_to_delete(open_app):
+    at = open_app(s="share")
+    assert not [b for b in at.button if b.label == "Delete my answers"]
 
 
 def test_a_link_with_an_unknown_token_says_so_and_offers_a_fresh_start(open_app, db):

@@ -19,6 +19,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expec
 
 from bench.page_weight import LAUNCH_ARGS  # Chromium flags measured on this machine
 from bench.server import StreamlitServer
+from survey import questionnaire
+from survey.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -77,6 +79,14 @@ def app_server(tmp_path_factory) -> Iterator[AppServer]:
     """One Streamlit server for the whole e2e run, on its own temporary database."""
     with running_server(tmp_path_factory.mktemp("e2e-server")) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def server_store(app_server: AppServer) -> Store:
+    """The running server's database, opened from the test process to seed and check."""
+    s = Store(questionnaire.load(ROOT / "data" / "questionnaire.toml"), app_server.db_path)
+    yield s
+    s.close()
 
 
 def chromium_executable(pw: Playwright) -> str:

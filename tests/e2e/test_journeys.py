@@ -99,12 +99,7 @@ SHY = answers_from([2, 1, 3, 2], [4, 5, 3])
 # ---------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def server_store(app_server: AppServer) -> Store:
-    """The running server's database, opened from the test process to seed and check."""
-    s = Store(questionnaire.load(QUESTIONNAIRE), app_server.db_path)
-    yield s
-    s.close()
+# `server_store` (the running server's database) is in conftest.py.
 
 
 # ---------------------------------------------------------------- page helpers
@@ -627,6 +622,8 @@ def test_screenshots_for_the_readme(screenshot_server, new_page):
     store = Store(questionnaire.load(QUESTIONNAIRE), app_server.db_path)
     code = store.create_session("Social Media Summit, Hall B")
     store.insert_many(code, demo.responses(store.q, 60, seed=2026))
+    for answers in (SHY, KEEN, SHY, WARM):  # real people: a participant compares with these
+        finish_in_store(store, code, answers)
     store.set_revealed(code, True)
     store.close()
 
@@ -645,7 +642,13 @@ def test_screenshots_for_the_readme(screenshot_server, new_page):
     result = new_page(PHONE)
     take_survey(result, app_server.url, code, WARM)
     expect_result(result, WARM)
+    download = result.get_by_role("button", name="Download my result (PNG)")
+    expect(download).to_be_visible()
+    wait_ready(result)
     result.screenshot(path=out / "result.png")
+    with result.expect_download() as card:
+        download.click()
+    (out / "share-card.png").write_bytes(Path(card.value.path()).read_bytes())
 
     dash = new_page({"width": 1920, "height": 1080})
     # Through the sessions page, as a facilitator would on the projector laptop.
@@ -654,7 +657,8 @@ def test_screenshots_for_the_readme(screenshot_server, new_page):
     dashboard_link(dash, code).click()
     expect(dash.get_by_role("heading", name=f"Join at code {code}")).to_be_visible()
     charts = dash.locator('[data-testid="stPlotlyChart"]')
-    expect(charts.locator(".js-plotly-plot")).to_have_count(5)
+    # Plotly's 4.7 MB script loads slowly on a busy 2-core machine.
+    expect(charts.locator(".js-plotly-plot")).to_have_count(5, timeout=45_000)
     expect(charts.locator(".main-svg").first).to_be_visible()
     dash.screenshot(path=out / "dashboard.png")
 
@@ -667,7 +671,14 @@ def test_screenshots_for_the_readme(screenshot_server, new_page):
     assert dash.get_by_test_id("stMainBlockContainer").bounding_box()["width"] > 1600
     sizes = {
         name: Image.open(out / name).size
-        for name in ("phone-survey.png", "result.png", "dashboard.png", "export.png")
+        for name in (
+            "phone-survey.png",
+            "result.png",
+            "share-card.png",
+            "dashboard.png",
+            "export.png",
+        )
     }
     assert sizes["phone-survey.png"] == (390, 844)
+    assert sizes["share-card.png"] == (1080, 1080)
     assert sizes["dashboard.png"] == (1920, 1080)

@@ -281,3 +281,25 @@ def test_straightlining_counts_finished_responses_with_one_answer_throughout(q, 
     )
     db.save_page(DEFAULT_SESSION, None, {"live_post": 4, "live_chat": 4})  # unfinished
     assert aggregate.straightlined(read_room(db, q)) == 2
+
+
+# ---------------------------------------------------------------- a participant vs the room
+
+
+def test_a_participants_comparison_leaves_demo_rows_out(room, q):
+    # Real ones score 100, 76.19, 50 and 0; the demo row "four3" scores 75.
+    standing = aggregate.compare(room, 60.0)
+
+    assert standing.n == 4
+    assert standing.share_below == 50.0  # 50 and 0 of the four real ones
+    real_dims = room.dims[~room._demo[: room.n]]
+    assert standing.dimension_means == pytest.approx(
+        dict(zip(q.dimension_ids, real_dims.mean(axis=0), strict=True))
+    )
+    assert standing.dimension_means != pytest.approx(room.dimension_means())
+
+
+def test_a_room_of_demo_rows_only_has_no_one_to_compare_with(q, db):
+    db.insert_many(DEFAULT_SESSION, [finished(q, "d1", keyed(q, 4, 2), demo=1)])
+    standing = aggregate.compare(read_room(db, q), 50.0)
+    assert (standing.n, standing.share_below, standing.dimension_means) == (0, 0.0, {})

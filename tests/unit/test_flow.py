@@ -210,7 +210,9 @@ def test_what_the_store_says_decides_whether_the_participant_moves_on(q, outcome
 
 def test_taking_it_again_starts_the_same_session_with_nothing_answered(q):
     done = on_page(3, stored=True, answers={i: 2 for i in q.item_ids}, complete=True)
-    assert flow.retake(done, "next") == Place(code="K7MQ", title="Workshop", token="next")
+    assert flow.retake(done, "next") == Place(
+        code="K7MQ", title="Workshop", token="next", replaces="tok"
+    )
 
 
 # ---------------------------------------------------------------- resuming
@@ -355,3 +357,77 @@ def test_finishing_in_a_closed_session_does_not_store_a_result(q, db):
     saved = finish(db, workshop, token, {i: 3 for i in q.item_ids}, {})
     assert saved.outcome == "closed"
     assert db.get_response(token)["status"] == IN_PROGRESS
+
+
+# ---------------------------------------------------------------- taking it again
+
+
+def test_taking_it_again_remembers_the_response_it_will_replace(q):
+    done = on_page(3, stored=True, complete=True)
+    again = flow.retake(done, "new")
+    assert (again.replaces, again.token, again.stored) == ("tok", "new", False)
+
+
+@pytest.mark.parametrize(
+    "outcome,superseded",
+    [
+        pytest.param(Saved("saved", "new"), "tok", id="first page stored"),
+        pytest.param(Saved("incomplete", "new"), None, id="nothing stored"),
+        pytest.param(Saved("closed", ""), None, id="session closed"),
+        pytest.param(Saved("unknown_session", ""), None, id="session gone"),
+    ],
+)
+def test_a_retake_replaces_the_earlier_response_once_its_first_page_is_stored(
+    q, outcome, superseded
+):
+    again = flow.retake(on_page(3, stored=True, complete=True), "new")
+    place, write = flow.submit(q, again, 0, 1, page_answers(q, 0))
+    assert flow.to_supersede(place, outcome) == superseded
+    after = flow.saved(place, write, outcome)
+    assert after.replaces == (None if superseded else "tok")
+
+
+def test_a_link_to_a_replaced_response_leads_to_the_latest_one_and_says_so(q):
+    row = {**row_for(q, status=COMPLETE), "token": "new"}
+    place = flow.resume(q, "old", row, SESSIONS["K7MQ"], "fresh")
+    assert (place.token, place.complete, place.notice) == ("new", True, flow.RETAKEN)
+
+
+def test_a_link_whose_replacement_is_gone_offers_a_fresh_start(q):
+    row = {**row_for(q, status="superseded"), "token": "old"}
+    assert flow.resume(q, "old", row, SESSIONS["K7MQ"], "fresh") == Place(notice=flow.NOT_FOUND)
+
+
+# ---------------------------------------------------------------- delete my answers
+
+
+@pytest.mark.parametrize(
+    "place,token",
+    [
+        pytest.param(on_page(0), None, id="nothing stored yet"),
+        pytest.param(on_page(1, stored=True), "tok", id="answering"),
+        pytest.param(on_page(3, stored=True, complete=True), "tok", id="finished"),
+        pytest.param(on_page(0, token="new", replaces="tok"), "tok", id="retake not stored yet"),
+    ],
+)
+def test_delete_my_answers_removes_what_is_stored_and_only_that(place, token):
+    assert flow.deletable(place) == token
+    assert flow.ask_delete(place).confirming_delete == (token is not None)
+
+
+def test_deleting_asks_first_and_can_be_called_off():
+    asked = flow.ask_delete(on_page(2, stored=True))
+    assert asked.confirming_delete
+    assert flow.keep_answers(asked) == on_page(2, stored=True)
+
+
+def test_after_deleting_the_participant_starts_afresh_in_the_same_session():
+    done = on_page(2, stored=True, answers={"live_post": 4}, confirming_delete=True)
+    gone = flow.deleted(done, "new")
+    assert gone == Place(code="K7MQ", title="Workshop", token="new", notice=flow.DELETED)
+
+
+def test_a_page_submitted_while_deleting_is_asked_forgets_the_question(q):
+    asking = replace(on_page(0, stored=True), confirming_delete=True)
+    place, _ = flow.submit(q, asking, 0, 1, page_answers(q, 0))
+    assert not place.confirming_delete

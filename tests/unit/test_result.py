@@ -1,7 +1,9 @@
 """The participant's result page in plain values: the profile bars and the room."""
 
+import pytest
+
 from survey import result
-from survey.scoring import Result
+from survey.scoring import Result, score
 
 # ---------------------------------------------------------------- the result's profile
 
@@ -23,3 +25,35 @@ def test_the_profile_says_how_far_above_or_below_the_room_each_dimension_is(q):
     assert bars[0].label.endswith("you 80 · room 62 (18 above the room)")
     assert bars[1].label.endswith("you 30 · room 50 (20 below the room)")
     assert bars[2].label.endswith("you 50 · room 50 (level with the room)")
+
+
+# ---------------------------------------------------------------- tips on a tie
+
+
+def answers_scoring(q, per_dim: dict[str, list[int]]) -> dict[str, int]:
+    """Answers giving each dimension's items these keyed values (0-4), in item order."""
+    out = {}
+    for d in q.dimension_ids:
+        for item, value in zip(q.items_of(d), per_dim[d], strict=True):
+            out[item.id] = 5 - value if item.reverse else value + 1
+    return out
+
+
+@pytest.mark.parametrize(
+    "values,chosen,also_tied",
+    [
+        # A clear order: the two lowest scores, weakest first.
+        pytest.param([[0, 0, 0], [1, 1, 1], [2, 2, 2]], [0, 1], [], id="no tie"),
+        # Three tied at 2+2+2 vs 4+1+1: the lagging habit (a 1) goes first.
+        pytest.param([[2, 2, 2], [4, 1, 1], [1, 1, 4]], [1, 2], [0], id="lowest habit first"),
+        # Fully tied: questionnaire order, and the rest named as tied.
+        pytest.param([[2, 2, 2], [2, 2, 2], [2, 2, 2]], [0, 1], [2], id="questionnaire order"),
+    ],
+)
+def test_tips_go_to_the_weakest_dimensions_by_the_documented_rule(q, values, chosen, also_tied):
+    dims = q.dimension_ids
+    per_dim = dict.fromkeys(dims, [4, 4, 4]) | dict(zip(dims, values, strict=False))
+    answers = answers_scoring(q, per_dim)
+    tips = result.tip_dimensions(q, score(q, answers), answers)
+    assert tips.chosen == [dims[i] for i in chosen]
+    assert tips.also_tied == [dims[i] for i in also_tied]

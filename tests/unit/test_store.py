@@ -563,3 +563,55 @@ def test_racing_first_saves_with_the_token_chosen_on_joining_make_one_response(d
     for t in threads:
         t.join()
     assert count(db) == 1
+
+
+# ---------------------------------------------------------------- the participant's choices
+
+
+def finished(db, code="SHARE", value=3) -> str:
+    answers = dict.fromkeys(db.q.item_ids, value)
+    return db.save_page(code, None, answers, page=3, result=score(db.q, answers)).token
+
+
+def test_a_retake_supersedes_the_earlier_response_so_the_person_counts_once(db):
+    first = finished(db)
+    second = db.save_page("SHARE", None, {db.q.item_ids[0]: 4}, page=1).token
+    version, removed = db.room_key("SHARE")
+
+    assert db.supersede(first, second)
+
+    assert db.get_response(first)["status"] == "superseded"
+    assert db.get_response(first)["superseded_by"] == second
+    share = next(s for s in db.list_sessions() if s["code"] == "SHARE")
+    assert (share["complete"], share["in_progress"]) == (0, 1)
+    assert db.room_key("SHARE") == (version + 1, removed + 1)
+    assert db.current_response(first)["token"] == second
+
+
+@pytest.mark.parametrize("case", ["unfinished", "same", "other session", "unknown"])
+def test_only_a_finished_response_of_the_same_session_can_be_superseded(db, case):
+    other = db.create_session("Elsewhere")
+    first = finished(db) if case != "unfinished" else db.save_page("SHARE", None, {}).token
+    new = {
+        "unfinished": lambda: finished(db),
+        "same": lambda: first,
+        "other session": lambda: finished(db, other),
+        "unknown": lambda: "no-such-token",
+    }[case]()
+    assert not db.supersede(first, new)
+    assert db.get_response(first)["status"] != "superseded"
+
+
+def test_deleting_a_response_removes_it_and_the_ones_it_replaced(db):
+    first = finished(db)
+    second = finished(db, value=4)
+    db.supersede(first, second)
+    keep = finished(db, value=2)
+    removed = db.room_key("SHARE")[1]
+
+    assert db.delete_response(second) == 2
+
+    assert db.get_response(first) is None and db.get_response(second) is None
+    assert [r[0] for r in db.rows("SHARE", columns=["token"])[1]] == [keep]
+    assert db.room_key("SHARE")[1] == removed + 1
+    assert db.delete_response(second) == 0  # a second click deletes nothing more

@@ -1,0 +1,137 @@
+"""The share card: a participant's result as a square PNG to keep or post.
+
+Values in, PNG bytes out (Pillow). The card carries the class, the score, the
+seven-dimension profile, the essay's line "Begin living it." and the app's name,
+and nothing that could identify the person or bring back their answers: no name,
+no session, no token. `card_for` decides what it says (so a test can compare it
+with the result page); `png` only draws it.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from survey.questionnaire import Questionnaire
+from survey.scoring import BELIEVER, Result
+
+SIZE = 1080  # px, square: fits every feed's crop (Instagram, LinkedIn, X)
+TAGLINE = "Begin living it."
+FILE_NAME = "believer-or-spectator-result.png"
+
+# Our palette (.streamlit/config.toml): every text colour passes 4.5:1 on its background.
+INK = (31, 25, 51)  # textColor
+PAPER = (255, 255, 255)
+VIOLET = (108, 43, 217)  # primaryColor
+TRACK = (226, 220, 242)  # the bar's empty part: a shade of secondaryBackgroundColor
+MUTED = (84, 77, 102)  # 7.5:1 on white
+
+# DejaVu ships with most Linux images and many others; Pillow's own font otherwise.
+# Emoji are left out on purpose: a server without an emoji font draws empty boxes.
+_FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/TTF", "/Library/Fonts")
+
+
+@dataclass(frozen=True)
+class Card:
+    """Everything the card says, in reading order."""
+
+    app_name: str
+    headline: str  # "I'm a Believer"
+    score: str  # "62 / 100"
+    profile: tuple[tuple[str, int], ...]  # (dimension name, 0-100) in questionnaire order
+    tagline: str = TAGLINE
+
+    def lines(self) -> list[str]:
+        """The card's text, line by line, as drawn."""
+        dims = [f"{name} {value}" for name, value in self.profile]
+        return [self.app_name, self.headline, self.score, *dims, self.tagline]
+
+
+def card_for(q: Questionnaire, result: Result) -> Card:
+    """What a participant's card says: the same rounded figures as their result page."""
+    klass = "Believer" if result.klass == BELIEVER else "Spectator"
+    return Card(
+        app_name=q.title,
+        headline=f"I'm a {klass}",
+        score=f"{result.overall:.0f} / 100",
+        profile=tuple((d.name, round(result.dimension_scores[d.id])) for d in q.dimensions),
+    )
+
+
+@cache
+def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    for folder in _FONT_DIRS:
+        path = Path(folder) / name
+        if path.is_file():
+            return ImageFont.truetype(str(path), size)
+    return ImageFont.load_default(size)
+
+
+def _fit(draw: ImageDraw.ImageDraw, text: str, size: int, width: int, bold: bool = False):
+    """The largest font up to `size` that draws `text` within `width` pixels."""
+    while size > 12:
+        font = _font(size, bold)
+        if draw.textlength(text, font=font) <= width:
+            return font
+        size -= 2
+    return _font(size, bold)
+
+
+def png(card: Card, size: int = SIZE) -> bytes:
+    """Draw the card as a `size` x `size` PNG."""
+    u = size / SIZE  # every measure below is for 1080 px and scales with the card
+    img = Image.new("RGB", (size, size), PAPER)
+    draw = ImageDraw.Draw(img)
+    margin, inner = round(72 * u), size - 2 * round(72 * u)
+
+    draw.rectangle([0, 0, size, round(16 * u)], fill=VIOLET)
+    y = round(64 * u)
+    draw.text(
+        (margin, y), card.app_name, font=_fit(draw, card.app_name, round(40 * u), inner), fill=MUTED
+    )
+    y += round(72 * u)
+    draw.text(
+        (margin, y),
+        card.headline,
+        font=_fit(draw, card.headline, round(96 * u), inner, True),
+        fill=VIOLET,
+    )
+    y += round(124 * u)
+    draw.text((margin, y), card.score, font=_font(round(64 * u), True), fill=INK)
+    y += round(112 * u)
+
+    # The profile: one labelled bar per dimension, the number at its end.
+    value_font = _font(round(30 * u), True)
+    bar_h, row_h = round(22 * u), round(76 * u)
+    for name, value in card.profile:
+        draw.text(
+            (margin, y), name, font=_fit(draw, name, round(30 * u), inner - round(80 * u)), fill=INK
+        )
+        number = str(value)
+        draw.text(
+            (margin + inner - draw.textlength(number, font=value_font), y),
+            number,
+            font=value_font,
+            fill=INK,
+        )
+        top = y + round(40 * u)
+        draw.rounded_rectangle(
+            [margin, top, margin + inner, top + bar_h], radius=bar_h // 2, fill=TRACK
+        )
+        if value > 0:
+            right = margin + max(bar_h, round(inner * value / 100))
+            draw.rounded_rectangle(
+                [margin, top, right, top + bar_h], radius=bar_h // 2, fill=VIOLET
+            )
+        y += row_h
+
+    y = size - round(120 * u)
+    draw.text((margin, y), card.tagline, font=_font(round(52 * u), True), fill=VIOLET)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()

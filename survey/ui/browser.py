@@ -1,0 +1,160 @@
+"""What we send the browser ourselves: one constant style sheet and two constant scripts.
+
+Streamlit keeps the scroll position across reruns, so on a phone a new survey page
+opened at the bottom, at the Next button (TECH-NOTES). `st.container(autoscroll=...)`
+does not help: it only scrolls a fixed-height container to its bottom, for chats.
+So after a page change a small script of ours scrolls the page to its top and moves
+keyboard focus to the page's heading; after a Next with a missing answer it scrolls
+to the first unanswered question instead.
+
+Nothing here ever contains text from a user: the style sheet and scripts are
+constants, and the only values put into them are numbers and names from this file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import streamlit as st
+
+TOP, MISSING = "top", "missing"
+FIRST_MISSING_KEY = "missing-first"  # the container of the first unanswered question
+SHARE_CARD_ALT = "Your share card"  # the start of the card image's alt text
+
+# Captions: Streamlit fades them to 60% opacity (#797585 on white, 4.47:1); ours are
+# solid #5c566b (6.9:1).
+# The scale: five equal cells on one row, each a tap target of at least 44 px, the
+# label under its circle, so "Very often" wraps inside its own cell, never onto a row
+# of its own. Below 330 px of content (a phone set to large text) one column instead.
+STYLE = """<style>
+[data-testid="stCaptionContainer"] { opacity: 1; color: #5c566b; }
+[data-testid="stCaptionContainer"] * { color: #5c566b; }
+.st-key-survey-heading h1 { font-size: 1.6rem; padding-top: 0; }
+[data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
+.st-key-result h2 { font-size: 1.45rem; padding-top: 0.75rem; }
+[data-testid="stMain"] h1[tabindex="-1"]:focus { outline: none; }
+[data-testid="stMain"] h1, [data-testid="stMain"] h2,
+[class*="st-key-missing-"] { scroll-margin-top: 4rem; }
+.st-key-likert { container-type: inline-size; }
+.st-key-likert [role="radiogroup"] {
+  display: grid; grid-template-columns: repeat(5, minmax(0, 1fr)); gap: 3px; width: 100%;
+}
+.st-key-likert [role="radiogroup"] > div { min-width: 0; display: flex; }
+.st-key-likert [data-testid="stRadioOption"] {
+  flex: 1; margin: 0; padding: 0.4rem 0; min-height: 44px; min-width: 0;
+  border-radius: 0.5rem; background: #f4f1fb; cursor: pointer;
+}
+.st-key-likert [data-testid="stRadioOption"] > div {
+  width: 100%; flex-direction: column; align-items: center; gap: 0.3rem;
+}
+.st-key-likert [data-testid="stRadioOption"] [data-testid="stMarkdownContainer"] {
+  padding: 0; text-align: center;
+}
+.st-key-likert [data-testid="stRadioOption"] p {
+  font-size: 0.78rem; line-height: 1.15;
+}
+@container (max-width: 300px) {
+  .st-key-likert [role="radiogroup"] { grid-template-columns: 1fr; }
+  .st-key-likert [data-testid="stRadioOption"] > div { flex-direction: row; }
+}
+[data-testid="stForm"] [data-testid="stRadioOption"] { min-height: 44px; align-items: center; }
+[class*="st-key-missing-"] {
+  border: 2px solid #b42318 !important; border-radius: 0.5rem; padding: 0.5rem !important;
+}
+[class*="st-key-needed-"] p { color: #9b1c1c; font-weight: 700; }
+.st-key-result-bars [data-testid="stProgress"] [role="progressbar"] { position: relative; }
+.st-key-share-button button {
+  min-height: 44px; padding: 0.5rem 1rem; border-radius: 0.5rem; width: 100%;
+  border: 1px solid #6c2bd9; background: #fff; color: #4b1d99; font: inherit; cursor: pointer;
+}
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) {
+  display: none;
+}
+</style>"""
+
+_VIEW_SCRIPT = """<script>
+(function (target, seq) {
+  var tries = 0;
+  function settle() {
+    var idle = document.querySelector(
+      '[data-testid="stApp"][data-test-script-state="notRunning"]');
+    if (!idle && tries++ < 100) { setTimeout(settle, 30); return; }
+    if (target === "missing") {
+      var box = document.querySelector(".st-key-%(first)s");
+      if (box) {
+        box.scrollIntoView({block: "start"});
+        var first = box.querySelector('input[type="radio"]');
+        if (first) { first.focus({preventScroll: true}); }
+        return;
+      }
+    }
+    var scrollers = document.querySelectorAll(
+      '[data-testid="stMain"], [data-testid="stAppViewContainer"], section.main');
+    for (var i = 0; i < scrollers.length; i++) { scrollers[i].scrollTop = 0; }
+    window.scrollTo(0, 0);
+    var heading = document.querySelector('[data-testid="stMain"] h1');
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus({preventScroll: true});
+    }
+  }
+  settle();
+})("%(target)s", %(seq)d);
+</script>"""
+
+# The browser's share sheet, where there is one (phones): the card image, as a file.
+_SHARE_SCRIPT = """<div class="st-key-share-button">
+<button type="button" id="share-card" hidden>Share my result</button></div>
+<script>
+(function () {
+  var button = document.getElementById("share-card");
+  if (!button || !navigator.share) { return; }
+  button.hidden = false;
+  button.addEventListener("click", async function () {
+    var img = document.querySelector('[data-testid="stImage"] img[alt^="%(alt)s"]');
+    if (!img) { return; }
+    var blob = await (await fetch(img.src)).blob();
+    var file = new File([blob], "%(file)s", {type: "image/png"});
+    var data = {files: [file], title: "Believer or Spectator?", text: "Begin living it."};
+    if (navigator.canShare && !navigator.canShare(data)) { data = {files: [file]}; }
+    try { await navigator.share(data); } catch (e) { /* the person closed the sheet */ }
+  });
+})();
+</script>"""
+
+
+def style() -> None:
+    """The app's own style sheet, on every page (captions' contrast, the scale)."""
+    st.html(STYLE)
+
+
+def open_view(target: Literal["top", "missing"], seq: int) -> None:
+    """Scroll to the page's top (and focus its heading) or to the first unanswered
+    question. `seq` changes whenever the view should move: the browser re-runs the
+    script only when this element's content changes."""
+    if target not in (TOP, MISSING):
+        raise ValueError(target)
+    body = _VIEW_SCRIPT % {"first": FIRST_MISSING_KEY, "target": target, "seq": int(seq)}
+    st.html(body, unsafe_allow_javascript=True)
+
+
+def room_marks(rooms: Sequence[int | None]) -> None:
+    """Mark the room's mean on each result bar (the i-th bar sits in container bar-i)."""
+    rules = [
+        f'.st-key-bar-{i} [role="progressbar"]::after {{ content: ""; position: absolute;'
+        f" left: calc({int(room)}% - 2px); top: -5px; bottom: -5px; width: 4px;"
+        " background: #1f1933; border-radius: 2px; }"
+        for i, room in enumerate(rooms)
+        if room is not None
+    ]
+    if rules:
+        st.html("<style>" + "\n".join(rules) + "</style>")
+
+
+def share_button(file_name: str) -> None:
+    """A "Share my result" button that opens the phone's share sheet with the card."""
+    if not file_name.replace("-", "").replace(".", "").isalnum():
+        raise ValueError(file_name)  # a constant of ours; never anything typed
+    body = _SHARE_SCRIPT % {"alt": SHARE_CARD_ALT, "file": file_name}
+    st.html(body, unsafe_allow_javascript=True)
