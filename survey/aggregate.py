@@ -178,19 +178,28 @@ class Comparison:
     rehearsal data, and nobody should read that they beat 62% of a synthetic room."""
 
     n: int  # complete responses of real participants (the participant's own included)
-    share_below: float  # % of those who scored lower than the participant
-    dimension_means: dict[str, float]  # the room's mean per dimension (empty if n == 0)
+    share_below: float  # % of the counted ones who scored lower than the participant
+    dimension_means: dict[str, float]  # the counted ones' mean per dimension (empty if none)
+    counted: int = 0  # how many the comparison is over: n rounded down to a multiple of k
 
 
-def compare(room: Room, overall: float) -> Comparison:
-    """The participant's standing among the room's real (non-demo) complete responses."""
+def compare(room: Room, overall: float, step: int = 1) -> Comparison:
+    """The participant's standing among the room's real (non-demo) complete responses.
+
+    The comparison moves in steps of `step` (k) people: it is over the first
+    `n // step * step` of them, in the order they finished. Averages that changed with
+    every single finisher would give that one person's scores away to anyone who looked
+    before and after (differencing); a change of k people at once reveals no one.
+    """
     real = ~room._demo[: room.n]
     n = int(real.sum())
-    if not n:
-        return Comparison(0, 0.0, {})
-    below = 100 * float((room.overall[real] < overall).sum()) / n
-    means = room.dims[real].mean(axis=0).tolist()
-    return Comparison(n, below, dict(zip(room.q.dimension_ids, means, strict=True)))
+    counted = n // max(step, 1) * max(step, 1)
+    if not counted:
+        return Comparison(n, 0.0, {}, 0)
+    first = np.flatnonzero(real)[:counted]
+    below = 100 * float((room.overall[first] < overall).sum()) / counted
+    means = room.dims[first].mean(axis=0).tolist()
+    return Comparison(n, below, dict(zip(room.q.dimension_ids, means, strict=True)), counted)
 
 
 # ---------------------------------------------------------------- the dashboard's numbers

@@ -193,7 +193,7 @@ def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
     mine = flow.result_from_row(q, row)
     k = aggregate.min_group()
     with resources.room(here.code) as r:
-        room = aggregate.compare(r, mine.overall)
+        room = aggregate.compare(r, mine.overall, step=k)
     shown = room.n >= k
     with st.container(key="result"):
         believer = mine.klass == "believer"
@@ -204,7 +204,7 @@ def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
         scores.metric("Believer from", f"{q.threshold:g}")
         if shown:
             st.success(
-                f"You scored higher than {room.share_below:.0f}% of the {room.n} people "
+                f"You scored higher than {room.share_below:.0f}% of the {room.counted} people "
                 "in this session so far."
             )
         st.write(result.BELIEVER_LINE if believer else result.SPECTATOR_LINE)

@@ -302,4 +302,25 @@ def test_a_participants_comparison_leaves_demo_rows_out(room, q):
 def test_a_room_of_demo_rows_only_has_no_one_to_compare_with(q, db):
     db.insert_many(DEFAULT_SESSION, [finished(q, "d1", keyed(q, 4, 2), demo=1)])
     standing = aggregate.compare(read_room(db, q), 50.0)
-    assert (standing.n, standing.share_below, standing.dimension_means) == (0, 0.0, {})
+    assert (standing.n, standing.counted, standing.dimension_means) == (0, 0, {})
+
+
+def test_the_comparison_moves_in_steps_of_k_so_one_finisher_cannot_be_recovered(q, db):
+    k = 5
+    for n in range(k):
+        db.insert_many(DEFAULT_SESSION, [finished(q, f"p{n}", keyed(q, 1 + n % 4, 2))])
+    before = aggregate.compare(read_room(db, q), 50.0, step=k)
+    # The 6th finisher's scores are far from everyone's: a per-person room would move.
+    db.insert_many(DEFAULT_SESSION, [finished(q, "sixth", keyed(q, 4, 4))])
+    after = aggregate.compare(read_room(db, q), 50.0, step=k)
+
+    assert (before.counted, after.counted, after.n) == (k, k, k + 1)
+    assert after.dimension_means == before.dimension_means
+    assert after.share_below == before.share_below
+
+
+def test_below_k_real_people_there_is_nothing_to_compare_with(q, db):
+    for n in range(4):
+        db.insert_many(DEFAULT_SESSION, [finished(q, f"p{n}", keyed(q, 3, 2))])
+    standing = aggregate.compare(read_room(db, q), 50.0, step=5)
+    assert (standing.n, standing.counted, standing.dimension_means) == (4, 0, {})
