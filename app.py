@@ -1,6 +1,6 @@
 import streamlit as st
 
-from survey import ui
+from survey.ui import gate
 
 pages = {
     "Participants": [
@@ -20,5 +20,5 @@ st.set_page_config(
     layout="wide" if page.url_path == "dashboard" else "centered",
     initial_sidebar_state="collapsed",
 )
-ui.announce_passcode()
+gate.announce_passcode()
 page.run()

@@ -1,9 +1,11 @@
 import streamlit as st
 
-from survey import aggregate, ui
+from survey import aggregate
+from survey.ui import facilitator, gate, resources
 
-ui.require_facilitator()
-q, store = ui.questionnaire(), ui.store()
+gate.require_facilitator()
+q, store = resources.get_questionnaire(), resources.get_store()
+k = aggregate.min_group()
 
 sessions = {s["code"]: s for s in store.list_sessions()}
 wanted = (st.query_params.get("s") or "").upper()
@@ -22,7 +24,7 @@ with st.sidebar:
         "Show results on screen",
         value=bool(session["revealed"]),
         key=f"reveal_{code}",
-        on_change=lambda: ui.set_revealed(code, st.session_state[f"reveal_{code}"]),
+        on_change=lambda: facilitator.set_revealed(code, st.session_state[f"reveal_{code}"]),
     )
     big = st.toggle("Presenter mode (big type)", value=True)
     what_if = st.slider(
@@ -44,9 +46,9 @@ with st.sidebar:
     )
 
 if big:
-    ui.presenter_style()
+    facilitator.presenter_style()
 
-url = ui.join_url(code, page_path="dashboard")
+url = facilitator.join_url(code, page_path="dashboard")
 left, right = st.columns([3, 1], vertical_alignment="center")
 with left:
     st.text(session["title"])
@@ -54,25 +56,25 @@ with left:
     st.write(f"Scan the QR code or open {url}")
     if not session["is_open"]:
         st.warning("This session is closed: new answers are not accepted.")
-right.image(ui.qr_png(url), caption="Scan to join", width=260, alt=f"QR code for {url}")
+right.image(facilitator.qr_png(url), caption="Scan to join", width=260, alt=f"QR code for {url}")
 
 
-@st.fragment(run_every=ui.REFRESH_S)
+@st.fragment(run_every=facilitator.REFRESH_S)
 def live_panels() -> None:
-    live = ui.dashboard_view(code, what_if, (seg_col, seg_val), big)
+    live = facilitator.dashboard_view(code, what_if, (seg_col, seg_val), big)
     everyone, view = live.everyone, live.view
     c1, c2, c3 = st.columns(3)
     c1.metric("Answers complete", everyone.n_complete)
     c2.metric("Answering now", everyone.n_in_progress)
     if everyone.n_demo:
         c3.metric("Demo responses", everyone.n_demo, help="Synthetic rehearsal data")
-    if not ui.store().get_session(code)["revealed"]:
+    if not resources.get_store().get_session(code)["revealed"]:
         st.info("Results are hidden. Use “Show results on screen” in the sidebar to reveal them.")
         return
     if seg_col:
         st.caption(f"Segment: {seg_val} ({view.n_complete} complete responses)")
-    if view.n_complete < ui.MIN_GROUP:
-        more = aggregate.more_responses(ui.MIN_GROUP - view.n_complete)
+    if view.n_complete < k:
+        more = aggregate.more_responses(k - view.n_complete)
         st.info(f"{more} needed before results are shown.")
         return
     if what_if != q.threshold:
@@ -92,12 +94,14 @@ def live_panels() -> None:
 
 live_panels()
 
-with st.expander("Reliability (for the analyst)"), ui.room(code) as room:
-    if room.n < ui.MIN_GROUP:
-        st.write(f"Needs at least {ui.MIN_GROUP} complete responses.")
+with st.expander("Reliability (for the analyst)"), resources.room(code) as room:
+    if room.n < k:
+        st.write(f"Needs at least {k} complete responses.")
     else:
         table = aggregate.reliability(room)
-        st.dataframe(table, hide_index=True, width="stretch", column_config=ui.RELIABILITY_COLUMNS)
+        st.dataframe(
+            table, hide_index=True, width="stretch", column_config=facilitator.RELIABILITY_COLUMNS
+        )
         st.write(
             f"Straight-lined responses (same answer everywhere): {aggregate.straightlined(room)}"
         )

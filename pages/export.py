@@ -1,9 +1,10 @@
 import streamlit as st
 
-from survey import export, ui
+from survey import export
+from survey.ui import facilitator, gate, resources
 
-ui.require_facilitator()
-q, store = ui.questionnaire(), ui.store()
+gate.require_facilitator()
+q, store = resources.get_questionnaire(), resources.get_store()
 
 st.title("Export")
 st.write(
@@ -25,7 +26,7 @@ plain = c2.checkbox(
     "Plain UTF-8 (no byte-order mark)", help="Excel needs the mark to show accents."
 )
 
-preview = ui.export_preview(scope, incomplete)
+preview = facilitator.export_preview(scope, incomplete)
 if preview.empty:
     st.info("No responses to export yet. They appear here as soon as participants finish.")
 else:

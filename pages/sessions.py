@@ -1,10 +1,10 @@
 import pandas as pd
 import streamlit as st
 
-from survey import ui
+from survey.ui import facilitator, gate, resources
 
-ui.require_facilitator()
-store = ui.store()
+gate.require_facilitator()
+store = resources.get_store()
 
 st.title("Sessions")
 st.write("Make a session for each talk, put its code on the screen, and open the live dashboard.")
@@ -16,7 +16,7 @@ with st.form("create", clear_on_submit=True):
         "Code (optional)", max_chars=6, help="4 to 6 letters or digits, no 0/O/1/I."
     )
     if st.form_submit_button("Create session", type="primary"):
-        created = ui.create_session(title, code)
+        created = facilitator.create_session(title, code)
         if created:
             st.success(f"Created session {created}. Open the live dashboard to show its code.")
 
@@ -43,9 +43,9 @@ chosen = st.selectbox("Session", list(labels), format_func=labels.get)
 current = next(s for s in sessions if s["code"] == chosen)
 c1, c2 = st.columns(2)
 if current["is_open"]:
-    c1.button("Close to new answers", on_click=ui.set_open, args=(chosen, False))
+    c1.button("Close to new answers", on_click=facilitator.set_open, args=(chosen, False))
 else:
-    c1.button("Reopen", on_click=ui.set_open, args=(chosen, True))
+    c1.button("Reopen", on_click=facilitator.set_open, args=(chosen, True))
 c2.page_link(
     "pages/dashboard.py", label="Open its live dashboard", icon="📊", query_params={"s": chosen}
 )
@@ -61,5 +61,5 @@ if not current["is_default"]:
         )
         typed = st.text_input(f"Type {chosen} to confirm", key=f"confirm_{chosen}")
         if st.button("Delete for good", type="primary", disabled=typed.strip().upper() != chosen):
-            ui.delete_session(chosen)
+            facilitator.delete_session(chosen)
             st.rerun()

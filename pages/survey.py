@@ -1,44 +1,48 @@
 import streamlit as st
 
-from survey import ui
+from survey.ui import participant, resources
 
-q = ui.questionnaire()
-store = ui.store()
+q = resources.get_questionnaire()
+store = resources.get_store()
 pages = q.pages()
-state = ui.participant_state(q, store)
+place = participant.place()
 
-if state.get("notice"):
-    st.warning(state.pop("notice"))
+if notice := participant.take_notice():
+    st.warning(notice)
 
 # ---------------------------------------------------------------- join
-if not state.get("code"):
+if not place.joined:
     st.title(q.title)
     st.write(q.intro)
     with st.form("join", border=True):
         st.text_input("Session code", max_chars=12, key="join_code", placeholder="e.g. K7PX")
-        st.form_submit_button("Join", type="primary", on_click=ui.join_from_form, width="stretch")
+        st.form_submit_button(
+            "Join", type="primary", on_click=participant.join_from_form, width="stretch"
+        )
     default = store.default_session()
     if default and default["is_open"]:
         st.button(
-            "No code? Join the open session", on_click=ui.join_session, args=(default["code"],)
+            "No code? Join the open session",
+            on_click=participant.join_session,
+            args=(default["code"],),
         )
     st.stop()
 
 # ---------------------------------------------------------------- result
-if state.get("complete"):
-    ui.show_result(q, store, state)
+if place.complete:
+    participant.show_result(q, store, place)
     st.stop()
 
 # ---------------------------------------------------------------- survey pages
-k = state["page"]
+k = place.page
 total = q.page_count
 st.progress(k / total, text=f"Page {k + 1} of {total}")
 if k == 0:
     st.subheader(q.title)
     st.write(q.intro)
-    st.text(f"Session: {state['title']}")
-if state.get("missing"):
-    st.error("Please answer: " + "; ".join(f"“{t}”" for t in state["missing"]))
+    st.text(f"Session: {place.title}")
+if place.missing:
+    st.error("Please answer: " + "; ".join(f"“{t}”" for t in participant.missing_texts(q, place)))
 
 with st.form(f"page-{k}", border=False):
     if k < len(pages):
@@ -47,30 +51,30 @@ with st.form(f"page-{k}", border=False):
                 item.text,
                 options=[1, 2, 3, 4, 5],
                 format_func=lambda v: q.scale[v - 1],
-                index=state["answers"][item.id] - 1 if item.id in state["answers"] else None,
-                key=f"q_{item.id}",
+                index=place.answers[item.id] - 1 if item.id in place.answers else None,
+                key=participant.answer_key(item.id),
                 horizontal=True,
             )
     else:
         st.write("Last step, and optional: a little about you, for the room's breakdown.")
         for p in q.profile:
-            value = state["profile"].get(p.id)
+            value = place.profile.get(p.id)
             if p.kind == "multi":
                 st.pills(
                     p.text,
                     p.options,
                     selection_mode="multi",
                     default=value or None,
-                    key=f"pr_{p.id}",
+                    key=participant.profile_key(p.id),
                 )
             else:
                 index = p.options.index(value) if value in p.options else None
-                st.radio(p.text, p.options, index=index, key=f"pr_{p.id}")
+                st.radio(p.text, p.options, index=index, key=participant.profile_key(p.id))
     buttons = st.container(horizontal=True)
     buttons.form_submit_button(
-        "Back", on_click=ui.submit_page, args=(k, -1), disabled=k == 0, width="stretch"
+        "Back", on_click=participant.submit_page, args=(k, -1), disabled=k == 0, width="stretch"
     )
     label = "See my result" if k == total - 1 else "Next"
     buttons.form_submit_button(
-        label, type="primary", on_click=ui.submit_page, args=(k, 1), width="stretch"
+        label, type="primary", on_click=participant.submit_page, args=(k, 1), width="stretch"
     )

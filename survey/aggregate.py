@@ -9,6 +9,7 @@ is a handful of vectorised passes rather than a DataFrame rebuild.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +22,11 @@ from survey.scoring import BELIEVER, SPECTATOR
 HIST_BIN = 5  # histogram of overall scores in 5-point bins over 0..100
 ITEM_TOTAL_FLAG = 0.2  # a corrected item-total correlation below this is flagged
 UNANSWERED = -1
+
+
+def min_group() -> int:
+    """k: the fewest complete responses any shown group may have (SURVEY_MIN_GROUP)."""
+    return int(os.environ.get("SURVEY_MIN_GROUP", "5"))
 
 
 def room_columns(q: Questionnaire) -> list[str]:

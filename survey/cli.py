@@ -18,8 +18,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from survey import codes, demo, export
-from survey import questionnaire as qmod
+from survey import codes, demo, export, questionnaire
 from survey.store import Store, StoreError
 
 
@@ -30,10 +29,10 @@ class CliError(Exception):
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        q = qmod.load()
+        q = questionnaire.load()
         store = Store(q)
         return args.run(store, args) or 0
-    except (CliError, StoreError, codes.CodeError, qmod.QuestionnaireError) as exc:
+    except (CliError, StoreError, codes.CodeError, questionnaire.QuestionnaireError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # e.g. `export ... | head`

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from survey.participant import profile_to_row
+from survey.flow import profile_to_row
 from survey.questionnaire import Questionnaire
 from survey.scoring import score
 from survey.store import COMPLETE, iso, new_token

@@ -1,10 +1,96 @@
 """Serve the app: `python -m survey.serve [streamlit run options]` (what `make run` does).
 
-`streamlit run app.py` plus two fixes for Streamlit 1.67 and garbage-collector settings;
-see `survey.ui.serve`.
+It is `streamlit run app.py` plus the workarounds below, each needed by Streamlit 1.67
+and each explained where it is applied. This module and `survey/ui/` are the only code
+under survey/ that imports streamlit.
+
+- Navigation. Because the project has a `pages/` folder, Streamlit starts in its old
+  folder-based mode until app.py first calls `st.navigation`. On a fresh server whose
+  first visitor opens /sessions or /dashboard directly (a facilitator after a restart),
+  that page would run without app.py: folder-named links, no page config. We tell
+  Streamlit up front that app.py's `st.navigation` rules.
+- Latency. Streamlit 1.67 binds its listening socket without naming the TCP protocol,
+  and asyncio only turns on TCP_NODELAY for sockets that do. Every connection then runs
+  with Nagle's algorithm, so the tail of each rerun's messages waits for the client's
+  delayed ACK: 40 ms added to every click and every dashboard refresh (BENCHMARKS.md).
+- Garbage collector. Everything imported before the server starts lives as long as the
+  server, so it is frozen out of every collection, and the young generation is collected
+  every 10,000 allocations instead of 700 (see `calm_gc`).
+- Open files. Every connected phone holds a socket (see `raise_open_files_limit`).
 """
 
-from survey import ui
+from __future__ import annotations
+
+import asyncio.base_events
+import gc
+import resource
+import socket
+import sys
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+OPEN_FILES = 65_536  # every connected phone holds a socket, and its reruns a database file
+
+
+def _set_nodelay(sock: socket.socket) -> None:
+    if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+def raise_open_files_limit() -> int:
+    """Raise this process's open-files limit towards OPEN_FILES; returns the limit in force.
+
+    Debian's default soft limit is 1,024 and macOS's 256: a room of a thousand phones
+    would run out of sockets. The hard limit, set by the administrator, is respected.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = OPEN_FILES if hard == resource.RLIM_INFINITY else min(OPEN_FILES, hard)
+    for limit in (want, 10_240):  # macOS refuses more than OPEN_MAX (10,240) per process
+        if soft >= limit:
+            return soft
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
+            return limit
+        except (ValueError, OSError):
+            continue
+    return soft
+
+
+def calm_gc() -> None:
+    """Freeze what is imported so far and collect the young generation less often.
+
+    1,000 people joining over a minute made ~2,000 collections (~6% of the server's CPU)
+    with Python's defaults, ~420 (1.5%) with these (BENCHMARKS.md). Call it after the
+    long-lived modules are imported, or the freeze covers nothing.
+    """
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
+
+
+def _import_long_lived_modules() -> None:
+    # What every rerun uses: imported now, so calm_gc's freeze covers it.
+    import pandas  # noqa: F401
+    import plotly.graph_objects  # noqa: F401
+    import streamlit  # noqa: F401
+
+    import survey.ui.facilitator  # noqa: F401
+    import survey.ui.participant  # noqa: F401
+
+
+def serve(argv: list[str] | None = None) -> None:
+    """Run the Streamlit server on app.py with the workarounds above."""
+    asyncio.base_events._set_nodelay = _set_nodelay
+    raise_open_files_limit()
+    _import_long_lived_modules()
+    calm_gc()
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.web import cli
+
+    PagesManager.uses_pages_directory = False  # what app.py's st.navigation sets anyway
+    args = sys.argv[1:] if argv is None else argv
+    sys.argv = ["streamlit", "run", str(APP), *args]
+    sys.exit(cli.main())
+
 
 if __name__ == "__main__":
-    ui.serve()
+    serve()

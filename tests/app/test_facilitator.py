@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from survey import auth, demo, questionnaire, store, ui
+from survey import auth, demo, questionnaire, store
+from survey.ui import gate
 
 FACILITATOR_PAGES = ["pages/dashboard.py", "pages/sessions.py", "pages/export.py"]
 TITLE = "Summit Hall B"
@@ -40,8 +41,8 @@ def room_data_shown(at: AppTest) -> list[str]:
 
 
 def pause_is_over(monkeypatch) -> None:
-    later = ui.time.time() + auth.LOCKOUT_S + 1
-    monkeypatch.setattr(ui, "time", types.SimpleNamespace(time=lambda: later))
+    later = gate.time.time() + auth.LOCKOUT_S + 1
+    monkeypatch.setattr(gate, "time", types.SimpleNamespace(time=lambda: later))
 
 
 # ---------------------------------------------------------------- the passcode gate

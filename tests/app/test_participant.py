@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from survey import demo, scoring, ui
-from survey.participant import ROOM_MIN
+from survey import aggregate, demo, scoring
 from survey.store import COMPLETE, IN_PROGRESS
+from survey.ui import participant
 
 # ---------------------------------------------------------------- helpers
 
@@ -174,20 +174,35 @@ def test_the_result_shows_a_bar_per_dimension_and_compares_with_the_room_once_it
     ]
     assert all(q.dimensions[i].name in b.proto.text for i, b in enumerate(bars))
     waiting = [i.value for i in at.info if "needed before you can compare" in i.value]
+    k = aggregate.min_group()
     assert waiting == [
-        f"{ROOM_MIN - 1} more responses needed before you can compare yourself with the room."
+        f"{k - 1} more responses needed before you can compare yourself with the room."
     ]
 
-    others = demo.responses(q, ROOM_MIN, seed=3)
+    others = demo.responses(q, aggregate.min_group(), seed=3)
     db.insert_many("SHARE", others)
     next(b for b in at.button if b.label == "Check again").click().run()
 
     lower = sum(r["overall"] < expected.overall for r in others)
-    n = ROOM_MIN + 1
+    n = aggregate.min_group() + 1
     assert [s.value for s in at.success] == [
         f"You scored higher than {100 * lower / n:.0f}% of the {n} people in this session so far."
     ]
     assert all("room" in b.proto.text for b in at.get("progress"))
+
+
+def test_the_room_comparison_waits_for_the_group_size_the_facilitator_set(
+    open_app, q, db, monkeypatch
+):
+    monkeypatch.setenv("SURVEY_MIN_GROUP", "10")
+    db.insert_many("SHARE", demo.responses(q, 6, seed=4))
+    at = complete_item_pages(open_app(s="share"), q, believer_answers(q))
+    see_my_result(at, q).click().run()
+
+    assert not at.success, "compared with a room of 7 although the setting asks for 10"
+    waiting = [i.value for i in at.info if "needed before you can compare" in i.value]
+    assert waiting == ["3 more responses needed before you can compare yourself with the room."]
+    assert not any("room" in b.proto.text for b in at.get("progress"))
 
 
 # ---------------------------------------------------------------- answering a page
@@ -231,13 +246,13 @@ def test_going_back_keeps_the_answers_of_both_pages(open_app, q):
 
 def test_clicking_see_my_result_twice_stores_one_complete_response(open_app, q, db, monkeypatch):
     submits = []
-    real_submit = ui.submit_page
+    real_submit = participant.submit_page
 
     def counting_submit(*args):
         submits.append(args)
         real_submit(*args)
 
-    monkeypatch.setattr(ui, "submit_page", counting_submit)
+    monkeypatch.setattr(participant, "submit_page", counting_submit)
     answers = believer_answers(q)
     at = complete_item_pages(open_app(s="share"), q, answers)
     del submits[:]

@@ -23,8 +23,7 @@ from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from survey import demo, participant
-from survey import questionnaire as qmod
+from survey import demo, flow, questionnaire, scoring
 from survey.store import Store
 
 from .conftest import (
@@ -103,7 +102,7 @@ SHY = answers_from([2, 1, 3, 2], [4, 5, 3])
 @pytest.fixture(scope="module")
 def server_store(app_server: AppServer) -> Store:
     """The running server's database, opened from the test process to seed and check."""
-    s = Store(qmod.load(QUESTIONNAIRE), app_server.db_path)
+    s = Store(questionnaire.load(QUESTIONNAIRE), app_server.db_path)
     yield s
     s.close()
 
@@ -270,7 +269,9 @@ def reveal_results(page: Page) -> None:
 
 def finish_in_store(store: Store, code: str, answers: dict[str, int]) -> str:
     """A participant who finished on another device: the app's own finish path."""
-    saved = participant.finish(store, code, None, answers, {}, TOTAL_PAGES - 1)
+    profile = flow.profile_to_row(store.q, {})
+    result = scoring.score(store.q, answers)
+    saved = store.save_page(code, None, answers, profile, TOTAL_PAGES - 1, result)
     assert saved.outcome == "completed"
     return saved.token
 
@@ -620,7 +621,7 @@ def test_screenshots_for_the_readme(screenshot_server, new_page):
     out = ROOT / "docs" if os.environ.get("SURVEY_SCREENSHOTS") == "docs" else ARTIFACTS
     out.mkdir(exist_ok=True)
     app_server = screenshot_server
-    store = Store(qmod.load(QUESTIONNAIRE), app_server.db_path)
+    store = Store(questionnaire.load(QUESTIONNAIRE), app_server.db_path)
     code = store.create_session("Social Media Summit, Hall B")
     store.insert_many(code, demo.responses(store.q, 60, seed=2026))
     store.set_revealed(code, True)

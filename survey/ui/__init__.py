@@ -1,0 +1,10 @@
+"""The Streamlit glue: the only package under survey/ that imports streamlit (with serve.py).
+
+- `resources`: the questionnaire, the store and the live room, cached per process.
+- `gate`: the facilitator passcode form.
+- `participant`: widgets and the URL mapped to and from `survey.flow`, and the result.
+- `facilitator`: session actions, the dashboard's memoised view, join link and QR code.
+
+The core modules never import streamlit, and caches live here rather than in the core
+(they would leak between AppTest runs).
+"""

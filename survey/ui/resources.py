@@ -1,0 +1,99 @@
+"""What every page shares in one server process: the questionnaire, the store, the room."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from survey import aggregate, questionnaire, store
+
+
+class _Latest:
+    """The value made for the most recent key; a new key replaces it.
+
+    Every rerun asks for the questionnaire and the store several times. This
+    costs one tuple comparison, where st.cache_resource hashes its arguments
+    and takes locks on each call (about 5% of a participant's rerun).
+    """
+
+    def __init__(self) -> None:
+        self._entry: tuple | None = None
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, make: Callable[[], Any]) -> Any:
+        entry = self._entry  # one read: another thread may replace it meanwhile
+        if entry is not None and entry[0] == key:
+            return entry[1]
+        with self._lock:
+            if self._entry is None or self._entry[0] != key:
+                self._entry = (key, make())
+            return self._entry[1]
+
+
+_questionnaire = _Latest()  # keyed on the file's path, mtime and size
+_store = _Latest()  # keyed on the database path and the questionnaire's fingerprint
+
+
+def get_questionnaire() -> questionnaire.Questionnaire:
+    """The questionnaire in force. A malformed file stops the page with a plain message."""
+    path = questionnaire.default_path()
+    try:
+        stat = path.stat()
+        return _questionnaire.get(
+            (str(path), stat.st_mtime_ns, stat.st_size), lambda: questionnaire.load(path)
+        )
+    except FileNotFoundError:
+        st.error(f"The questionnaire file {path} does not exist.")
+    except questionnaire.QuestionnaireError as exc:
+        st.error(f"The questionnaire file has a problem, so the survey cannot start.\n\n{exc}")
+    st.stop()
+
+
+def get_store() -> store.Store:
+    q = get_questionnaire()
+    path = store.default_path()
+    return _store.get((str(path), q.fingerprint), lambda: store.Store(q, path))
+
+
+def data_dir() -> Path:
+    return store.default_path().parent
+
+
+@st.cache_resource(show_spinner=False)
+def _rooms() -> dict:
+    # session code -> aggregate.Room, shared by every browser session of this process.
+    return {}
+
+
+_room_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def room(code: str) -> Iterator[aggregate.Room]:
+    """A survey session's responses, brought up to date incrementally and held locked
+    while used.
+
+    Keyed on the session's change counter: an idle refresh costs one indexed
+    lookup, and a change reads only the rows written since the last look.
+    """
+    s = get_store()
+    q = get_questionnaire()
+    with _room_lock:
+        rooms = _rooms()
+        version = s.session_version(code) or 0
+        r = rooms.get(code)
+        if r is None or r.q is not q or r.version > version:  # new, edited, or re-created
+            r = rooms[code] = aggregate.Room(q)
+        if r.version < version:
+            cols = aggregate.room_columns(q)
+            r.add(*s.rows(code, since_version=r.version, columns=cols), version)
+        yield r
+
+
+def forget_room(code: str) -> None:
+    _rooms().pop(code, None)

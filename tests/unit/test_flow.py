@@ -1,0 +1,309 @@
+"""The participant's flow as plain values: join, resume, page forward and back, finish."""
+
+from dataclasses import replace
+
+import pytest
+
+from survey import flow, questionnaire
+from survey.flow import JOIN, RESTORE_LINK, RESUME, Place, Write, profile_from_row, profile_to_row
+from survey.scoring import score
+from survey.store import COMPLETE, DEFAULT_SESSION, IN_PROGRESS, Saved
+
+SESSIONS = {
+    "K7MQ": {"code": "K7MQ", "title": "Workshop", "is_open": 1},
+    "LATE": {"code": "LATE", "title": "Late talk", "is_open": 0},
+}
+
+
+def on_page(page: int, **kw) -> Place:
+    return Place(code="K7MQ", title="Workshop", page=page, **kw)
+
+
+def page_answers(q, page: int, value: int = 3) -> dict[str, int]:
+    return {it.id: value for it in q.pages()[page]}
+
+
+# ---------------------------------------------------------------- joining
+
+
+@pytest.mark.parametrize("typed", ["k7mq", "K7MQ", "  k7 mq  ", "\nK7mq\t"])
+def test_joining_with_the_code_as_typed_enters_the_first_page_of_the_session(typed):
+    assert flow.join(typed, SESSIONS.get) == Place(code="K7MQ", title="Workshop")
+
+
+@pytest.mark.parametrize(
+    "typed,says",
+    [
+        ("zzzz", "There is no session with the code ZZZZ. Check the code on the screen."),
+        ("late", "The session LATE is closed and no longer takes answers."),
+        ("", "Enter the session code"),
+        ("  ", "Enter the session code"),
+        ("K7", "4 to 6 characters"),
+        ("K7MQ-PLEASE", "4 to 6 characters"),
+        ("K0MQ", "never use 0, O, 1 or I"),
+        ("<b>!", "only letters and digits"),
+        ("'; DROP", "only letters and digits"),
+    ],
+)
+def test_joining_what_is_not_an_open_session_says_why_in_plain_words(typed, says):
+    place = flow.join(typed, SESSIONS.get)
+    assert not place.joined
+    assert says in place.notice
+    assert place.notice.endswith(".")
+
+
+def test_joining_through_the_store_finds_the_open_share_session(db):
+    assert flow.join("share", db.get_session).code == DEFAULT_SESSION
+
+
+# ---------------------------------------------------------------- the URL
+
+
+@pytest.mark.parametrize(
+    "place,url_code,url_token,action",
+    [
+        (Place(), None, None, None),
+        (Place(), "K7MQ", None, JOIN),
+        (Place(), "k7mq ", None, JOIN),
+        (on_page(0), "K7MQ", None, None),
+        (on_page(0), "k7mq", None, None),
+        (on_page(0), "HALL", None, JOIN),
+        (Place(), "K7MQ", "tok", RESUME),
+        (on_page(1, token="tok"), "K7MQ", "tok", None),
+        (on_page(1, token="tok"), "K7MQ", "other", RESUME),
+        (on_page(1, token="tok"), None, None, RESTORE_LINK),
+        (on_page(1, token="tok"), "K7MQ", None, RESTORE_LINK),
+    ],
+)
+def test_the_url_decides_whether_to_resume_join_or_restore_the_link(
+    place, url_code, url_token, action
+):
+    assert flow.url_action(place, url_code, url_token) == action
+
+
+@pytest.mark.parametrize(
+    "place,query",
+    [
+        (Place(), {}),
+        (on_page(0), {"s": "K7MQ"}),
+        (on_page(2, token="tok"), {"s": "K7MQ", "p": "tok"}),
+    ],
+)
+def test_the_link_carries_the_code_and_the_token_once_something_is_stored(place, query):
+    assert flow.link(place) == query
+
+
+# ---------------------------------------------------------------- answering
+
+
+def test_next_with_every_answer_given_stores_the_page_and_moves_on(q):
+    given = page_answers(q, 0, 4)
+    place, write = flow.submit(q, on_page(0), 0, 1, given)
+    assert write == Write("K7MQ", None, given, profile_to_row(q, {}), 1)
+    assert place.page == 0, "the page moves only once the store has it"
+    moved = flow.saved(place, write, Saved("saved", "tok"))
+    assert (moved.page, moved.token, moved.complete, moved.missing) == (1, "tok", False, ())
+    assert flow.link(moved) == {"s": "K7MQ", "p": "tok"}
+
+
+def test_next_with_a_missing_answer_stays_names_it_and_keeps_the_given_ones(q):
+    items = q.pages()[0]
+    given = {it.id: None for it in items} | {items[0].id: 4, items[2].id: 2}
+    place, write = flow.submit(q, on_page(0), 0, 1, given)
+    assert set(place.missing) == {it.id for it in items} - {items[0].id, items[2].id}
+    assert place.answers == {items[0].id: 4, items[2].id: 2}
+    assert write.page == 0, "partial answers are kept, but the participant stays on the page"
+    assert flow.saved(place, write, Saved("saved", "tok")).page == 0
+
+
+def test_next_with_nothing_answered_stores_nothing(q):
+    place, write = flow.submit(q, on_page(0), 0, 1, {})
+    assert write is None
+    assert place.page == 0
+    assert len(place.missing) == len(q.pages()[0])
+
+
+def test_back_keeps_this_pages_answers_without_asking_for_the_missing_ones(q):
+    start = on_page(1, token="tok", answers=page_answers(q, 0))
+    one = q.pages()[1][0].id
+    place, write = flow.submit(q, start, 1, -1, {one: 5})
+    assert place.missing == ()
+    assert write.page == 0 and write.answers[one] == 5
+    assert flow.saved(place, write, Saved("saved", "tok")).page == 0
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        pytest.param(on_page(2, token="tok"), id="the form has already moved on"),
+        pytest.param(on_page(1, token="tok", complete=True), id="already finished"),
+        pytest.param(Place(page=1), id="never joined"),
+    ],
+)
+def test_a_click_from_a_stale_form_changes_nothing(q, place):
+    assert flow.submit(q, place, 1, 1, page_answers(q, 1)) == (place, None)
+
+
+def test_the_last_page_scores_the_answers_and_finishes_on_saving(q):
+    answers = {i: 5 for i in q.item_ids}
+    last = q.page_count - 1
+    start = on_page(last, token="tok", answers=answers)
+    place, write = flow.submit(q, start, last, 1, {"role": "Agency", "platforms": ["TikTok"]})
+    assert write.result == score(q, answers)
+    assert write.profile["role"] == "Agency" and write.profile["platforms"] == "TikTok"
+    assert write.page == last
+    assert flow.saved(place, write, Saved("completed", "tok")).complete
+
+
+@pytest.mark.parametrize(
+    "outcome,notice,complete",
+    [
+        ("closed", flow.CLOSED, False),
+        ("unknown_session", flow.GONE, False),
+        ("already_complete", "", True),
+    ],
+)
+def test_what_the_store_says_decides_whether_the_participant_moves_on(q, outcome, notice, complete):
+    place, write = flow.submit(q, on_page(0, token="tok"), 0, 1, page_answers(q, 0))
+    after = flow.saved(place, write, Saved(outcome, "tok"))
+    assert (after.notice, after.complete) == (notice, complete)
+    if notice:
+        assert after.page == 0, "nothing stored, so the participant stays where they were"
+
+
+def test_taking_it_again_starts_the_same_session_with_nothing_answered(q):
+    done = on_page(3, token="tok", answers={i: 2 for i in q.item_ids}, complete=True)
+    assert flow.retake(done) == Place(code="K7MQ", title="Workshop")
+
+
+# ---------------------------------------------------------------- resuming
+
+
+def row_for(q, status=IN_PROGRESS, page=1, fingerprint=None, **answers):
+    return {
+        "session_code": "K7MQ",
+        "status": status,
+        "page": page,
+        "fingerprint": fingerprint or q.fingerprint,
+        **{p.id: None for p in q.profile},
+        **answers,
+    }
+
+
+def test_resuming_a_link_returns_to_the_page_reached_with_the_answers(q):
+    row = row_for(q, page=2, live_post=4)
+    place = flow.resume(q, "tok", row, SESSIONS["K7MQ"])
+    assert (place.code, place.token, place.page, place.complete) == ("K7MQ", "tok", 2, False)
+    assert place.answers == {"live_post": 4}
+
+
+def test_resuming_a_finished_link_shows_the_result_again(q):
+    place = flow.resume(q, "tok", row_for(q, status=COMPLETE), SESSIONS["K7MQ"])
+    assert place.complete
+
+
+def test_resuming_an_unknown_link_offers_a_fresh_start(q):
+    assert flow.resume(q, "nope", None, None) == Place(notice=flow.NOT_FOUND)
+
+
+def test_an_unfinished_link_from_an_older_questionnaire_starts_again_in_its_session(q):
+    place = flow.resume(q, "tok", row_for(q, fingerprint="old"), SESSIONS["K7MQ"])
+    assert (place.code, place.token, place.notice) == ("K7MQ", None, flow.CHANGED)
+
+
+def test_a_page_number_beyond_the_questionnaire_resumes_on_its_last_page(q):
+    place = flow.resume(q, "tok", row_for(q, page=99), SESSIONS["K7MQ"])
+    assert place.page == q.page_count - 1
+
+
+# ---------------------------------------------------------------- profile answers
+
+
+def test_profile_answers_keep_only_known_choices(q):
+    row = profile_to_row(q, {"role": "Astronaut", "years": "2 to 5", "platforms": ["MySpace"]})
+    assert row == {"role": None, "years": "2 to 5", "platforms": None}
+
+
+def test_multi_select_answers_are_joined_with_semicolons_in_option_order(q):
+    row = profile_to_row(q, {"platforms": ["TikTok", "MySpace", "Facebook", "LinkedIn"]})
+    assert row["platforms"] == "Facebook; LinkedIn; TikTok"
+
+
+def test_skipped_profile_questions_are_stored_as_empty(q):
+    assert profile_to_row(q, {}) == {"role": None, "years": None, "platforms": None}
+    assert profile_to_row(q, {"platforms": []})["platforms"] is None
+
+
+def test_profile_answers_read_back_as_they_were_given(q, db):
+    given = {"role": "Agency", "years": "More than 10", "platforms": ["Instagram", "Reddit"]}
+    saved = db.save_page(DEFAULT_SESSION, None, {}, profile_to_row(q, given), page=4)
+    assert profile_from_row(q, db.get_response(saved.token)) == given
+
+
+def test_unanswered_profile_questions_read_back_empty(q, db):
+    saved = db.save_page(DEFAULT_SESSION, None, {"live_post": 2})
+    assert profile_from_row(q, db.get_response(saved.token)) == {
+        "role": None,
+        "years": None,
+        "platforms": [],
+    }
+
+
+def test_a_choice_containing_the_separator_is_refused_or_survives_storage():
+    data = {
+        "title": "Mini",
+        "scale": {"labels": ["1", "2", "3", "4", "5"]},
+        "dimensions": [{"id": "a", "name": "A", "description": "A.", "tips": ["t"]}],
+        "items": [{"id": "a1", "dimension": "a", "text": "a1"}],
+        "profile": [
+            {"id": "media", "text": "Media", "kind": "multi", "options": ["Blogs; forums", "TV"]}
+        ],
+    }
+    try:
+        mini = questionnaire.parse(data)
+    except questionnaire.QuestionnaireError as exc:
+        assert "options" in str(exc)
+        return
+    given = {"media": ["Blogs; forums"]}
+    assert profile_from_row(mini, profile_to_row(mini, given)) == given
+
+
+# ---------------------------------------------------------------- through the store
+
+
+def finish(db, code: str, token, answers, profile) -> Saved:
+    place = replace(on_page(db.q.page_count - 1, token=token, answers=answers), code=code)
+    _, write = flow.submit(db.q, place, place.page, 1, profile)
+    return db.save_page(**vars(write))
+
+
+def test_answers_saved_on_earlier_pages_come_back_on_resume(q, db):
+    first_page = page_answers(q, 0, 5)
+    saved = db.save_page(DEFAULT_SESSION, None, first_page, page=1)
+    row = db.get_response(saved.token)
+    place = flow.resume(q, saved.token, row, db.get_session(DEFAULT_SESSION))
+    assert place.answers == first_page and place.page == 1 and not place.complete
+
+
+def test_finishing_twice_stores_one_result_and_keeps_the_first_answers(q, db):
+    answers = {i: 4 for i in q.item_ids}
+    first = finish(db, DEFAULT_SESSION, None, answers, {"role": "Freelance"})
+    again = finish(db, DEFAULT_SESSION, first.token, {i: 1 for i in q.item_ids}, {})
+
+    assert (first.outcome, again.outcome) == ("completed", "already_complete")
+    assert again.token == first.token
+    columns, rows = db.rows(DEFAULT_SESSION)
+    assert len(rows) == 1
+    row = db.get_response(first.token)
+    assert row["status"] == COMPLETE
+    assert row["role"] == "Freelance"
+    assert flow.result_from_row(q, row) == score(q, answers)
+
+
+def test_finishing_in_a_closed_session_does_not_store_a_result(q, db):
+    workshop = db.create_session("Workshop", "K7MQ")
+    token = db.save_page(workshop, None, {"live_post": 3}).token
+    db.set_open(workshop, False)
+    saved = finish(db, workshop, token, {i: 3 for i in q.item_ids}, {})
+    assert saved.outcome == "closed"
+    assert db.get_response(token)["status"] == IN_PROGRESS
