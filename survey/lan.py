@@ -117,14 +117,6 @@ def join_base(browser_url: str, lan: Choice, public_url: str | None = None) -> s
     return browser_url.rstrip("/")
 
 
-def other_bases(browser_url: str, lan: Choice, public_url: str | None = None) -> list[str]:
-    """Join-link bases for the machine's other LAN addresses, for a facilitator to pick
-    from when the default route's is not the venue's network (empty when not needed)."""
-    if public_url or not is_loopback(urlsplit(browser_url).hostname):
-        return []
-    return [with_host(browser_url, i.address).rstrip("/") for i in lan.others]
-
-
 def link_warning(base: str, lan: Choice, reachable_from_lan: bool) -> str | None:
     """A plain warning when phones cannot open a join link starting with `base`, else None.
 

@@ -17,6 +17,7 @@ cache at install time.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import importlib.metadata
@@ -95,10 +96,8 @@ def build(src: Path | None = None, dest: Path | None = None) -> Path:
             old = Path(tempfile.mkdtemp(prefix=f".{dest.name}-old-", dir=dest.parent))
             os.replace(dest, old / "x")
             shutil.rmtree(old, ignore_errors=True)
-        try:
+        with contextlib.suppress(OSError):  # another server finished first: use its copy
             os.replace(tmp, dest)
-        except OSError:  # another server finished first: use its copy
-            pass
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return dest

@@ -104,12 +104,6 @@ def test_an_ipv6_lan_address_goes_into_the_link_in_brackets():
     assert join_base("http://localhost:8501", v6) == "http://[2001:db8::20]:8501"
 
 
-def test_other_addresses_are_offered_only_when_the_link_was_guessed():
-    assert lan.other_bases("http://localhost:8501", WIFI) == ["http://10.0.0.7:8501"]
-    assert lan.other_bases("http://192.168.1.20:8501", WIFI) == []
-    assert lan.other_bases("http://localhost:8501", WIFI, "https://x.example.org") == []
-
-
 def test_no_warning_when_phones_can_connect():
     assert link_warning("http://192.168.1.20:8501", WIFI, reachable_from_lan=True) is None
 
