@@ -129,18 +129,22 @@ def join_notes(url: str) -> None:
     addresses when the link's host was guessed and there is a choice."""
     choice = _lan()
     parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     own = {choice.host, *(i.address for i in choice.others)}
     # Only this machine's own addresses can be tried from here; a SURVEY_PUBLIC_URL
     # pointing at a proxy or another host is taken as given.
-    reachable = parts.hostname not in own or _reachable(parts.hostname, parts.port or 80)
+    reachable = parts.hostname not in own or _reachable(parts.hostname, port)
     warning = lan.link_warning(f"{parts.scheme}://{parts.netloc}", choice, reachable)
     if warning:
         st.warning(warning)
-    if reachable and not _public_url() and choice.others and parts.hostname == choice.host:
-        others = ", ".join(lan.with_host(url, i.address) for i in choice.others)
+        return
+    if _public_url() or parts.hostname != choice.host:
+        return
+    others = [lan.with_host(url, i.address) for i in choice.others if _reachable(i.address, port)]
+    if others:
         st.caption(
-            f"This computer has other addresses too: {others}. If phones cannot open the "
-            "link, set SURVEY_PUBLIC_URL to the one on the venue's network."
+            f"This computer has other addresses too: {', '.join(others)}. If phones cannot "
+            "open the link, set SURVEY_PUBLIC_URL to the one on the venue's network."
         )
 
 

@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
 from bench.page_weight import LAUNCH_ARGS  # Chromium flags measured on this machine
+from survey import lan
 from survey.cluster import healthy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,9 +55,13 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(tmp: Path, **extra_env: str) -> Iterator[AppServer]:
+def running_server(tmp: Path, address: str = "0.0.0.0", **extra_env: str) -> Iterator[AppServer]:
     """The app as `make run` serves it (`python -m survey.serve`, i.e. `streamlit run app.py`)
-    on a free port against a fresh database in `tmp`."""
+    on a free port against a fresh database in `tmp`.
+
+    Like `make run`, it listens on every address, so the join link (this machine's LAN
+    address when the browser used 127.0.0.1) opens on a phone; the browser still uses
+    127.0.0.1, as a facilitator on the laptop itself does."""
     db_path, log_path = tmp / "survey.db", tmp / "server.log"
     port = _free_port()
     env = {
@@ -79,7 +84,7 @@ def running_server(tmp: Path, **extra_env: str) -> Iterator[AppServer]:
         "--server.port",
         str(port),
         "--server.address",
-        "127.0.0.1",
+        address,
         # Others edit the code while the suite runs; the server under test must not reload.
         "--server.fileWatcherType",
         "none",
@@ -197,6 +202,11 @@ def new_page(browser: Browser, request) -> Iterator[Callable[..., Page]]:
 
 
 # ---------------------------------------------------------------- page helpers
+
+
+def join_link(server: AppServer, code: str) -> str:
+    """The join link the app shows for `code` when the browser used `server.url`."""
+    return f"{lan.join_base(server.url, lan.discover())}/?s={code}"
 
 
 def wait_ready(page: Page) -> None:
