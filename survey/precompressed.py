@@ -11,6 +11,15 @@ no file read. The file names carry a content hash, so browsers may keep them for
 year without asking again. nginx (`make run-workers`) serves the same folder with
 `gzip_static`.
 
+Fonts are most of what is left (680 KB, and woff2 is compressed already), and Streamlit
+loads both its text and icon fonts on every page. So the copy cuts them down:
+- Source Sans (the text font, upright and italic: 300 KB as shipped, covering Cyrillic,
+  Greek and Vietnamese too) keeps Latin and punctuation, 100 KB. Any other character is
+  drawn by the phone's own sans-serif font, so no text is ever missing.
+- Material Symbols (the icon font, 375 KB, 4,300 icons) keeps the icons whose name
+  appears anywhere in Streamlit's JavaScript or as `:material/name:` in this project
+  (about 650, 65 KB): every icon the frontend or the app can ask for.
+
 This module never imports streamlit: `python -m survey.precompressed` builds the
 cache at install time.
 """
@@ -24,6 +33,7 @@ import importlib.metadata
 import importlib.util
 import mimetypes
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -38,6 +48,18 @@ MIN_SIZE = 1024  # below one packet, compression saves nothing
 GZIP_LEVEL = 9  # once per install: the smallest gzip is worth 1.4 s of CPU
 BROTLI_QUALITY = 6  # all 23 MB in ~2 s; quality 11 saves another 8% for a minute of CPU
 STAMP = ".complete"
+BUILD = "3"  # part of the cache's fingerprint: bump it when what build() makes changes
+# Streamlit's text font, cut to Latin (with Latin Extended-A for European names) and
+# punctuation: the questionnaire is English, and any other character falls back.
+SUBSET_FONTS = ("SourceSansVF-Upright.", "SourceSansVF-Italic.")
+ICON_FONT = "MaterialSymbols-Rounded."
+APP_ICON = re.compile(r":material/([a-z0-9_]+):")
+SUBSET_UNICODES = [
+    *range(0x20, 0x7F),
+    *range(0xA0, 0x180),
+    *range(0x2010, 0x2027),
+    *(0x2030, 0x2039, 0x203A, 0x20AC, 0x2122, 0x2212, 0xFFFD),
+]
 
 
 def streamlit_static_dir() -> Path:
@@ -48,9 +70,21 @@ def streamlit_static_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "static"
 
 
+def app_icons() -> set[str]:
+    """The Material icon names this project's code asks for (`:material/name:`)."""
+    found: set[str] = set()
+    for folder in ("pages", "survey"):
+        for path in (ROOT / folder).rglob("*.py"):
+            found |= set(APP_ICON.findall(path.read_text(errors="replace")))
+    found |= set(APP_ICON.findall((ROOT / "app.py").read_text(errors="replace")))
+    return found
+
+
 def _fingerprint(src: Path) -> str:
-    # Streamlit's version plus the folder's listing: a reinstall or upgrade rebuilds.
-    h = hashlib.sha256(importlib.metadata.version("streamlit").encode())
+    # Streamlit's version, the folder's listing and the app's icons: a reinstall, an
+    # upgrade or a new `:material/...:` icon rebuilds.
+    version = importlib.metadata.version("streamlit")
+    h = hashlib.sha256(f"{BUILD}:{version}:{sorted(app_icons())}".encode())
     for p in sorted(src.rglob("*")):
         if p.is_file():
             h.update(f"{p.relative_to(src)}:{p.stat().st_size}\n".encode())
@@ -85,6 +119,12 @@ def build(src: Path | None = None, dest: Path | None = None) -> Path:
                 continue
             out = tmp / path.relative_to(src)
             out.parent.mkdir(parents=True, exist_ok=True)
+            if path.name.startswith(SUBSET_FONTS) and path.suffix == ".woff2":
+                _subset_font(path, out)
+                continue
+            if path.name.startswith(ICON_FONT) and path.suffix == ".woff2":
+                _subset_icons(path, out, _icon_names_used(src))
+                continue
             shutil.copyfile(path, out)
             data = path.read_bytes()
             if path.suffix in COMPRESSIBLE and len(data) >= MIN_SIZE:
@@ -111,6 +151,70 @@ def _compress(data: bytes) -> dict[str, bytes]:
         return variants
     variants[".br"] = brotli.compress(data, quality=BROTLI_QUALITY)
     return variants
+
+
+def _subset_font(src: Path, out: Path) -> None:
+    try:
+        from fontTools import subset
+    except ImportError:  # the whole font, as shipped
+        shutil.copyfile(src, out)
+        return
+    opts = subset.Options()
+    opts.flavor = "woff2"
+    opts.layout_features = ["*"]  # kerning and ligatures stay
+    opts.notdef_outline = True
+    font = subset.load_font(str(src), opts)
+    subsetter = subset.Subsetter(opts)
+    subsetter.populate(unicodes=SUBSET_UNICODES)
+    subsetter.subset(font)
+    subset.save_font(font, str(out), opts)
+
+
+def _icon_names_used(src: Path) -> set[str]:
+    # Every lower-case word in the frontend's code: a superset of the icon names in it.
+    words: set[str] = set()
+    for js in src.rglob("*.js"):
+        words |= set(re.findall(r"[a-z0-9_]{2,}", js.read_text(errors="replace")))
+    return words | app_icons()
+
+
+def _subset_icons(src: Path, out: Path, wanted: set[str]) -> None:
+    try:
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
+    except ImportError:
+        shutil.copyfile(src, out)
+        return
+    # Each icon is a ligature of its name's letters; keep the ligatures of the wanted names.
+    font = TTFont(str(src))
+    letters = {glyph: chr(code) for code, glyph in font.getBestCmap().items()}
+    keep: set[str] = set()
+    for lookup in font["GSUB"].table.LookupList.Lookup:
+        for table in lookup.SubTable:
+            table = getattr(table, "ExtSubTable", table)  # lookup type 7 wraps the others
+            for first, ligatures in getattr(table, "ligatures", {}).items():
+                for lig in ligatures:
+                    parts = [first, *lig.Component]
+                    known = all(p in letters for p in parts)
+                    if known and "".join(letters[p] for p in parts) in wanted:
+                        keep.add(lig.LigGlyph)
+    if not keep:  # not the font this was written for: keep it whole rather than break it
+        shutil.copyfile(src, out)
+        return
+    opts = subset.Options()
+    opts.flavor = "woff2"
+    opts.layout_features = ["*"]
+    opts.layout_closure = False  # else every ligature of the kept letters comes back
+    opts.notdef_outline = True
+    font = subset.load_font(str(src), opts)
+    subsetter = subset.Subsetter(opts)
+    subsetter.populate(glyphs=sorted(keep), unicodes=_letter_codes(letters))
+    subsetter.subset(font)
+    subset.save_font(font, str(out), opts)
+
+
+def _letter_codes(letters: dict[str, str]) -> list[int]:
+    return sorted({ord(c) for c in letters.values() if c.isascii() and c.isprintable()})
 
 
 def _make_readable(folder: Path) -> None:
