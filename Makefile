@@ -5,26 +5,35 @@ BIN := $(VENV)/bin
 .PHONY: run run-workers test lint format bench screenshots clean
 
 WORKERS ?= 2
+PORT ?= 8501
+ADDRESS ?=
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# Installing also compresses Streamlit's frontend once (survey/precompressed.py).
 $(VENV)/.run-deps: requirements.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/python -m survey.precompressed
 	touch $@
 
 $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/python -m survey.precompressed
 	touch $@ $(VENV)/.run-deps
 
+# `make run PORT=8600 ADDRESS=0.0.0.0`: without ADDRESS, every address (phones can join).
 run: $(VENV)/.run-deps
-	$(BIN)/python -m survey.serve
+	$(BIN)/python -m survey.serve --server.port $(PORT) $(if $(ADDRESS),--server.address $(ADDRESS))
 
 # For a big room: WORKERS app processes behind nginx (README, "A bigger room").
 run-workers: $(VENV)/.run-deps
-	$(BIN)/python -m survey.cluster --workers $(WORKERS)
+	$(BIN)/python -m survey.cluster --workers $(WORKERS) --port $(PORT) $(if $(ADDRESS),--address $(ADDRESS))
 
+# Chromium, nginx and PostgreSQL: installed if missing where possible, else one line
+# saying how (tests/system_deps.py).
 test: $(VENV)/.dev-deps
+	$(BIN)/python -m tests.system_deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -40,4 +49,4 @@ screenshots: $(VENV)/.dev-deps
 	SURVEY_SCREENSHOTS=docs $(BIN)/python -m pytest tests/e2e -k screenshots
 
 clean:
-	rm -rf $(VENV) artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) artifacts .cache .pytest_cache .ruff_cache

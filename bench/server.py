@@ -81,8 +81,10 @@ class StreamlitServer:
         log_dir: str | os.PathLike | None = None,
         root: str | os.PathLike | None = None,
         env: dict[str, str | None] | None = None,
+        address: str = "127.0.0.1",
     ):
         self.app = app
+        self.address = address  # where it listens; the harness always talks to 127.0.0.1
         self.env = dict(env or {})  # on top of ours; a None value removes the variable
         # The checkout to serve: this one, or e.g. a `git archive` snapshot of a commit.
         self.root = Path(root or os.environ.get("BENCH_APP_ROOT") or ROOT)
@@ -164,7 +166,7 @@ class StreamlitServer:
             "--server.headless",
             "true",
             "--server.address",
-            "127.0.0.1",
+            self.address,
             "--server.port",
             str(self.port),
             "--browser.gatherUsageStats",

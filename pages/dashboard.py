@@ -54,6 +54,7 @@ with left:
     st.text(session["title"])
     st.markdown(f"# Join at code **{code}**")
     st.write(f"Scan the QR code or open {url}")
+    facilitator.join_notes(url)
     if not session["is_open"]:
         st.warning("This session is closed: new answers are not accepted.")
 right.image(facilitator.qr_png(url), caption="Scan to join", width=260, alt=f"QR code for {url}")

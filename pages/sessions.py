@@ -53,6 +53,9 @@ state = (
     "open: participants can join and answer" if current["is_open"] else "closed: nothing is stored"
 )
 st.caption(f"This session is {state}.")
+url = facilitator.join_url(chosen, page_path="sessions")
+st.write(f"Participants join at {url}")
+facilitator.join_notes(url)
 
 if not current["is_default"]:
     with st.expander("Delete this session and all its answers"):

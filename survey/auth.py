@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from survey import codes
+
 if TYPE_CHECKING:
     from survey.store import SigninRecord, Store
 
@@ -34,6 +36,20 @@ MAX_PAUSE_S = 15 * 60  # ... up to a quarter of an hour
 PAUSES_FORGOTTEN_S = 60 * 60  # an hour without a pause, and the next one is short again
 
 
+# A generated passcode is read aloud and typed on a laptop: the session codes' alphabet
+# (no 0/O, no 1/I and no lower case, so no l), in groups of four. 12 characters of 32
+# give 60 bits, far beyond guessing at five tries a minute.
+PASSCODE_GROUPS, PASSCODE_GROUP_LEN = 3, 4
+
+
+def generate_passcode() -> str:
+    """A random passcode such as `K7PX-M3QR-9TWH`: unambiguous characters, grouped to read aloud."""
+    return "-".join(
+        "".join(secrets.choice(codes.ALPHABET) for _ in range(PASSCODE_GROUP_LEN))
+        for _ in range(PASSCODE_GROUPS)
+    )
+
+
 def password_file(data_dir: Path) -> Path:
     return data_dir / "admin_password"
 
@@ -45,7 +61,8 @@ def resolve_password(
 
     In order: the SURVEY_ADMIN_PASSWORD environment variable, `admin_password`
     in .streamlit/secrets.toml, else a passcode generated on first start and
-    kept in data/admin_password (mode 0600), announced once in the server log.
+    kept in `admin_password` beside the database file (data/ unless SURVEY_DB
+    points elsewhere; mode 0600), announced once in the server log.
     """
     if env.get("SURVEY_ADMIN_PASSWORD"):
         return env["SURVEY_ADMIN_PASSWORD"], "the SURVEY_ADMIN_PASSWORD environment variable"
@@ -55,7 +72,7 @@ def resolve_password(
     if path.exists():
         return path.read_text().strip(), str(path)
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # the folder holds the answers
-    passcode = secrets.token_urlsafe(9)
+    passcode = generate_passcode()
     # Written whole to a private file, then linked into place: if several workers
     # start at once, exactly one link succeeds and the others read its passcode,
     # never a half-written file.

@@ -13,16 +13,21 @@ routes). Ctrl-C stops everything; if one part dies, the rest are stopped too.
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import grp
 import os
+import pwd
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
+
+from survey import lan, precompressed
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "deploy" / "nginx.conf.in"
@@ -45,22 +50,39 @@ def find_nginx() -> str | None:
     )
 
 
-def streamlit_static_dir() -> Path:
-    """Streamlit's built frontend (index.html, static/), found without importing streamlit."""
-    spec = importlib.util.find_spec("streamlit")
-    if spec is None or not spec.submodule_search_locations:
-        raise ClusterError("Streamlit is not installed in this Python; run `make run` once.")
-    return Path(next(iter(spec.submodule_search_locations))) / "static"
+def static_dir() -> Path:
+    """The folder nginx serves /static/ from: Streamlit's frontend with gzip copies beside
+    each text file (survey.precompressed), built once and shared with `make run`."""
+    try:
+        return precompressed.build()
+    except FileNotFoundError as exc:
+        raise ClusterError(str(exc)) from exc
 
 
-def nginx_config(listen: str, worker_ports: list[int], static_dir: Path, run_dir: Path) -> str:
+def worker_user(folder: Path) -> str:
+    """nginx's `user` line: started by root, its workers otherwise run as `nobody`, who
+    cannot read a project kept in a private folder (a root user's home, mode 700), and
+    every script would get a 403. They run as the owner of the files they serve."""
+    if os.geteuid() != 0:
+        return "# (not root: nginx runs as this user)"
+    st = folder.stat()
+    try:
+        user = pwd.getpwuid(st.st_uid).pw_name
+        group = grp.getgrgid(st.st_gid).gr_name
+    except KeyError:  # no name for the id (a container's odd mount): numbers do not work
+        return "user root root;"
+    return f"user {user} {group};"
+
+
+def nginx_config(listen: str, worker_ports: list[int], static: Path, run_dir: Path) -> str:
     """deploy/nginx.conf.in with its placeholders filled in."""
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in worker_ports)
     text = TEMPLATE.read_text()
     for name, value in {
+        "@USER@": worker_user(static),
         "@LISTEN@": listen,
         "@UPSTREAM_SERVERS@": servers,
-        "@STATIC_DIR@": str(static_dir),
+        "@STATIC_DIR@": str(static),
         "@RUN_DIR@": str(run_dir),
     }.items():
         text = text.replace(name, value)
@@ -102,9 +124,11 @@ class Cluster:
         if nginx is None:
             raise ClusterError(NGINX_HINT)
         try:
+            static = static_dir()  # before the workers, so they find it ready
             self._start_workers()
             self._waithealthy()
-            self._start_nginx(nginx)
+            self._start_nginx(nginx, static)
+            self._check_static()
         except BaseException:
             self.stop()
             raise
@@ -120,6 +144,9 @@ class Cluster:
                 "127.0.0.1",
                 "--server.port",
                 str(p),
+                # The join link is printed once, for nginx's port, not per worker.
+                "--logger.hideWelcomeMessage",
+                "true",
                 *self.worker_args,
             ]
             self.workers.append(self._spawn(cmd, f"worker-{p}"))
@@ -137,12 +164,11 @@ class Cluster:
         if pending:
             raise ClusterError(f"Workers on ports {sorted(pending)} did not start in time.")
 
-    def _start_nginx(self, nginx: str) -> None:
+    def _start_nginx(self, nginx: str, static: Path) -> None:
         self._run_dir = tempfile.TemporaryDirectory(prefix="survey-nginx-")
         run_dir = Path(self._run_dir.name)
         run_dir.chmod(0o755)  # nginx's worker may run as another user when started as root
         conf = run_dir / "nginx.conf"
-        static = streamlit_static_dir()
         conf.write_text(nginx_config(self.listen, self.worker_ports, static, run_dir))
         cmd = [nginx, "-e", "stderr", "-p", str(run_dir), "-c", str(conf)]
         self.nginx = self._spawn(cmd, "nginx")
@@ -153,6 +179,33 @@ class Cluster:
             if time.monotonic() > deadline:
                 raise ClusterError("nginx did not answer in time.")
             time.sleep(0.1)
+
+    def _check_static(self) -> None:
+        """Fetch the page and its main script through nginx, as a browser would.
+
+        The health check goes to a worker, so it answers 200 even when nginx cannot
+        read the static files, and every browser would get a blank page.
+        """
+        base = f"http://127.0.0.1:{self.port}"
+        try:
+            with urllib.request.urlopen(base + "/", timeout=10) as r:
+                page = r.read().decode("utf-8", "replace")
+            script = re.search(r'src="\.?/?(static/js/index\.[^"]+\.js)"', page)
+            if script is None:
+                raise ClusterError("The app's page names no script; is Streamlit complete?")
+            req = urllib.request.Request(f"{base}/{script.group(1)}")
+            req.add_header("Accept-Encoding", "gzip")
+            with urllib.request.urlopen(req, timeout=10) as r:
+                if not r.read(1):
+                    raise ClusterError(f"nginx served an empty {script.group(1)}.")
+        except urllib.error.HTTPError as exc:
+            raise ClusterError(
+                f"nginx answers {exc.code} for {exc.url}: it cannot serve the app's scripts "
+                f"from {static_dir()}, so browsers would see a blank page. Its worker user "
+                "must be able to read that folder and every folder above it."
+            ) from exc
+        except OSError as exc:
+            raise ClusterError(f"nginx did not serve the app's page: {exc}") from exc
 
     def _spawn(self, cmd: list[str], name: str) -> subprocess.Popen:
         out = None
@@ -240,9 +293,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cluster = Cluster(args.workers, args.port, args.address, args.worker_args)
         cluster.start()
+        public_url = os.environ.get("SURVEY_PUBLIC_URL")
         print(
-            f"\n  Believer or Spectator: {args.workers} workers behind nginx on port {args.port}"
-            f"\n  Open http://localhost:{args.port} (Ctrl-C stops everything)\n",
+            lan.start_banner(args.address, args.port, lan.discover(), public_url)
+            + f"  {args.workers} workers behind nginx. Ctrl-C stops everything.\n",
             file=sys.stderr,
             flush=True,
         )

@@ -17,16 +17,33 @@ under survey/ that imports streamlit.
   server, so it is frozen out of every collection, and the young generation is collected
   every 10,000 allocations instead of 700 (see `calm_gc`).
 - Open files. Every connected phone holds a socket (see `raise_open_files_limit`).
+- Light on the venue's Wi-Fi. Streamlit sends its 2 MB of JavaScript uncompressed (its gzip
+  middleware skips static files, for CPU). Its frontend is compressed once into a cache
+  folder and served from there with a year of immutable caching (`survey.precompressed`),
+  by wrapping the ASGI app `streamlit run` builds (see `_serve_precompressed`).
+- The join link. Streamlit's start banner names localhost, and in headless mode asks an
+  internet host for the public address. We print the LAN join link phones use instead
+  (`survey.lan`), asking nobody.
+- Quiet start. Importing the pages' modules early (for the freeze) runs their
+  `st.cache_data` decorators before the server exists, and each logs "No runtime found,
+  using MemoryCacheStorageManager". It is only the decorator checking its arguments: the
+  cache itself is made later, in the running server. That one message is filtered out.
 """
 
 from __future__ import annotations
 
 import asyncio.base_events
+import contextlib
 import gc
+import logging
+import os
 import resource
 import socket
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+from survey import lan, precompressed
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 OPEN_FILES = 65_536  # every connected phone holds a socket, and its reruns a database file
@@ -67,14 +84,56 @@ def calm_gc() -> None:
     gc.set_threshold(10_000, 10, 10)
 
 
+@contextlib.contextmanager
+def _no_runtime_warning() -> Iterator[None]:
+    def keep(record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("No runtime found")
+
+    log = logging.getLogger("streamlit.runtime.caching.cache_data_api")
+    log.addFilter(keep)
+    try:
+        yield
+    finally:
+        log.removeFilter(keep)
+
+
 def _import_long_lived_modules() -> None:
     # What every rerun uses: imported now, so calm_gc's freeze covers it.
     import pandas  # noqa: F401
     import plotly.graph_objects  # noqa: F401
     import streamlit  # noqa: F401
 
-    import survey.ui.facilitator  # noqa: F401
-    import survey.ui.participant  # noqa: F401
+    with _no_runtime_warning():
+        import survey.ui.facilitator  # noqa: F401
+        import survey.ui.participant  # noqa: F401
+
+
+def _serve_precompressed(folder: Path) -> None:
+    # `streamlit run` builds its ASGI app with this module-level function; wrapping what
+    # it returns keeps every other part of the server (config, runtime, websocket) as is.
+    from streamlit import config
+    from streamlit.web.server.starlette import starlette_server
+
+    make_app = starlette_server.create_starlette_app
+
+    def create_starlette_app(runtime):
+        base = config.get_option("server.baseUrlPath") or ""
+        return precompressed.PrecompressedStatic(make_app(runtime), folder, base)
+
+    starlette_server.create_starlette_app = create_starlette_app
+
+
+def _print_join_link(is_running_hello: bool = False) -> None:
+    # Replaces Streamlit's banner (bootstrap._print_url), which shows localhost to people
+    # who will point phones at it, and in headless mode fetches checkip.amazonaws.com.
+    from streamlit import config
+
+    if config.get_option("logger.hideWelcomeMessage"):
+        return
+    address = config.get_option("server.address") or ""
+    port = int(config.get_option("server.port"))
+    banner = lan.start_banner(address, port, lan.discover(), os.environ.get("SURVEY_PUBLIC_URL"))
+    print(banner, file=sys.stderr, flush=True)
 
 
 def serve(argv: list[str] | None = None) -> None:
@@ -82,11 +141,16 @@ def serve(argv: list[str] | None = None) -> None:
     asyncio.base_events._set_nodelay = _set_nodelay
     raise_open_files_limit()
     _import_long_lived_modules()
+    try:
+        _serve_precompressed(precompressed.build())  # ~3 s of CPU once per install
+    except OSError as exc:  # e.g. a read-only checkout: still serve, uncompressed
+        print(f"Serving the frontend uncompressed: {exc}", file=sys.stderr)
     calm_gc()
     from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.web import cli
+    from streamlit.web import bootstrap, cli
 
     PagesManager.uses_pages_directory = False  # what app.py's st.navigation sets anyway
+    bootstrap._print_url = _print_join_link
     args = sys.argv[1:] if argv is None else argv
     sys.argv = ["streamlit", "run", str(APP), *args]
     sys.exit(cli.main())

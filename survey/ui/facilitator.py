@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from survey import aggregate, charts, codes, export, qr
+from survey import aggregate, charts, codes, export, lan, qr
 from survey.store import StoreError
 from survey.ui import resources
 
@@ -117,9 +118,49 @@ RELIABILITY_COLUMNS = {
 
 
 def join_url(code: str, page_path: str = "") -> str:
-    """The link participants open: SURVEY_PUBLIC_URL if set, else what this browser used."""
-    base = os.environ.get("SURVEY_PUBLIC_URL") or _browser_base_url(page_path)
-    return f"{base.rstrip('/')}/?s={code}"
+    """The link participants open: SURVEY_PUBLIC_URL if set, else what this browser used,
+    with a loopback address (localhost, 127.0.0.1) swapped for this machine's LAN one."""
+    base = lan.join_base(_browser_base_url(page_path), _lan(), _public_url())
+    return f"{base}/?s={code}"
+
+
+def join_notes(url: str) -> None:
+    """Under a join link: a warning if phones cannot open it, and this machine's other
+    addresses when the link's host was guessed and there is a choice."""
+    choice = _lan()
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    own = {choice.host, *(i.address for i in choice.others)}
+    # Only this machine's own addresses can be tried from here; a SURVEY_PUBLIC_URL
+    # pointing at a proxy or another host is taken as given.
+    reachable = parts.hostname not in own or _reachable(parts.hostname, port)
+    warning = lan.link_warning(f"{parts.scheme}://{parts.netloc}", choice, reachable)
+    if warning:
+        st.warning(warning)
+        return
+    if _public_url() or parts.hostname != choice.host:
+        return
+    others = [lan.with_host(url, i.address) for i in choice.others if _reachable(i.address, port)]
+    if others:
+        st.caption(
+            f"This computer has other addresses too: {', '.join(others)}. If phones cannot "
+            "open the link, set SURVEY_PUBLIC_URL to the one on the venue's network."
+        )
+
+
+def _public_url() -> str | None:
+    return os.environ.get("SURVEY_PUBLIC_URL") or None
+
+
+@st.cache_resource(show_spinner=False, ttl=30)
+def _lan() -> lan.Choice:
+    # Looked up again every 30 s: the laptop may join the venue's Wi-Fi after the start.
+    return lan.discover()
+
+
+@st.cache_resource(show_spinner=False, ttl=10)
+def _reachable(host: str, port: int) -> bool:
+    return lan.reachable(host, port)
 
 
 def _browser_base_url(page_path: str) -> str:

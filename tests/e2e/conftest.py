@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expec
 
 from bench.page_weight import LAUNCH_ARGS  # Chromium flags measured on this machine
 from bench.server import StreamlitServer
-from survey import questionnaire
+from survey import lan, questionnaire
 from survey.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,9 +45,13 @@ class AppServer:
 
 
 @contextlib.contextmanager
-def running_server(tmp: Path, **extra_env: str) -> Iterator[AppServer]:
+def running_server(tmp: Path, address: str = "0.0.0.0", **extra_env: str) -> Iterator[AppServer]:
     """The app as `make run` serves it (`python -m survey.serve`) on a free port against a
-    fresh database in `tmp`: the same launcher as the benchmarks (bench/server.py)."""
+    fresh database in `tmp`: the same launcher as the benchmarks (bench/server.py).
+
+    Like `make run`, it listens on every address, so the join link (this machine's LAN
+    address when the browser used 127.0.0.1) opens on a phone; the browser still uses
+    127.0.0.1, as a facilitator on the laptop itself does."""
     env: dict[str, str | None] = {
         "SURVEY_ADMIN_PASSWORD": PASSCODE,
         "SURVEY_MIN_GROUP": str(MIN_GROUP),
@@ -63,6 +67,7 @@ def running_server(tmp: Path, **extra_env: str) -> Iterator[AppServer]:
         log_dir=tmp,
         env=env,
         server_args=["--server.fileWatcherType", "none"],
+        address=address,
     )
     try:
         server.start()
@@ -170,6 +175,11 @@ def new_page(browser: Browser, request) -> Iterator[Callable[..., Page]]:
 
 
 # ---------------------------------------------------------------- page helpers
+
+
+def join_link(server: AppServer, code: str) -> str:
+    """The join link the app shows for `code` when the browser used `server.url`."""
+    return f"{lan.join_base(server.url, lan.discover())}/?s={code}"
 
 
 def wait_ready(page: Page) -> None:

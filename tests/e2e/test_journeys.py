@@ -34,6 +34,7 @@ from .conftest import (
     REFRESH_S,
     ROOT,
     AppServer,
+    join_link,
     running_server,
     sign_in,
     visit,
@@ -320,7 +321,7 @@ def test_facilitator_signs_in_creates_a_session_and_its_qr_code_joins_it(
     expect(page.get_by_role("heading", name=f"Join at code {code}")).to_be_visible()
     expect(page).to_have_url(re.compile(rf"/dashboard\?s={code}$"))
     wait_ready(page)
-    join_url = f"{app_server.url}/?s={code}"
+    join_url = join_link(app_server, code)  # the LAN address, not the 127.0.0.1 the browser used
     expect(page.get_by_text(f"Scan the QR code or open {join_url}")).to_be_visible()
     expect(metric(page, "Answers complete")).to_have_text("0")
 

@@ -1,16 +1,20 @@
 """The multi-worker recipe's nginx configuration, as `make run-workers` writes it."""
 
+import gzip
+import os
+import pwd
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
-from survey import cluster
+from survey import cluster, precompressed
 
 
 @pytest.fixture
 def conf(tmp_path) -> str:
-    return cluster.nginx_config("8501", [8502, 8503], cluster.streamlit_static_dir(), tmp_path)
+    return cluster.nginx_config("8501", [8502, 8503], cluster.static_dir(), tmp_path)
 
 
 def test_every_worker_is_an_upstream_server_and_nginx_listens_on_the_public_port(conf):
@@ -25,10 +29,25 @@ def test_browsers_are_kept_on_one_worker_by_a_cookie_not_by_their_address(conf):
     assert 'Set-Cookie "survey_worker=$survey_worker;' in conf
 
 
-def test_the_static_files_nginx_serves_are_streamlits_own(conf):
+def test_nginx_serves_streamlits_own_files_with_their_gzip_copies_beside_them(conf):
     alias = re.search(r"alias \"([^\"]+)\";", conf).group(1)
-    assert list((cluster.streamlit_static_dir() / "static" / "js").glob("index.*.js"))
-    assert alias == f"{cluster.streamlit_static_dir()}/static/"
+    assert alias == f"{cluster.static_dir()}/static/"
+    shipped = precompressed.streamlit_static_dir() / "static" / "js"
+    (main,) = [p for p in shipped.glob("index.*.js") if p.name.count(".") == 2]
+    copy = Path(alias) / "js" / main.name
+    assert copy.read_bytes() == main.read_bytes()
+    assert gzip.decompress(copy.with_name(main.name + ".gz").read_bytes()) == main.read_bytes()
+    assert "gzip_static on;" in conf  # the .gz is sent as it is, not compressed per request
+
+
+def test_started_by_root_nginx_runs_its_workers_as_the_owner_of_the_files(conf):
+    # As `nobody` (nginx's default) it gets 403 on a project in a private folder.
+    user = re.search(r"^user (\S+) (\S+);$", conf, re.M)
+    if os.geteuid() == 0:
+        owner = cluster.static_dir().stat().st_uid
+        assert user and pwd.getpwnam(user.group(1)).pw_uid == owner
+    else:
+        assert user is None  # nginx cannot switch users anyway
 
 
 def test_nginx_accepts_the_configuration_even_in_a_folder_with_spaces(tmp_path):
@@ -38,7 +57,7 @@ def test_nginx_accepts_the_configuration_even_in_a_folder_with_spaces(tmp_path):
     run_dir = tmp_path / "My Documents" / "survey run"
     run_dir.mkdir(parents=True)
     path = run_dir / "nginx.conf"
-    path.write_text(cluster.nginx_config("8501", [8502], cluster.streamlit_static_dir(), run_dir))
+    path.write_text(cluster.nginx_config("8501", [8502], cluster.static_dir(), run_dir))
     checked = subprocess.run(
         [nginx, "-t", "-e", "stderr", "-p", str(run_dir), "-c", str(path)],
         capture_output=True,

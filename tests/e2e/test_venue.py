@@ -1,0 +1,136 @@
+"""The room as it is at a venue: the facilitator's laptop opens localhost, phones on the Wi-Fi.
+
+The join link must work from a phone even though the facilitator's browser used
+127.0.0.1, the server must say so when it cannot, and a phone must get the app's
+scripts compressed and cacheable from `make run` alone.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+import urllib.request
+from urllib.parse import urlsplit
+
+import pytest
+import zxingcpp
+from PIL import Image
+from playwright.sync_api import expect
+
+from survey import lan, precompressed
+
+from .conftest import PHONE, running_server, sign_in, visit, wait_ready
+
+pytestmark = pytest.mark.e2e
+
+JOIN_TEXT = re.compile(r"Scan the QR code or open (\S+)")
+
+
+def shown_join_link(page) -> str:
+    text = page.get_by_text(JOIN_TEXT).inner_text()
+    return JOIN_TEXT.search(text).group(1)
+
+
+def decoded_qr(page) -> str:
+    qr = page.locator('[data-testid="stImage"] img')
+    expect(qr).to_be_visible()
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))
+    assert len(found) == 1
+    return found[0].text
+
+
+def test_the_dashboard_opened_through_127_0_0_1_shows_a_join_link_phones_can_open(
+    app_server, new_page
+):
+    assert urlsplit(app_server.url).hostname == "127.0.0.1"
+    page = new_page()
+    sign_in(page, f"{app_server.url}/dashboard?s=SHARE")
+    link = shown_join_link(page)
+    choice = lan.discover()
+    if choice.host is None:  # a machine with no network at all: it must say so
+        expect(page.get_by_text("this computer has no network address")).to_be_visible()
+        return
+
+    assert not lan.is_loopback(urlsplit(link).hostname), link
+    assert urlsplit(link).hostname == choice.host
+    assert decoded_qr(page) == link  # what a phone's camera reads is the same link
+    warnings = page.locator('[data-testid="stAlert"]').filter(has_text="Phones cannot open")
+    expect(warnings).to_have_count(0)
+
+    phone = new_page(PHONE)
+    visit(phone, link)  # the phone opens the LAN address, not 127.0.0.1
+    expect(phone.get_by_text("Page 1 of")).to_be_visible()
+
+
+def test_a_server_that_only_listens_on_127_0_0_1_warns_that_phones_cannot_join(tmp_path, new_page):
+    if lan.discover().host is None:
+        pytest.skip("this machine has no non-loopback address to point phones at")
+    with running_server(tmp_path, address="127.0.0.1") as server:
+        page = new_page()
+        sign_in(page, f"{server.url}/sessions")
+        warning = page.locator('[data-testid="stAlert"]').filter(has_text="Phones cannot open")
+        expect(warning).to_be_visible()
+        expect(warning).to_contain_text("make run ADDRESS=0.0.0.0")
+        # The console says it too, at start.
+        assert "Phones cannot join: the server listens only on 127.0.0.1" in (
+            server.log_path.read_text()
+        )
+
+
+def test_make_run_sends_the_main_script_compressed_and_cacheable_for_a_year(app_server, new_page):
+    phone = new_page(PHONE)
+    main: list[dict] = []
+    shipped_js = precompressed.streamlit_static_dir() / "static" / "js"
+
+    def on_response(r) -> None:
+        if re.search(r"/static/js/index\.[^./]+\.js$", r.url):
+            main.append({**r.headers, "file": shipped_js / r.url.rsplit("/", 1)[1]})
+
+    phone.on("response", on_response)
+    visit(phone, f"{app_server.url}/?s=SHARE")
+    expect(phone.get_by_text("Page 1 of")).to_be_visible()
+    assert main, "the page loaded no main script bundle"
+    assert main[0].get("content-encoding") in ("br", "gzip")
+    assert main[0].get("cache-control") == "public, max-age=31536000, immutable"
+
+    # A phone on the venue's Wi-Fi speaks plain http to a LAN address, where browsers
+    # offer gzip only: that variant must be the very file Streamlit ships.
+    shipped = main[0]["file"]
+    req = urllib.request.Request(
+        f"{app_server.url}/static/js/{shipped.name}", headers={"Accept-Encoding": "gzip"}
+    )
+    with urllib.request.urlopen(req, timeout=10) as r:
+        assert r.headers["Content-Encoding"] == "gzip"
+        body = r.read()
+    assert len(body) < shipped.stat().st_size / 2.5
+    assert gzip.decompress(body) == shipped.read_bytes()
+
+
+def test_the_server_starts_quietly_and_prints_the_link_phones_use(app_server):
+    log = app_server.log_path.read_text()
+    assert "WARNING" not in log, log
+    assert "No runtime found" not in log
+    host = lan.discover().host
+    if host:
+        assert re.search(rf"Phones join at http://{re.escape(lan.url_host(host))}:\d+/", log)
+
+
+def test_the_dashboard_waits_for_no_internet_host(app_server, new_page):
+    # An offline venue: any request to another host would hang until it times out.
+    elsewhere: list[str] = []
+
+    def on_request(r) -> None:
+        url = urlsplit(r.url)
+        if url.scheme in ("http", "https", "ws", "wss") and url.hostname != "127.0.0.1":
+            elsewhere.append(r.url)
+
+    page, phone = new_page(), new_page(PHONE)
+    page.on("request", on_request)
+    phone.on("request", on_request)
+    sign_in(page, f"{app_server.url}/dashboard?s=SHARE")
+    expect(page.locator('[data-testid="stImage"] img')).to_be_visible()
+    wait_ready(page)
+    visit(phone, f"{app_server.url}/?s=SHARE")
+    expect(phone.get_by_text("Page 1 of")).to_be_visible()
+    assert elsewhere == []
