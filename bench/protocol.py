@@ -133,13 +133,15 @@ class Browser:
             except (websocket.WebSocketException, OSError) as exc:
                 raise JourneyError(f"connection lost while idle ({type(exc).__name__})") from exc
 
-    def submit(self, values: dict[Widget, object], button: Widget) -> Screen:
-        """A form submit: one rerun with every value held in the form, plus the trigger."""
+    def submit(self, values: dict[Widget, object], button: Widget, repeat: int = 1) -> Screen:
+        """A form submit: one rerun with every value held in the form, plus the trigger.
+        With `repeat`, the same submit is sent that many times back to back, as a
+        double (or triple) click sends it before the first answer arrives."""
         states = [_state(w, v) for w, v in values.items() if v is not None]
         states.append(WidgetState(id=button.id, trigger_value=True))
-        return self.rerun(states)
+        return self.rerun(states, repeat)
 
-    def rerun(self, states: list[WidgetState]) -> Screen:
+    def rerun(self, states: list[WidgetState], repeat: int = 1) -> Screen:
         msg = BackMsg()
         cs = msg.rerun_script
         cs.query_string = self.query_string
@@ -150,7 +152,8 @@ class Browser:
         ctx.url = f"http://127.0.0.1:{self.port}/?{self.query_string}"
         ctx.color_scheme = "light"
         self.ws.settimeout(self._timeout())
-        self.ws.send_binary(msg.SerializeToString())
+        for _ in range(repeat):
+            self.ws.send_binary(msg.SerializeToString())
         return self._read_run()
 
     def _timeout(self) -> float:

@@ -17,6 +17,8 @@ under survey/ that imports streamlit.
   server, so it is frozen out of every collection, and the young generation is collected
   every 10,000 allocations instead of 700 (see `calm_gc`).
 - Open files. Every connected phone holds a socket (see `raise_open_files_limit`).
+- Forged widget values. A list sent for a radio fails inside Streamlit before any script
+  runs (see `_tolerate_forged_radio_values`).
 - Light on the venue's Wi-Fi. Streamlit sends its 2 MB of JavaScript uncompressed (its gzip
   middleware skips static files, for CPU). Its frontend is compressed once into a cache
   folder and served from there with a year of immutable caching (`survey.precompressed`),
@@ -136,11 +138,29 @@ def _print_join_link(is_running_hello: bool = False) -> None:
     print(banner, file=sys.stderr, flush=True)
 
 
+def _tolerate_forged_radio_values() -> None:
+    """Streamlit 1.67's radio looks a client's value up in a dict before any script runs,
+    so a forged message carrying a list for a radio raises TypeError there and the page
+    fails. A value no radio can send is taken as no answer instead; our flow then asks for
+    it like any unanswered question (survey.flow.scale_point refuses the rest)."""
+    from streamlit.elements.widgets import radio
+
+    original = radio.RadioSerde.deserialize
+
+    def deserialize(self, ui_value):
+        if ui_value is not None and not isinstance(ui_value, str | int | float):
+            ui_value = None
+        return original(self, ui_value)
+
+    radio.RadioSerde.deserialize = deserialize
+
+
 def serve(argv: list[str] | None = None) -> None:
     """Run the Streamlit server on app.py with the workarounds above."""
     asyncio.base_events._set_nodelay = _set_nodelay
     raise_open_files_limit()
     _import_long_lived_modules()
+    _tolerate_forged_radio_values()
     try:
         _serve_precompressed(precompressed.build())  # ~3 s of CPU once per install
     except OSError as exc:  # e.g. a read-only checkout: still serve, uncompressed
