@@ -49,6 +49,7 @@ class Room:
     def __init__(self, q: Questionnaire, capacity: int = 1024):
         self.q = q
         self.version = 0
+        self.epoch = 0  # the store's room_epoch this Room was built at
         self.status: dict[str, str] = {}
         self.n = 0
         k = capacity

@@ -3,7 +3,9 @@
 - `resources`: the questionnaire, the store and the live room, cached per process.
 - `gate`: the facilitator passcode form.
 - `participant`: widgets and the URL mapped to and from `survey.flow`, and the result.
-- `facilitator`: session actions, the dashboard's memoised view, join link and QR code.
+- `facilitator`: session actions, join link and QR code.
+- `stage`: the projector's page, drawn from `survey.stage`'s rules.
+- `console`: the facilitator's controls for the stage.
 
 The core modules never import streamlit, and caches live here rather than in the core
 (they would leak between AppTest runs).

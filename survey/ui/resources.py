@@ -86,9 +86,12 @@ def room(code: str) -> Iterator[aggregate.Room]:
     with _room_lock:
         rooms = _rooms()
         version = s.session_version(code) or 0
+        epoch = s.room_epoch(code)  # goes up when rows are deleted (demo data cleared)
         r = rooms.get(code)
-        if r is None or r.q is not q or r.version > version:  # new, edited, or re-created
+        stale = r is None or r.q is not q or r.version > version or r.epoch != epoch
+        if stale:  # new, edited, re-created, or rows deleted
             r = rooms[code] = aggregate.Room(q)
+            r.epoch = epoch
         if r.version < version:
             cols = aggregate.room_columns(q)
             r.add(*s.rows(code, since_version=r.version, columns=cols), version)
