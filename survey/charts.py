@@ -89,7 +89,9 @@ def histogram(
     )
     label = f"{'What-if' if hypothetical else 'Threshold'} {threshold:g}"
     fig.add_vline(x=threshold, line_width=3, line_dash="dash", line_color="#1F1933")
-    fig.add_annotation(x=threshold, y=1, yref="paper", text=label, showarrow=False, yshift=12)
+    fig.add_annotation(
+        x=threshold, y=1, yref="paper", text=label, showarrow=False, xanchor="left", xshift=8
+    )
     fig.update_xaxes(range=[0, 100], title="Overall score")
     fig.update_yaxes(title="People")
     return _layout(fig, big, height, font, showlegend=False)

@@ -147,6 +147,9 @@ def draw(code: str) -> None:
         _bar(code, session, settings, view, n)
         if view.kind == "join":
             _join(code, session, n, settings)
+        elif view.kind == "closing":
+            with st.container(key="stage-middle", vertical_alignment="center"):
+                st.title(core.CLOSING_LINE, anchor=False)
         else:
             st.header(view.title, anchor=False)
             _body(view, session, n)
@@ -230,12 +233,14 @@ class _VIEWS:
     @staticmethod
     def split(view: core.View, n: Numbers, k: int) -> None:
         s = n.shown
-        row = st.container(horizontal=True, key="stage-split")
+        middle = st.container(key="stage-middle", vertical_alignment="center")
+        row = middle.container(horizontal=True, key="stage-split")
         for klass, count in ((BELIEVER, s.believers), (SPECTATOR, s.spectators)):
             row.metric(f"{klass.capitalize()}s · {count}", f"{s.share(count):.0f}%")
-        _threshold_note(n)
-        bar = charts.split_bar(s, font=CHART_FONT)
-        st.plotly_chart(bar, key="split", theme=None, config=charts.CONFIG)
+        with middle:
+            _threshold_note(n)
+            bar = charts.split_bar(s, font=CHART_FONT)
+            st.plotly_chart(bar, key="split", theme=None, config=charts.CONFIG)
 
     @staticmethod
     def distribution(view: core.View, n: Numbers, k: int) -> None:
@@ -263,10 +268,6 @@ class _VIEWS:
     @staticmethod
     def time(view: core.View, n: Numbers, k: int) -> None:
         _chart(charts.timeline(n.shown, True, CHART_FONT, None), "timeline")
-
-    @staticmethod
-    def closing(view: core.View, n: Numbers, k: int) -> None:
-        st.title(core.CLOSING_LINE, anchor=False)
 
 
 def _threshold_note(n: Numbers) -> None:
@@ -313,6 +314,10 @@ div.stVerticalBlock.st-key-stage { flex: 0 0 96vh; height: 96vh; overflow: hidde
 .st-key-stage [data-testid="stLayoutWrapper"]:has(> .st-key-stage-join) {
   flex: 1 1 0; min-height: 0; }
 .st-key-stage-join { height: 100%; gap: 4vw; }
+.st-key-stage [data-testid="stLayoutWrapper"]:has(> .st-key-stage-middle) {
+  flex: 1 1 0; min-height: 0; }
+.st-key-stage-middle { height: 100%; justify-content: center; }
+.st-key-stage-middle h1 { font-size: 11vh; line-height: 1.1; max-width: 80vw; }
 .st-key-stage-join-text { flex: 1 1 0; min-width: 0; }
 .st-key-stage-join h1 { font-size: 17vh; line-height: 1; letter-spacing: 0.08em;
   font-weight: 800; }
