@@ -8,6 +8,7 @@ if opened is None:
     st.write(stage.INVALID_LINK)
     st.stop()
 stage.fullscreen_offer()
+stage.keys()
 code, _ = opened
 
 

@@ -77,7 +77,10 @@ def move(direction: str) -> None:
 
 
 def keys() -> None:
-    """The keyboard and clicker: buttons with shortcuts, kept off screen by the stylesheet."""
+    """The keyboard and clicker: buttons with shortcuts, kept off screen by the stylesheet.
+
+    Outside the polling fragment: a key pressed while a poll runs then reruns the page
+    instead of racing the poll (a press inside the fragment was sometimes lost)."""
     with st.container(key="stage-keys"):
         for direction, shortcuts in KEYS.items():
             for shortcut in shortcuts:
@@ -142,7 +145,6 @@ def draw(code: str) -> None:
     session = s.get_session(code)
     view = position(settings)
     n = numbers(code, settings)
-    keys()
     with st.container(key="stage"):
         _bar(code, session, settings, view, n)
         if view.kind == "join":
