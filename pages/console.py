@@ -51,7 +51,7 @@ with controls:
     )
     seg = st.selectbox(
         "Segment",
-        [None, *(p.id for p in q.profile)],
+        [console.NO_SEGMENT, *(p.id for p in q.profile)],
         key=f"seg_{code}",
         format_func=console.segment_label,
         on_change=console.set_segment,
@@ -91,7 +91,7 @@ with controls:
 
 with shown:
     st.subheader("Preview of the stage")
-    console.preview(stage_url)
+    console.preview(code)
     st.markdown("**Stage link** (read-only; open it on the projector, full screen)")
     st.code(stage_url, language=None, wrap_lines=True)
     links = st.container(horizontal=True)

@@ -47,8 +47,11 @@ def views(q: Questionnaire, per_view: int = ITEMS_PER_VIEW) -> list[View]:
     a few views (balanced, in questionnaire order), over time, closing."""
     ids = q.item_ids
     parts = max(1, math.ceil(len(ids) / per_view))
-    size = math.ceil(len(ids) / parts)
-    chunks = [tuple(ids[i : i + size]) for i in range(0, len(ids), size)]
+    base, extra = divmod(len(ids), parts)  # 21 items: 6, 5, 5, 5 rather than 6, 6, 6, 3
+    bounds = [0]
+    for n in range(parts):
+        bounds.append(bounds[-1] + base + (1 if n < extra else 0))
+    chunks = [tuple(ids[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
     out = [
         View("join", "join", "Join the survey"),
         View("split", "split", "Believers or spectators?"),

@@ -19,6 +19,7 @@ from survey.ui import resources
 from survey.ui import stage as stage_ui
 
 EVERYONE = "Everyone"
+NO_SEGMENT = ""  # the selectbox's "Everyone": None would show as "Choose an option"
 
 
 def _key(name: str, code: str) -> str:
@@ -35,7 +36,7 @@ def sync_widgets(code: str) -> dict:
     st.session_state[_key("view", code)] = core.find(core.views(q), settings["view"]).id
     st.session_state[_key("reveal", code)] = bool(session["revealed"])
     st.session_state[_key("whatif", code)] = float(q.threshold if threshold is None else threshold)
-    st.session_state[_key("seg", code)] = settings["segment_id"]
+    st.session_state[_key("seg", code)] = settings["segment_id"] or NO_SEGMENT
     if settings["segment_id"]:
         st.session_state[_key("segval", code)] = settings["segment_value"]
     return settings
@@ -66,7 +67,7 @@ def set_threshold(code: str) -> None:
 
 def set_segment(code: str) -> None:
     q = resources.get_questionnaire()
-    seg = st.session_state.get(_key("seg", code))
+    seg = st.session_state.get(_key("seg", code)) or None
     value = st.session_state.get(_key("segval", code)) if seg else None
     if seg and value not in q.profile_question(seg).options:
         value = q.profile_question(seg).options[0]  # a new question: its first answer
@@ -130,15 +131,19 @@ def view_title(code: str):
     return ids, lambda i: f"{ids.index(i) + 1}. {vs[i].title}"
 
 
-def segment_label(pid: str | None) -> str:
-    return EVERYONE if pid is None else resources.get_questionnaire().profile_question(pid).text
+def segment_label(pid: str) -> str:
+    return (
+        EVERYONE if pid == NO_SEGMENT else resources.get_questionnaire().profile_question(pid).text
+    )
 
 
-def preview(url: str) -> None:
-    """The stage itself, shrunk: a 16:9 frame the stylesheet scales down."""
+def preview(code: str) -> None:
+    """The stage itself, shrunk: a 16:9 frame the stylesheet scales down. Its link is
+    relative, so the preview works whatever SURVEY_PUBLIC_URL says."""
+    token = resources.get_store().stage(code)["token"]
     st.html(PREVIEW_STYLE)
     with st.container(key="stage-preview"):
-        st.iframe(url, height=400)
+        st.iframe(core.stage_link("", code, token), height=400)
 
 
 def reliability(code: str) -> tuple[list[dict], int] | None:

@@ -24,6 +24,7 @@ from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from survey import demo, flow, questionnaire, scoring
+from survey.stage import CLOSING_LINE
 from survey.stage import views as stage_views
 from survey.store import Store
 
@@ -613,22 +614,26 @@ def test_screenshots_for_the_readme(screenshot_server, new_page):
     console_link(laptop, code).click()
     link = stage_link_on(laptop)
     laptop.get_by_role("button", name="Next →").click()  # the preview shows the split
-    expect(laptop.get_by_text("2. Believers or spectators?")).to_be_visible()
+    view = laptop.get_by_role("combobox", name="View")
+    expect(view).to_have_value("2. Believers or spectators?")
     stage = new_page({"width": 1920, "height": 1080})
-    visit(stage, link)
+    # The link reads SURVEY_PUBLIC_URL's address; the projector here reaches the test server.
+    visit(stage, app_server.url + link[link.index("/stage?") :])
     shots = []
     for view in stage_views(store.q):
         store.set_stage(code, view=view.id)
-        heading = view.title if view.kind not in ("join", "closing") else None
-        if heading:
-            expect(stage.get_by_role("heading", name=heading, exact=True)).to_be_visible()
-            if view.kind != "split":
-                expect(stage.locator(".js-plotly-plot .main-svg").first).to_be_visible()
+        heading = {"join": code, "closing": CLOSING_LINE}.get(view.kind, view.title)
+        expect(stage.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        if view.kind == "split":
+            expect(stage.get_by_text(re.compile(r"^Believers · \d+$"))).to_be_visible()
+        elif view.needs_results:
+            expect(stage.locator(".js-plotly-plot .main-svg").first).to_be_visible()
         wait_ready(stage)
-        stage.mouse.move(0, 0)  # no pointer, as on a projector
         shots.append(f"stage-{view.id}.png")
         stage.screenshot(path=out / shots[-1])
     store.set_stage(code, view="split")
+    preview = laptop.frame_locator(".st-key-stage-preview iframe")
+    expect(preview.get_by_role("heading", name="Believers or spectators?")).to_be_visible()
     wait_ready(laptop)
     laptop.screenshot(path=out / "console.png")
     store.close()
