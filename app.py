@@ -8,18 +8,19 @@ pages = {
     ],
     "Facilitator": [
         st.Page("pages/sessions.py", title="Sessions", icon="🗂️", url_path="sessions"),
-        st.Page("pages/dashboard.py", title="Live dashboard", icon="📊", url_path="dashboard"),
+        st.Page("pages/console.py", title="Console", icon="🎛️", url_path="console"),
+        st.Page("pages/stage.py", title="Stage", url_path="stage", visibility="hidden"),
         st.Page("pages/export.py", title="Export", icon="⬇️", url_path="export"),
     ],
 }
 # Participants never see or tab onto the facilitator's pages: the menu appears only
 # once this browser session has signed in. Every page stays reachable at its URL.
 page = st.navigation(pages, position="sidebar" if gate.signed_in() else "hidden")
-# One page config per run, chosen here: the projector page is wide, phones get a column.
+# One page config per run, chosen here: projector and console are wide, phones get a column.
 st.set_page_config(
     page_title="Believer or Spectator?",
     page_icon="📣",
-    layout="wide" if page.url_path == "dashboard" else "centered",
+    layout="wide" if page.url_path in ("console", "stage") else "centered",
     initial_sidebar_state="collapsed",
 )
 browser.style()

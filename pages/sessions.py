@@ -7,7 +7,7 @@ gate.require_facilitator()
 store = resources.get_store()
 
 st.title("Sessions")
-st.write("Make a session for each talk, put its code on the screen, and open the live dashboard.")
+st.write("Make a session for each talk, then open its console: it gives the stage link.")
 
 with st.form("create", clear_on_submit=True):
     st.subheader("New session")
@@ -18,7 +18,7 @@ with st.form("create", clear_on_submit=True):
     if st.form_submit_button("Create session", type="primary"):
         created = facilitator.create_session(title, code)
         if created:
-            st.success(f"Created session {created}. Open the live dashboard to show its code.")
+            st.success(f"Created session {created}. Open its console to put it on the stage.")
 
 sessions = store.list_sessions()
 table = pd.DataFrame(sessions)[["code", "title", "is_open", "revealed", "complete", "in_progress"]]
@@ -46,9 +46,7 @@ if current["is_open"]:
     c1.button("Close to new answers", on_click=facilitator.set_open, args=(chosen, False))
 else:
     c1.button("Reopen", on_click=facilitator.set_open, args=(chosen, True))
-c2.page_link(
-    "pages/dashboard.py", label="Open its live dashboard", icon="📊", query_params={"s": chosen}
-)
+c2.page_link("pages/console.py", label="Open its console", icon="🎛️", query_params={"s": chosen})
 state = (
     "open: participants can join and answer" if current["is_open"] else "closed: nothing is stored"
 )

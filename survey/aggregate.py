@@ -50,6 +50,7 @@ class Room:
         self.q = q
         self.version = 0
         self.removed = 0  # the session's removals (retakes, deletions) when it was read
+        self.epoch = 0  # the store's room_epoch this Room was built at
         self.status: dict[str, str] = {}
         self.n = 0
         k = capacity

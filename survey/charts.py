@@ -6,6 +6,10 @@ dashboard rebuilds its figures every few seconds.
 
 from __future__ import annotations
 
+import math
+import textwrap
+from collections.abc import Sequence
+
 import plotly.graph_objects as go
 
 from survey.aggregate import Summary
@@ -15,17 +19,32 @@ from survey.scoring import BELIEVER, SPECTATOR
 COLORS = {BELIEVER: "#6C2BD9", SPECTATOR: "#9AA0A6"}
 # Diverging Likert palette: never .. very often.
 LIKERT = ["#C0392B", "#E59866", "#D5D8DC", "#7FB3D5", "#2471A3"]
+# Pass as st.plotly_chart(config=CONFIG): Plotly's toolbar would pop up over the projection.
+CONFIG = {"displayModeBar": False}
+LABEL_WRAP = 48  # characters per line of an item's text: 2 lines for most items at 24 px
 
 
-def _layout(fig: go.Figure, big: bool, height: int, **kw) -> go.Figure:
+def _layout(
+    fig: go.Figure, big: bool, height: int | None, font: int | None = None, **kw
+) -> go.Figure:
     layout = {
-        "height": height,
         "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
-        "font": {"size": 20 if big else 13},
-        "legend": {"orientation": "h", "y": -0.15},
+        "font": {"size": font or (20 if big else 13)},
+        # Above the plot: below it, the legend ran into the x axis title.
+        # Anchored to the whole figure, not the plot area: one row even beside long labels.
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "xref": "container",
+            "y": 1.02,
+            "yanchor": "bottom",
+        },
+        "uniformtext": {"minsize": font or 0, "mode": "hide"},  # never shrink bar text
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
     }
+    if height is not None:  # None: the page sizes it (the stage stretches charts to fit)
+        layout["height"] = height
     fig.update_layout({**layout, **kw})
     # Our own theme (theme=None): let the axes make room for their labels.
     fig.update_xaxes(automargin=True)
@@ -33,7 +52,7 @@ def _layout(fig: go.Figure, big: bool, height: int, **kw) -> go.Figure:
     return fig
 
 
-def split_bar(s: Summary, big: bool = True) -> go.Figure:
+def split_bar(s: Summary, big: bool = True, font: int | None = None) -> go.Figure:
     """Believers vs spectators, as one horizontal stacked bar with counts and shares."""
     fig = go.Figure()
     total = max(s.believers + s.spectators, 1)
@@ -51,11 +70,16 @@ def split_bar(s: Summary, big: bool = True) -> go.Figure:
             )
         )
     fig.update_xaxes(visible=False)
-    return _layout(fig, big, 160, barmode="stack", showlegend=False, margin={"t": 0, "b": 0})
+    return _layout(fig, big, 160, font, barmode="stack", showlegend=False, margin={"t": 0, "b": 0})
 
 
 def histogram(
-    s: Summary, threshold: float, big: bool = True, hypothetical: bool = False
+    s: Summary,
+    threshold: float,
+    big: bool = True,
+    hypothetical: bool = False,
+    font: int | None = None,
+    height: int | None = 380,
 ) -> go.Figure:
     """Overall scores in bins, coloured by side of the threshold, with the threshold marked."""
     mids = [(a + b) / 2 for a, b in zip(s.hist_edges, s.hist_edges[1:], strict=False)]
@@ -65,19 +89,31 @@ def histogram(
     )
     label = f"{'What-if' if hypothetical else 'Threshold'} {threshold:g}"
     fig.add_vline(x=threshold, line_width=3, line_dash="dash", line_color="#1F1933")
-    fig.add_annotation(x=threshold, y=1, yref="paper", text=label, showarrow=False, yshift=12)
+    fig.add_annotation(
+        x=threshold, y=1, yref="paper", text=label, showarrow=False, xanchor="left", xshift=8
+    )
     fig.update_xaxes(range=[0, 100], title="Overall score")
     fig.update_yaxes(title="People")
-    return _layout(fig, big, 380, showlegend=False)
+    return _layout(fig, big, height, font, showlegend=False)
 
 
-def dimension_bars(s: Summary, q: Questionnaire, big: bool = True) -> go.Figure:
-    """Mean dimension scores for believers vs spectators, as grouped horizontal bars."""
+def dimension_bars(
+    s: Summary,
+    q: Questionnaire,
+    big: bool = True,
+    classes: Sequence[str] = (SPECTATOR, BELIEVER),
+    font: int | None = None,
+    height: int | None = 520,
+) -> go.Figure:
+    """Mean dimension scores for believers vs spectators, as grouped horizontal bars.
+
+    Only `classes` are drawn: the stage leaves out a class under the minimum group size.
+    """
     names = [d.name for d in q.dimensions]
     fig = go.Figure()
     for klass in (SPECTATOR, BELIEVER):
         means = s.dim_means.get(klass)
-        if not means:
+        if not means or klass not in classes:
             continue
         fig.add_trace(
             go.Bar(
@@ -92,13 +128,27 @@ def dimension_bars(s: Summary, q: Questionnaire, big: bool = True) -> go.Figure:
         )
     fig.update_xaxes(range=[0, 110], title="Mean score (0-100)")
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, big, 520, barmode="group")
+    # Believers first in the legend, as in the title ("believers against spectators").
+    return _layout(fig, big, height, font, barmode="group", legend_traceorder="reversed")
 
 
-def likert_bars(s: Summary, q: Questionnaire, big: bool = True) -> go.Figure:
-    """Diverging stacked bars: each item's answer shares, centred on the neutral point."""
-    items = [it for it in q.items if it.id in s.item_shares]
-    labels = [_short(it.text) + (" (R)" if it.reverse else "") for it in items]
+def likert_bars(
+    s: Summary,
+    q: Questionnaire,
+    big: bool = True,
+    items: Sequence[str] | None = None,
+    font: int | None = None,
+    height: int | None = None,
+    legend: bool = True,
+) -> go.Figure:
+    """Diverging stacked bars: each item's answer shares, centred on the neutral point.
+
+    Every item's text is shown whole, wrapped; the legend runs in scale order and the
+    axis is symmetric around the neutral point. `items` picks and orders the items.
+    """
+    wanted = q.item_ids if items is None else items
+    items = [q.item(i) for i in wanted if i in s.item_shares]
+    labels = [_wrap(it.text + (" (R)" if it.reverse else "")) for it in items]
     shares = [s.item_shares[it.id] for it in items]
     fig = go.Figure()
     # Left of zero: half the neutral share, then point 2, then point 1 (stacked outwards).
@@ -111,17 +161,69 @@ def likert_bars(s: Summary, q: Questionnaire, big: bool = True) -> go.Figure:
                 name=q.scale[idx],
                 marker_color=LIKERT[idx],
                 legendgroup=q.scale[idx],
+                legendrank=idx,  # Never .. Very often, whatever order the traces stack in
                 showlegend=sign != -0.5,
                 customdata=[sh[idx] for sh in shares],
                 hovertemplate="%{y}<br>" + q.scale[idx] + ": %{customdata:.0f}%<extra></extra>",
             )
         )
-    fig.update_xaxes(range=[-100, 100], title="% of answers (left: less often, right: more often)")
+    reach = _symmetric_reach(shares)
+    every = 25 if reach > 50 else 10
+    ticks = list(range(-(reach // every) * every, reach + 1, every))  # 0 always a tick
+    fig.update_xaxes(
+        range=[-reach, reach],
+        tickvals=ticks,
+        ticktext=[f"{abs(t)}%" for t in ticks],
+        zeroline=True,
+        zerolinecolor="#5F5A70",
+    )
+    for x, text, anchor in ((-reach, "← less often", "left"), (reach, "more often →", "right")):
+        fig.add_annotation(
+            x=x, y=1, yref="paper", text=text, showarrow=False, xanchor=anchor, yanchor="bottom"
+        )
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, big, 60 + 34 * len(items), barmode="relative")
+    lines = sum(label.count("<br>") + 1 for label in labels)
+    if height is None:
+        height = 120 + 30 * lines
+    return _layout(
+        fig, big, height, font, barmode="relative", legend_traceorder="normal", showlegend=legend
+    )
 
 
-def timeline(s: Summary, big: bool = True) -> go.Figure:
+def likert_legend(q: Questionnaire, font: int | None = None) -> go.Figure:
+    """The answer scale, Never .. Very often, as a one-row figure of its own.
+
+    Beside long item labels a Plotly legend only gets the plot area's width and wraps
+    into a column on a small projector; a figure of its own gets the whole width.
+    """
+    fig = go.Figure(
+        go.Scatter(
+            x=list(range(len(q.scale))),
+            y=[0] * len(q.scale),
+            mode="markers+text",
+            marker={"symbol": "square", "size": font or 20, "color": LIKERT},
+            text=list(q.scale),
+            textposition="middle right",
+            hoverinfo="skip",
+        )
+    )
+    fig.update_xaxes(visible=False, range=[-0.1, len(q.scale) - 0.1])
+    fig.update_yaxes(visible=False)
+    size = font or 20
+    return _layout(
+        fig, True, 2 * size + 10, font, showlegend=False, margin={"l": 0, "r": 0, "t": 0, "b": 0}
+    )
+
+
+def _symmetric_reach(shares: list[list[float]]) -> int:
+    """The half-width of the Likert axis: the longest side of any bar, up to the next 10."""
+    sides = [max(sh[0] + sh[1] + sh[2] / 2, sh[4] + sh[3] + sh[2] / 2) for sh in shares]
+    return int(min(100, max(10, 10 * math.ceil(max(sides, default=0) / 10))))
+
+
+def timeline(
+    s: Summary, big: bool = True, font: int | None = None, height: int | None = 300
+) -> go.Figure:
     """Cumulative complete responses per minute."""
     minutes, cumulative = s.timeline
     fig = go.Figure(
@@ -133,7 +235,7 @@ def timeline(s: Summary, big: bool = True) -> go.Figure:
         )
     )
     fig.update_yaxes(title="Complete responses", rangemode="tozero")
-    return _layout(fig, big, 300, showlegend=False)
+    return _layout(fig, big, height, font, showlegend=False)
 
 
 def _short(text: str, width: int = 60) -> str:
@@ -228,3 +330,8 @@ def rooms_dimensions(
     # Capped so the chart still fits one printed page beside its heading.
     height = min(PRINT_MAX_HEIGHT, 160 + 26 * len(names) * max(len(labels), 2))
     return _layout(fig, False, height, barmode="group")
+
+
+def _wrap(text: str, width: int = LABEL_WRAP) -> str:
+    """The whole text on a few lines (Plotly breaks lines only at <br>)."""
+    return "<br>".join(textwrap.wrap(text, width))

@@ -4,7 +4,10 @@
     python -m survey session list
     python -m survey session close CODE | open CODE
     python -m survey session delete CODE --yes
+    python -m survey session show CODE
+    python -m survey session reveal CODE | hide CODE
     python -m survey demo CODE --n 500 [--seed N]
+    python -m survey demo CODE --clear
     python -m survey export CODE|--all [-o FILE] [--format csv|xlsx|sav] [--include-incomplete]
                                        [--include-demo] [--plain-utf8]
     python -m survey report CODE [CODE ...] | --all [-o FILE]
@@ -23,7 +26,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from survey import codes, demo, export, formats, questionnaire, report
+from survey import codes, demo, export, formats, questionnaire, report, stage
 from survey.store import Store, StoreError, Unavailable
 
 
@@ -111,8 +114,34 @@ def _delete(store: Store, args) -> None:
     print(f"deleted {code} and {n} responses")
 
 
+def _show(store: Store, args) -> None:
+    session = _session(store, args.code)
+    code = session["code"]
+    counts = next(s for s in store.list_sessions() if s["code"] == code)
+    base = os.environ.get("SURVEY_PUBLIC_URL") or "http://localhost:8501"
+    state = "open" if session["is_open"] else "closed"
+    shown = "shown" if session["revealed"] else "hidden"
+    print(session["title"])
+    print(f"state: {state}, results {shown}")
+    print(f"complete: {counts['complete']}, in progress: {counts['in_progress']}")
+    print(f"join: {stage.join_link(base, code)}")
+    print(f"stage: {stage.stage_link(base, code, store.stage(code)['token'])}")
+
+
+def _set_revealed(revealed: bool):
+    def run(store: Store, args) -> None:
+        code = _session(store, args.code)["code"]
+        store.set_revealed(code, revealed)
+        print(f"{code}: results are now {'shown' if revealed else 'hidden'} on the stage")
+
+    return run
+
+
 def _demo(store: Store, args) -> None:
     code = _session(store, args.code)["code"]
+    if args.clear:
+        print(f"removed {store.clear_demo(code)} demo responses from {code}")
+        return
     if not 1 <= args.n <= 200_000:
         raise CliError("--n must be from 1 to 200000")
     n = store.insert_many(code, demo.responses(store.q, args.n, args.seed))
@@ -204,11 +233,19 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("code")
     d.add_argument("--yes", action="store_true", help="confirm the deletion")
     d.set_defaults(run=_delete)
+    sh = ss.add_parser("show", help="a session's state, counts, join link and stage link")
+    sh.add_argument("code")
+    sh.set_defaults(run=_show)
+    for name, revealed in (("reveal", True), ("hide", False)):
+        r = ss.add_parser(name, help=f"{name} the results on the stage")
+        r.add_argument("code")
+        r.set_defaults(run=_set_revealed(revealed))
 
     dm = sub.add_parser("demo", help="add synthetic complete responses for rehearsing")
     dm.add_argument("code")
     dm.add_argument("--n", type=int, default=500)
     dm.add_argument("--seed", type=int)
+    dm.add_argument("--clear", action="store_true", help="remove the demo responses instead")
     dm.set_defaults(run=_demo)
 
     e = sub.add_parser("export", help="write the responses as CSV, XLSX or SPSS (stdout unless -o)")

@@ -139,6 +139,28 @@ def m004_public_ids(db: sqlite_utils.Database) -> None:
     db["responses"].create_index(["public_id"], unique=True)
 
 
+@migrations()
+def m005_stage_settings(db: sqlite_utils.Database) -> None:
+    # The projector's settings, one row per session, apart from `sessions` so the stage
+    # token (a read-only capability) never travels with a session row or an export.
+    # ON DELETE CASCADE: deleting a session takes its stage link with it.
+    db.execute(
+        """
+        CREATE TABLE stage (
+            session_code TEXT PRIMARY KEY REFERENCES sessions(code) ON DELETE CASCADE,
+            token TEXT NOT NULL,
+            view TEXT NOT NULL DEFAULT 'join',
+            view_seq INTEGER NOT NULL DEFAULT 0,
+            threshold REAL,
+            segment_id TEXT,
+            segment_value TEXT,
+            closes_at TEXT,
+            epoch INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+
+
 class StoreError(Exception):
     """A user-facing problem with a store operation (unknown code, bad input)."""
 
@@ -496,6 +518,103 @@ class Store:
     def session_version(self, code: str) -> int | None:
         row = self.db.execute("SELECT version FROM sessions WHERE code = ?", [code]).fetchone()
         return row[0] if row else None
+
+    # ------------------------------------------------------------ the stage (projector)
+
+    STAGE_FIELDS = ("view", "threshold", "segment_id", "segment_value", "closes_at")
+
+    def stage(self, code: str) -> dict | None:
+        """The session's stage settings (view, what-if threshold, segment, countdown,
+        token), made with a fresh token on first ask. None if there is no such session."""
+        row = self._stage_row(code)
+        if row is not None:
+            return row
+        with self._write() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO stage (session_code, token)"
+                " SELECT code, ? FROM sessions WHERE code = ?",
+                [stage_token(), code],
+            )
+        return self._stage_row(code)
+
+    def _stage_row(self, code: str) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM stage WHERE session_code = ?", [code]))
+        return rows[0] if rows else None
+
+    def stage_for_link(self, code: str, token: str) -> dict | None:
+        """The stage settings if `token` is this session's current stage token, else None.
+        Compared in constant time: the token is the only thing guarding the link."""
+        row = self._stage_row(code) if code and token else None
+        if row is None or not secrets.compare_digest(row["token"], str(token)):
+            return None
+        return row
+
+    def set_stage(self, code: str, **changes) -> None:
+        """Change stage settings. A change of view bumps `view_seq`, so an open stage
+        follows the console even back to a view it showed before."""
+        unknown = set(changes) - set(self.STAGE_FIELDS)
+        if unknown:
+            raise StoreError(f"Unknown stage settings: {', '.join(sorted(unknown))}")
+        self.stage(code)
+        sets = [f'"{c}" = ?' for c in changes]
+        if "view" in changes:
+            sets.append("view_seq = view_seq + 1")
+        if sets:
+            self._update_stage(code, ", ".join(sets), list(changes.values()))
+
+    def new_stage_token(self, code: str) -> str:
+        """Issue a new stage token for the session: the old stage link stops working."""
+        self.stage(code)
+        token = stage_token()
+        self._update_stage(code, "token = ?", [token])
+        return token
+
+    def _update_stage(self, code: str, sets: str, params: list) -> None:
+        with self._write() as conn:
+            cur = conn.execute(f"UPDATE stage SET {sets} WHERE session_code = ?", [*params, code])
+            if cur.rowcount == 0:
+                raise StoreError(f"There is no session with the code {code}.")
+
+    def settle_countdown(self, code: str, now: str) -> bool:
+        """If the session's countdown (an ISO time) has passed by `now`, close the session
+        and reveal its results, once. Any reader may call it: it only carries out what the
+        facilitator already asked for. Returns whether it did."""
+        row = self._stage_row(code)
+        if row is None or not row["closes_at"] or row["closes_at"] > now:
+            return False
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE stage SET closes_at = NULL"
+                " WHERE session_code = ? AND closes_at IS NOT NULL AND closes_at <= ?",
+                [code, now],
+            )
+            if cur.rowcount == 0:  # another reader settled it first
+                return False
+            conn.execute(
+                "UPDATE sessions SET is_open = 0, revealed = 1, version = version + 1"
+                " WHERE code = ?",
+                [code],
+            )
+        return True
+
+    def clear_demo(self, code: str) -> int:
+        """Delete the session's demo responses, and nothing else. Returns how many went.
+
+        A live Room only ever appends, so the session's stage `epoch` goes up too:
+        every process's Room for it is rebuilt from the rows that are left."""
+        self.stage(code)
+        with self._write() as conn:
+            n = conn.execute(
+                "DELETE FROM responses WHERE session_code = ? AND is_demo = 1", [code]
+            ).rowcount
+            conn.execute("UPDATE stage SET epoch = epoch + 1 WHERE session_code = ?", [code])
+            conn.execute("UPDATE sessions SET version = version + 1 WHERE code = ?", [code])
+        return n
+
+    def room_epoch(self, code: str) -> int:
+        """Goes up whenever responses of the session are deleted (see `clear_demo`)."""
+        row = self.db.execute("SELECT epoch FROM stage WHERE session_code = ?", [code]).fetchone()
+        return row[0] if row else 0
 
     # ------------------------------------------------------------ responses
 
@@ -939,6 +1058,11 @@ def new_public_id() -> str:
     """A response's public id, the one an export shows: random, and unrelated to its token.
     Hex, so it never looks like a formula or an option either."""
     return secrets.token_hex(8)
+
+
+def stage_token() -> str:
+    """A stage link's secret: 32 random bytes, URL-safe (unguessable, not a session code)."""
+    return secrets.token_urlsafe(32)
 
 
 def clean_title(title: str) -> str:

@@ -1,21 +1,19 @@
-"""The facilitator's glue: session actions, the dashboard's memoised view, join link, QR."""
+"""The facilitator's glue: session actions, the reliability table's columns, join link, QR."""
 
 from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from survey import aggregate, charts, codes, export, lan, qr
+from survey import codes, export, lan, qr
 from survey.store import StoreError
 from survey.ui import resources
 
-REFRESH_S = float(os.environ.get("SURVEY_REFRESH_S", "2.5"))  # dashboard live refresh
+REFRESH_S = float(os.environ.get("SURVEY_REFRESH_S", "2.5"))  # console live refresh
 
 
 # ---------------------------------------------------------------- session actions
@@ -44,63 +42,7 @@ def delete_session(code: str) -> None:
     st.toast(f"Deleted session {code} and its {n} responses.")
 
 
-# ---------------------------------------------------------------- the dashboard
-
-
-@dataclass(frozen=True)
-class DashboardView:
-    everyone: aggregate.Summary
-    view: aggregate.Summary  # the chosen segment (everyone if none)
-    figures: dict[str, go.Figure]
-
-
-@st.cache_resource(show_spinner=False)
-def _summaries() -> dict:
-    return {}
-
-
-def dashboard_view(
-    code: str, threshold: float, seg: tuple = (None, None), big: bool = True
-) -> DashboardView:
-    """Numbers and figures for the live panels, memoised on (survey session, change
-    counter, view settings): an idle refresh rebuilds nothing."""
-    memo = _summaries()
-    with resources.room(code) as r:
-        key = (code, r.version, threshold, seg, big)
-        if key not in memo:
-            if len(memo) > 64:
-                memo.clear()
-            everyone = aggregate.summarise(r, threshold)
-            view = aggregate.summarise(r, threshold, seg) if seg != (None, None) else everyone
-            memo[key] = DashboardView(everyone, view, _figures(view, threshold, big))
-        return memo[key]
-
-
-def _figures(s: aggregate.Summary, threshold: float, big: bool) -> dict[str, go.Figure]:
-    q = resources.get_questionnaire()
-    if s.n_complete == 0:
-        return {}
-    hypothetical = threshold != q.threshold
-    return {
-        "split": charts.split_bar(s, big),
-        "hist": charts.histogram(s, threshold, big, hypothetical),
-        "dims": charts.dimension_bars(s, q, big),
-        "likert": charts.likert_bars(s, q, big),
-        "timeline": charts.timeline(s, big),
-    }
-
-
-def presenter_style() -> None:
-    """Bigger type for the projector. A fixed stylesheet of ours: no user text goes in here."""
-    st.html(
-        """<style>
-        [data-testid="stMetricValue"] { font-size: 4rem; }
-        [data-testid="stMetricLabel"] p { font-size: 1.5rem; }
-        .stApp h1 { font-size: 4.5rem; }
-        [data-testid="stText"], .stApp p { font-size: 1.4rem; }
-        .stApp [data-testid="stMetricValue"] p { font-size: 4rem; }
-        </style>"""
-    )
+# ---------------------------------------------------------------- the console
 
 
 RELIABILITY_COLUMNS = {

@@ -86,11 +86,13 @@ def room(code: str) -> Iterator[aggregate.Room]:
     with _room_lock:
         rooms = _rooms()
         version, removed = s.room_key(code) or (0, 0)
+        epoch = s.room_epoch(code)  # goes up when rows are deleted (demo data cleared)
         r = rooms.get(code)
-        # New, edited, re-created, or a response left it (a retake or a deletion).
-        if r is None or r.q is not q or r.version > version or r.removed != removed:
+        # New, edited, re-created, or responses left it (a retake, a deletion, demo cleared).
+        stale = r is None or r.q is not q or r.version > version
+        if stale or r.removed != removed or r.epoch != epoch:
             r = rooms[code] = aggregate.Room(q)
-            r.removed = removed
+            r.removed, r.epoch = removed, epoch
         if r.version < version:
             cols = aggregate.room_columns(q)
             r.add(*s.rows(code, since_version=r.version, columns=cols), version)

@@ -26,7 +26,7 @@ def clear_streamlit_caches():
 def open_app() -> Callable[..., AppTest]:
     """Open the app the way a browser would: a URL query string, then one page.
 
-    `open_app(s="share")` runs the participant page; `open_app("pages/dashboard.py")`
+    `open_app(s="share")` runs the participant page; `open_app("pages/console.py")`
     runs the default page once (AppTest needs that) and then switches to the given page.
     """
 

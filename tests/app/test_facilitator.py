@@ -1,16 +1,18 @@
-"""The facilitator's pages: the passcode gate and the live dashboard's reveal rules."""
+"""The facilitator's pages: the passcode gate, and the console driving the stage."""
 
-import json
+import re
 import types
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from survey import auth, demo, questionnaire, store
+from survey import auth, demo
+from survey.scoring import score
 from survey.ui import gate
 
-FACILITATOR_PAGES = ["pages/dashboard.py", "pages/sessions.py", "pages/export.py"]
+from .test_stage import figures, open_stage, split, texts
+
+FACILITATOR_PAGES = ["pages/console.py", "pages/sessions.py", "pages/export.py"]
 TITLE = "Summit Hall B"
 
 
@@ -59,16 +61,13 @@ def test_a_wrong_passcode_shows_no_room_data(open_app, sign_in, room, page):
 @pytest.mark.parametrize(
     "page,expected",
     [
-        (
-            "pages/dashboard.py",
-            ["chart", "count", "table", "session list", "session title or code"],
-        ),
+        ("pages/console.py", ["count", "table", "session list", "session title or code"]),
         ("pages/sessions.py", ["table", "session list"]),
         ("pages/export.py", ["table", "session list"]),
     ],
 )
 def test_the_right_passcode_shows_the_room_data(facilitator, room, page, expected):
-    at = facilitator(page, s=room)  # the dashboard's own link names its session
+    at = facilitator(page, s=room)  # the console's own link names its session
     if page == "pages/export.py":
         next(s for s in at.selectbox if s.label == "Sessions").select(room).run()
 
@@ -89,12 +88,12 @@ def test_ten_wrong_passcodes_from_fresh_browsers_pause_sign_in_even_for_the_righ
 ):
     # A reload is a fresh browser session: the limit is the server's, not the browser's.
     for i in range(auth.SERVER_MAX_FAILURES - 1):
-        at = sign_in(open_app("pages/dashboard.py", s=room), f"guess-{i}")
+        at = sign_in(open_app("pages/console.py", s=room), f"guess-{i}")
         assert any("not right" in e.value for e in at.error)
-    at = sign_in(open_app("pages/dashboard.py", s=room), "one guess too many")
+    at = sign_in(open_app("pages/console.py", s=room), "one guess too many")
     assert any(f"wait {auth.FIRST_PAUSE_S} seconds" in e.value for e in at.error)
 
-    at = sign_in(open_app("pages/dashboard.py", s=room), passcode)
+    at = sign_in(open_app("pages/console.py", s=room), passcode)
 
     assert any("Sign-in is paused" in e.value for e in at.error)
     assert room_data_shown(at) == []
@@ -104,13 +103,13 @@ def test_the_right_passcode_works_again_once_the_pause_is_over(
     open_app, sign_in, passcode, room, monkeypatch
 ):
     for i in range(auth.SERVER_MAX_FAILURES):
-        sign_in(open_app("pages/dashboard.py", s=room), f"guess-{i}")
+        sign_in(open_app("pages/console.py", s=room), f"guess-{i}")
     pause_is_over(monkeypatch)
 
-    at = sign_in(open_app("pages/dashboard.py", s=room), passcode)
+    at = sign_in(open_app("pages/console.py", s=room), passcode)
 
     assert not any("paused" in e.value for e in at.error)
-    assert "chart" in room_data_shown(at)
+    assert "count" in room_data_shown(at)
 
 
 def test_a_signed_in_facilitator_stays_in_while_sign_in_is_paused_for_others(
@@ -118,82 +117,68 @@ def test_a_signed_in_facilitator_stays_in_while_sign_in_is_paused_for_others(
 ):
     at = facilitator("pages/sessions.py")
     for i in range(auth.SERVER_MAX_FAILURES + 3):
-        sign_in(open_app("pages/dashboard.py", s=room), f"guess-{i}")
+        sign_in(open_app("pages/console.py", s=room), f"guess-{i}")
 
-    at.switch_page("pages/dashboard.py").run()
+    at.switch_page("pages/console.py").run()
 
     assert not [t for t in at.text_input if t.label == "Passcode"]
     assert "count" in room_data_shown(at)
 
 
-# ---------------------------------------------------------------- the dashboard's reveal rules
+# ---------------------------------------------------------------- the console drives the stage
 
 
-def dashboard(facilitator, code: str) -> AppTest:
-    at = facilitator("pages/dashboard.py")
-    session = next(s for s in at.sidebar.selectbox if s.label == "Session")
-    session.select(code).run()
+def console(facilitator, code: str) -> AppTest:
+    at = facilitator("pages/console.py")
+    next(s for s in at.selectbox if s.label == "Session").select(code).run()
     assert not at.exception, at.exception
     return at
 
 
-def infos(at: AppTest) -> str:
-    return "\n".join(i.value for i in at.info)
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
 
 
-@pytest.mark.parametrize("n,charts", [(4, 0), (5, 5)])
-def test_no_chart_is_drawn_until_k_answers_are_in(facilitator, db, q, n, charts):
-    code = db.create_session("Small room", "SMALL")
-    db.set_revealed(code, True)
-    db.insert_many(code, demo.responses(q, n, seed=3))
+def test_next_and_previous_on_the_console_move_the_stage(facilitator, db, room):
+    at = console(facilitator, room)
+    assert at.selectbox(key=f"view_{room}").value == "join"
 
-    at = dashboard(facilitator, code)
+    button(at, "Next →").click().run()
+    button(at, "Next →").click().run()
+    assert db.stage(room)["view"] == "distribution"
+    assert at.selectbox(key=f"view_{room}").value == "distribution"
+    assert len(figures(open_stage(db, room))) == 1
 
-    assert len(at.get("plotly_chart")) == charts
-    assert ("1 more response needed" in infos(at)) == (charts == 0)
-    assert next(m for m in at.metric if m.label == "Answers complete").value == str(n)
-    split = [m for m in at.metric if m.label.startswith(("Believers", "Spectators"))]
-    assert bool(split) == bool(charts)
-
-
-def test_a_hidden_session_shows_its_count_and_join_code_but_no_results(facilitator, db, q):
-    code = db.create_session("Keynote", "KEYN")  # new sessions start hidden
-    db.insert_many(code, demo.responses(q, 12, seed=5))
-
-    at = dashboard(facilitator, code)
-
-    assert not at.get("plotly_chart")
-    assert "Results are hidden" in infos(at)
-    assert next(m for m in at.metric if m.label == "Answers complete").value == "12"
-    assert any("KEYN" in m.value for m in at.markdown)
-    assert at.get("image"), "the QR code to join stays on screen"
+    button(at, "← Previous").click().run()
+    assert db.stage(room)["view"] == "split"
+    assert split(open_stage(db, room))
 
 
-def test_the_show_results_switch_reveals_and_hides_the_charts(facilitator, db, room):
-    at = dashboard(facilitator, room)
+def test_the_show_results_switch_reveals_and_hides_the_stage(facilitator, db, room):
+    at = console(facilitator, room)
+    db.set_stage(room, view="distribution")
     reveal = at.toggle(key=f"reveal_{room}")
     assert reveal.value is True
-    assert len(at.get("plotly_chart")) == 5
+    assert figures(open_stage(db, room))
 
     reveal.set_value(False).run()
-    assert not at.get("plotly_chart")
-    assert "Results are hidden" in infos(at)
     assert db.get_session(room)["revealed"] == 0
+    stage = open_stage(db, room)
+    assert not figures(stage)
+    assert "Results coming" in texts(stage)
 
     at.toggle(key=f"reveal_{room}").set_value(True).run()
-    assert len(at.get("plotly_chart")) == 5
     assert db.get_session(room)["revealed"] == 1
+    assert figures(open_stage(db, room))
 
 
-def split_shown(at: AppTest) -> tuple[str, str]:
-    metrics = {m.label.split(" · ")[0]: m for m in at.metric}
-    return metrics["Believers"].label, metrics["Spectators"].label
+def test_a_reveal_from_the_command_line_shows_on_the_console(facilitator, db, room):
+    at = console(facilitator, room)
+    db.set_revealed(room, False)  # `python -m survey session hide HALLB`
 
+    at.run()
 
-def chart_notes(at: AppTest) -> list[str]:
-    """The text annotations drawn on the charts (the histogram marks the threshold)."""
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    return [a.get("text") for s in specs for a in s.get("layout", {}).get("annotations", [])]
+    assert at.toggle(key=f"reveal_{room}").value is False
 
 
 def stored_classes(db, code: str) -> dict[str, str]:
@@ -202,71 +187,95 @@ def stored_classes(db, code: str) -> dict[str, str]:
     return {r[token]: r[klass] for r in rows}
 
 
-# ---------------------------------------------------------------- what-if and segments
-
-
-def test_the_what_if_threshold_redraws_the_split_but_never_changes_stored_classes(
+def test_the_what_if_threshold_reaches_the_stage_but_never_changes_stored_classes(
     facilitator, db, q, room
 ):
     before = stored_classes(db, room)
-    believers = sum(c == "believer" for c in before.values())
-    assert 0 < believers < len(before), "the demo room should hold both classes"
-    at = dashboard(facilitator, room)
-    assert split_shown(at) == (
-        f"Believers · {believers}",
-        f"Spectators · {len(before) - believers}",
-    )
-    assert f"Threshold {q.threshold:g}" in chart_notes(at)
+    at = console(facilitator, room)
     slider = next(s for s in at.slider if s.label == "What-if threshold (hypothetical)")
+    assert slider.value == q.threshold
 
-    slider.set_value(0).run()
+    slider.set_value(0.0).run()
 
-    assert split_shown(at) == (f"Believers · {len(before)}", "Spectators · 0")
-    assert "What-if 0" in chart_notes(at)
-    assert any("What-if" in w.value and "unchanged" in w.value for w in at.warning)
+    assert db.stage(room)["threshold"] == 0.0
+    assert split(open_stage(db, room, "split")) == {
+        f"Believers · {len(before)}": "100%",
+        "Spectators · 0": "0%",
+    }
     assert stored_classes(db, room) == before
+    next(s for s in at.slider if s.label == "What-if threshold (hypothetical)").set_value(
+        q.threshold
+    ).run()
+    assert db.stage(room)["threshold"] is None, "back at the questionnaire's threshold"
 
 
-def choose_segment(at: AppTest, question: str, value: str) -> AppTest:
-    next(s for s in at.selectbox if s.label == "Segment").select(question).run()
-    next(s for s in at.selectbox if s.label == "Segment value").select(value).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def test_a_segment_with_fewer_than_k_answers_shows_no_results(facilitator, db, q):
+def test_a_segment_chosen_on_the_console_reaches_the_stage(facilitator, db, q):
     code = db.create_session("Agencies", "AGCY")
     db.set_revealed(code, True)
-    rows = demo.responses(q, 9, seed=4)
-    for i, row in enumerate(rows):
-        row["role"] = "Agency" if i < 6 else "Student"
+    rows = demo.responses(q, 17, seed=4)
+    for i, row in enumerate(rows):  # 10 agency, 4 students, 3 who did not say
+        row["role"] = "Agency" if i < 10 else "Student" if i < 14 else None
     db.insert_many(code, rows)
-    at = dashboard(facilitator, code)
-    assert len(at.get("plotly_chart")) == 5
+    at = console(facilitator, code)
 
-    choose_segment(at, "role", "Student")
-    assert not at.get("plotly_chart")
-    assert "2 more responses needed" in infos(at)
+    at.selectbox(key=f"seg_{code}").select("role").run()
+    at.selectbox(key=f"segval_{code}").select("Agency").run()
 
-    choose_segment(at, "role", "Agency")
-    assert len(at.get("plotly_chart")) == 5
-    assert sum(int(m.label.split(" · ")[1]) for m in at.metric if " · " in m.label) == 6
+    settings = db.stage(code)
+    assert (settings["segment_id"], settings["segment_value"]) == ("role", "Agency")
+    shown = split(open_stage(db, code, "split"))
+    assert sum(int(label.split(" · ")[1]) for label in shown) == 10
+
+    at.selectbox(key=f"segval_{code}").select("Student").run()
+    assert "1 more response needed" in texts(open_stage(db, code, "split"))
 
 
-def test_a_threshold_that_is_not_a_whole_number_is_not_shown_as_a_what_if(
-    facilitator, q, tmp_path, monkeypatch
-):
-    text = Path(q.path).read_text(encoding="utf-8").replace("threshold = 60", "threshold = 62.5")
-    path = tmp_path / "questionnaire.toml"
-    path.write_text(text, encoding="utf-8")
-    monkeypatch.setenv("SURVEY_QUESTIONNAIRE", str(path))
-    halves = questionnaire.load(path)
-    halves_db = store.Store(halves)
-    halves_db.insert_many("SHARE", demo.responses(halves, 8, seed=9))
-    halves_db.close()
+def test_close_in_60_s_counts_down_then_closes_and_reveals(facilitator, db, q):
+    code = db.create_session("Keynote", "KEYN")  # open and hidden
+    at = console(facilitator, code)
 
-    at = facilitator("pages/dashboard.py")
+    button(at, "Close in 60 s").click().run()
 
-    assert len(at.get("plotly_chart")) == 5
-    assert "Threshold 62.5" in chart_notes(at)
-    assert not any("What-if" in w.value for w in at.warning)
+    closes = db.stage(code)["closes_at"]
+    assert closes
+    assert any("Closing in" in w.value for w in at.warning)
+    assert re.search(r"Closing in (59|60) s", texts(open_stage(db, code, "split")))
+    db.set_stage(code, closes_at="2000-01-01T00:00:00.000Z")  # as if a minute went by
+    stage = open_stage(db, code, "split")
+    session = db.get_session(code)
+    assert (session["is_open"], session["revealed"]) == (0, 1)
+    assert "Closing in" not in texts(stage)
+
+
+def test_the_console_clears_demo_responses_and_nothing_else(facilitator, db, q, room):
+    answers = {i: 3 for i in q.item_ids}
+    real_before = set(stored_classes(db, room))  # the room's 12 real participants
+    real = db.save_page(room, None, answers, page=q.page_count - 1, result=score(q, answers)).token
+    db.insert_many(room, demo.responses(q, 12, seed=8))
+    at = console(facilitator, room)
+    assert next(m for m in at.metric if m.label == "Demo responses").value == "12"
+
+    button(at, "Clear demo responses").click().run()
+
+    assert set(stored_classes(db, room)) == real_before | {real}
+    assert next(m for m in at.metric if m.label == "Answers complete").value == "13"
+    assert not [m for m in at.metric if m.label == "Demo responses"]
+
+
+def test_a_new_stage_link_from_the_console_ends_the_old_one(facilitator, db, room):
+    old = db.stage(room)["token"]
+    at = console(facilitator, room)
+    assert any(old in c.value for c in at.code)
+
+    button(at, "New stage link").click().run()
+
+    new = db.stage(room)["token"]
+    assert new != old
+    assert any(new in c.value for c in at.code)
+    assert "not valid" in texts(open_stage(db, room, token=old))
+
+
+def test_the_reliability_table_is_on_the_console_only(facilitator, db, room):
+    at = console(facilitator, room)
+    assert at.dataframe, "the analyst's table"
+    assert not open_stage(db, room, "split").dataframe

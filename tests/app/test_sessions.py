@@ -79,7 +79,7 @@ def test_a_hostile_session_title_is_shown_as_plain_text_on_the_sessions_page(
 
 
 @pytest.mark.parametrize("title", HOSTILE_TITLES)
-@pytest.mark.parametrize("page", ["pages/dashboard.py", "pages/export.py"])
+@pytest.mark.parametrize("page", ["pages/console.py", "pages/export.py"])
 def test_a_hostile_session_title_is_shown_as_plain_text_on_the_other_facilitator_pages(
     facilitator, db, title, page
 ):

@@ -30,7 +30,7 @@ def test_the_survey_page_opens_on_its_first_questions(open_app, q):
     "page,heading",
     [
         ("pages/sessions.py", "Sessions"),
-        ("pages/dashboard.py", "Join at code **SHARE**"),
+        ("pages/console.py", "**Stage link**"),
         ("pages/export.py", "Export"),
     ],
 )

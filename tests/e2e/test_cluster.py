@@ -21,9 +21,11 @@ from playwright.sync_api import expect
 from bench.loadgen import Load, check_db, run_load
 from bench.server import ClusterServer, free_port_block
 from survey import cluster as survey_cluster
+from survey import questionnaire
 from survey.cluster import NGINX_HINT, find_nginx
+from survey.store import Store
 
-from .conftest import PASSCODE, PHONE, ROOT, sign_in, visit
+from .conftest import PASSCODE, PHONE, ROOT, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -53,12 +55,15 @@ def test_participants_through_nginx_all_finish_once_and_both_workers_serve_them(
     assert min(used) > 0.15 * sum(used), used
 
 
-def test_the_facilitator_dashboard_and_its_qr_image_load_through_nginx(cluster, new_page):
+def test_the_stage_and_its_qr_image_load_through_nginx(cluster, new_page):
     # The QR image is a media file held by the worker that drew the page: every fresh
     # browser must be kept on that worker, or the image is missing half of the time.
+    s = Store(questionnaire.load(), cluster.db)
+    token = s.stage("SHARE")["token"]
+    s.close()
     for _ in range(4):
         page = new_page()
-        sign_in(page, f"http://127.0.0.1:{cluster.port}/dashboard?s=SHARE")
+        visit(page, f"http://127.0.0.1:{cluster.port}/stage?s=SHARE&t={token}")
         qr = page.locator('[data-testid="stImage"] img')
         expect(qr).to_be_visible()
         # decode() waits for the image and fails if it could not be loaded.

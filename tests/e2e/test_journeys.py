@@ -24,6 +24,8 @@ from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from survey import demo, flow, questionnaire, scoring
+from survey.stage import CLOSING_LINE
+from survey.stage import views as stage_views
 from survey.store import Store
 
 from .conftest import (
@@ -52,7 +54,7 @@ THRESHOLD = SPEC.get("threshold", 60)
 ITEM_PAGES = math.ceil(len(ITEMS) / SPEC.get("items_per_page", 6))
 TOTAL_PAGES = ITEM_PAGES + (1 if SPEC.get("profile") else 0)
 
-# The dashboard refreshes every REFRESH_S; "a few intervals" plus a rerun's worth of slack.
+# The stage and console refresh every REFRESH_S or sooner; a few intervals plus slack.
 LIVE_TIMEOUT_MS = int(5 * REFRESH_S * 1000) + 2000
 BELIEVER, SPECTATOR = "Believer", "Spectator"
 
@@ -130,10 +132,17 @@ def choose(page: Page, label: str, code: str, then: Locator) -> None:
     wait_ready(page)
 
 
-def dashboard_link(page: Page, code: str) -> Locator:
-    """The sessions page's link to the chosen session's dashboard."""
-    link = page.get_by_role("link", name=re.compile("Open its live dashboard"))
+def console_link(page: Page, code: str) -> Locator:
+    """The sessions page's link to the chosen session's console."""
+    link = page.get_by_role("link", name=re.compile("Open its console"))
     return link.and_(page.locator(f'a[href$="s={code}"]'))
+
+
+def stage_link_on(console: Page) -> str:
+    """The stage link the console shows (read-only, with its token)."""
+    block = console.get_by_test_id("stCode").filter(has_text="/stage?s=")
+    expect(block).to_be_visible()
+    return block.inner_text().strip()
 
 
 def metric(page: Page, label: str) -> Locator:
@@ -247,7 +256,7 @@ def expect_result(page: Page, answers: dict[str, int]) -> None:
 
 
 def more_needed(n: int) -> re.Pattern:
-    """The dashboard's 'N more responses needed' notice (singular or plural)."""
+    """The stage's 'N more responses needed' notice (singular or plural)."""
     return re.compile(rf"\b{n} more responses? needed")
 
 
@@ -257,10 +266,10 @@ def token_of(page: Page) -> str:
     return found.group(1)
 
 
-def reveal_results(page: Page) -> None:
-    page.get_by_test_id("stExpandSidebarButton").click()
-    page.get_by_text("Show results on screen", exact=True).click()
-    wait_ready(page)
+def reveal_results(console: Page) -> None:
+    wait_ready(console)
+    console.get_by_text("Show results on the stage", exact=True).click()
+    wait_ready(console)
 
 
 def finish_in_store(store: Store, code: str, answers: dict[str, int]) -> str:
@@ -290,10 +299,10 @@ def test_facilitator_signs_in_creates_a_session_and_its_qr_code_joins_it(
 
     # A wrong passcode shows nothing of a session: no code, title, QR or figures.
     snoop = new_page()
-    sign_in(snoop, f"{app_server.url}/dashboard?s={other}", passcode="not-the-passcode")
+    sign_in(snoop, f"{app_server.url}/console?s={other}", passcode="not-the-passcode")
     expect(snoop.get_by_text("That passcode is not right", exact=False)).to_be_visible()
     expect(snoop.get_by_text(private)).to_have_count(0)
-    expect(snoop.get_by_text(f"Join at code {other}")).to_have_count(0)
+    expect(snoop.get_by_text("/stage?s=")).to_have_count(0)
     expect(snoop.locator('[data-testid="stImage"]')).to_have_count(0)
     expect(snoop.locator('[data-testid="stMetricValue"]')).to_have_count(0)
     expect(snoop.locator(".js-plotly-plot")).to_have_count(0)
@@ -316,16 +325,19 @@ def test_facilitator_signs_in_creates_a_session_and_its_qr_code_joins_it(
     expect(created).to_be_visible()
     code = re.search(r"Created session ([A-Z0-9]{4,6})\b", created.inner_text()).group(1)
 
-    choose(page, "Session", code, then=dashboard_link(page, code))
-    page.get_by_role("link", name=re.compile("Open its live dashboard")).click()
-    expect(page.get_by_role("heading", name=f"Join at code {code}")).to_be_visible()
-    expect(page).to_have_url(re.compile(rf"/dashboard\?s={code}$"))
+    choose(page, "Session", code, then=console_link(page, code))
+    page.get_by_role("link", name=re.compile("Open its console")).click()
+    expect(page).to_have_url(re.compile(rf"/console\?s={code}$"))
     wait_ready(page)
     join_url = join_link(app_server, code)  # the LAN address, not the 127.0.0.1 the browser used
-    expect(page.get_by_text(f"Scan the QR code or open {join_url}")).to_be_visible()
+    expect(page.get_by_text(f"Join link for participants: {join_url}")).to_be_visible()
     expect(metric(page, "Answers complete")).to_have_text("0")
 
-    qr = page.locator('[data-testid="stImage"] img')
+    # The projector opens the console's stage link: the code, the QR code, no sign-in.
+    projector = new_page({"width": 1920, "height": 1080})
+    visit(projector, stage_link_on(page))
+    expect(projector.get_by_role("heading", name=code, exact=True)).to_be_visible()
+    qr = projector.locator('[data-testid="stImage"] img')
     expect(qr).to_be_visible()
     expect(qr).to_have_attribute("alt", f"QR code for {join_url}")  # what a screen reader says
     shot = qr.screenshot(path=ARTIFACTS / "qr.png")
@@ -398,14 +410,17 @@ def test_a_participant_who_reloads_resumes_with_earlier_answers_kept(
     assert counts(server_store, code) == (1, 0)
 
 
-def test_live_dashboard_counts_without_reload_and_shows_charts_only_past_k(
+def test_live_stage_counts_without_reload_and_shows_charts_only_past_k(
     app_server, new_page, server_store
 ):
-    code = server_store.create_session("Live dashboard")
-    dash = new_page()
-    sign_in(dash, f"{app_server.url}/dashboard?s={code}")
-    expect(dash.get_by_role("heading", name=f"Join at code {code}")).to_be_visible()
-    expect(metric(dash, "Answers complete")).to_have_text("0")
+    code = server_store.create_session("Live stage")
+    server_store.set_stage(code, view="split")
+    laptop = new_page()
+    sign_in(laptop, f"{app_server.url}/console?s={code}")
+    dash = new_page({"width": 1920, "height": 1080})
+    visit(dash, stage_link_on(laptop))
+    expect(dash.get_by_role("heading", name="Believers or spectators?")).to_be_visible()
+    expect(metric(dash, "Finished")).to_have_text("0")
     expect(metric(dash, "Answering now")).to_have_text("0")
     dash.evaluate("window.__sameDocument = true")  # gone if the page reloads
 
@@ -420,13 +435,13 @@ def test_live_dashboard_counts_without_reload_and_shows_charts_only_past_k(
             answer_questions_on_page(person, KEEN)
         click_next(person, k)
     expect_result(person, KEEN)
-    expect(metric(dash, "Answers complete")).to_have_text("1", timeout=LIVE_TIMEOUT_MS)
+    expect(metric(dash, "Finished")).to_have_text("1", timeout=LIVE_TIMEOUT_MS)
     expect(metric(dash, "Answering now")).to_have_text("0", timeout=LIVE_TIMEOUT_MS)
 
     plots = dash.locator(".js-plotly-plot")
-    expect(dash.get_by_text("Results are hidden.", exact=False)).to_be_visible()
+    expect(dash.get_by_text("Results coming", exact=False)).to_be_visible()
     expect(plots).to_have_count(0)
-    reveal_results(dash)
+    reveal_results(laptop)
     expect(dash.get_by_text(more_needed(MIN_GROUP - 1))).to_be_visible()
     expect(plots).to_have_count(0)
 
@@ -434,25 +449,22 @@ def test_live_dashboard_counts_without_reload_and_shows_charts_only_past_k(
     below_k = [(SHY, WARM)[i % 2] for i in range(MIN_GROUP - 2)]
     for answers in below_k:
         finish_in_store(server_store, code, answers)
-    expect(metric(dash, "Answers complete")).to_have_text(
-        str(MIN_GROUP - 1), timeout=LIVE_TIMEOUT_MS
-    )
+    expect(metric(dash, "Finished")).to_have_text(str(MIN_GROUP - 1), timeout=LIVE_TIMEOUT_MS)
     expect(dash.get_by_text(more_needed(1))).to_be_visible()
     expect(plots).to_have_count(0)
     expect(dash.get_by_text(re.compile(r"^Believers ·"))).to_have_count(0)
 
     finish_in_store(server_store, code, SHY)
-    expect(metric(dash, "Answers complete")).to_have_text(str(MIN_GROUP), timeout=LIVE_TIMEOUT_MS)
     charts = dash.locator('[data-testid="stPlotlyChart"]')
-    expect(charts.locator(".js-plotly-plot .main-svg").first).to_be_visible()
-    expect(charts.locator(".js-plotly-plot")).to_have_count(5)
+    expect(charts.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    expect(charts.locator(".js-plotly-plot")).to_have_count(1)  # the split bar
     # The split is told as text too, not only drawn.
     everyone = [KEEN, *below_k, SHY]
     believers = sum(expected(a)[0] == BELIEVER for a in everyone)
     share = f"{100 * believers / len(everyone):.0f}%"
     expect(metric(dash, f"Believers · {believers}")).to_have_text(share)
-    assert dash.evaluate("window.__sameDocument === true"), "the dashboard reloaded"
-    dash.screenshot(path=ARTIFACTS / "dashboard-live.png", full_page=True)
+    assert dash.evaluate("window.__sameDocument === true"), "the stage reloaded"
+    dash.screenshot(path=ARTIFACTS / "stage-live.png")
 
 
 def test_export_downloads_exactly_the_completed_rows_safe_for_spreadsheets(
@@ -512,7 +524,7 @@ def test_closed_session_refuses_a_submit_and_the_count_stays(app_server, new_pag
 
     facilitator = new_page()
     sign_in(facilitator, f"{app_server.url}/sessions")
-    choose(facilitator, "Session", code, then=dashboard_link(facilitator, code))
+    choose(facilitator, "Session", code, then=console_link(facilitator, code))
     facilitator.get_by_role("button", name="Close to new answers").click()
     expect(facilitator.get_by_role("button", name="Reopen")).to_be_visible()
     expect(facilitator.get_by_text("This session is closed")).to_be_visible()
@@ -526,9 +538,8 @@ def test_closed_session_refuses_a_submit_and_the_count_stays(app_server, new_pag
     expect(person.get_by_role("heading", name=re.compile("You're a"))).to_have_count(0)
     assert counts(server_store, code) == (0, 1)
 
-    facilitator.get_by_role("link", name=re.compile("Open its live dashboard")).click()
-    expect(facilitator.get_by_role("heading", name=f"Join at code {code}")).to_be_visible()
-    expect(facilitator.get_by_text("This session is closed")).to_be_visible()
+    facilitator.get_by_role("link", name=re.compile("Open its console")).click()
+    expect(facilitator.get_by_text("The session is closed to new answers")).to_be_visible()
     expect(metric(facilitator, "Answers complete")).to_have_text("0")
 
     latecomer = new_page(PHONE)
@@ -547,56 +558,9 @@ def test_a_facilitator_page_opened_first_on_a_fresh_server_has_the_apps_navigati
         expect(page.get_by_role("button", name="Create session")).to_be_visible()
         expect(page).to_have_title("Believer or Spectator?")
         nav = page.get_by_role("navigation")
-        expect(nav.get_by_role("link", name="Live dashboard")).to_have_count(1)
+        expect(nav.get_by_role("link", name="Console")).to_have_count(1)
         file_names = re.compile(r"^(app|survey|sessions)$")  # Streamlit's pages/ folder mode
         expect(nav.get_by_role("link", name=file_names)).to_have_count(0)
-
-
-def test_projector_dashboard_is_wide_with_big_figures_and_whole_chart_labels(
-    app_server, new_page, server_store
-):
-    code = server_store.create_session("Projector layout")
-    server_store.insert_many(code, demo.responses(server_store.q, 30, seed=5))
-    server_store.set_revealed(code, True)
-    problems = []
-    # Three sign-ins: a layout that only sometimes applies would slip through one.
-    for attempt in range(3):
-        dash = new_page({"width": 1920, "height": 1080})
-        sign_in(dash, f"{app_server.url}/dashboard?s={code}")
-        expect(dash.get_by_role("heading", name=f"Join at code {code}")).to_be_visible()
-        figure = metric(dash, "Answers complete").get_by_text("30", exact=True)
-        expect(figure).to_be_visible()
-        wait_ready(dash)
-        width = dash.get_by_test_id("stMainBlockContainer").bounding_box()["width"]
-        if width < 1600:
-            problems.append(f"sign-in {attempt + 1}: content {width:.0f} px wide of 1920")
-        # Presenter mode is on by default: the count must read from the back of the room.
-        height = figure.bounding_box()["height"]
-        if height < 48:
-            problems.append(f"sign-in {attempt + 1}: the count is {height:.0f} px tall")
-
-    charts = dash.locator('[data-testid="stPlotlyChart"]')
-    expect(charts.locator(".js-plotly-plot .main-svg").first).to_be_visible()
-    expect(charts.locator(".js-plotly-plot")).to_have_count(5)
-    cut = dash.evaluate(CUT_LABELS_JS)
-    if cut:
-        problems.append(f"{len(cut)} chart labels drawn outside their chart (cut off): {cut}")
-    assert not problems, "\n".join(problems)
-
-
-# Tick labels and axis titles that stick out of their chart's box (the browser clips them).
-CUT_LABELS_JS = """() => [
-    ...document.querySelectorAll('[data-testid=stPlotlyChart]')
-].flatMap((chart, i) => {
-    const box = chart.getBoundingClientRect();
-    return [...chart.querySelectorAll('.xtick text, .ytick text, .g-xtitle text, .g-ytitle text')]
-        .filter(label => {
-            const r = label.getBoundingClientRect();
-            return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1
-                || r.top < box.top - 1 || r.bottom > box.bottom + 1);
-        })
-        .map(label => `chart ${i + 1}: ${label.textContent}`);
-})"""
 
 
 # ---------------------------------------------------------------- README screenshots
@@ -626,7 +590,6 @@ def test_screenshots_for_the_readme(screenshot_server, new_page):
     for answers in (SHY, KEEN, SHY, WARM):  # real people: a participant compares with these
         finish_in_store(store, code, answers)
     store.set_revealed(code, True)
-    store.close()
 
     phone = new_page(PHONE)
     visit(phone, f"{app_server.url}/?s={code}")
@@ -651,17 +614,36 @@ def test_screenshots_for_the_readme(screenshot_server, new_page):
         download.click()
     (out / "share-card.png").write_bytes(Path(card.value.path()).read_bytes())
 
-    dash = new_page({"width": 1920, "height": 1080})
-    # Through the sessions page, as a facilitator would on the projector laptop.
-    sign_in(dash, f"{app_server.url}/sessions")
-    choose(dash, "Session", code, then=dashboard_link(dash, code))
-    dashboard_link(dash, code).click()
-    expect(dash.get_by_role("heading", name=f"Join at code {code}")).to_be_visible()
-    charts = dash.locator('[data-testid="stPlotlyChart"]')
-    # Plotly's 4.7 MB script loads slowly on a busy 2-core machine.
-    expect(charts.locator(".js-plotly-plot")).to_have_count(5, timeout=45_000)
-    expect(charts.locator(".main-svg").first).to_be_visible()
-    dash.screenshot(path=out / "dashboard.png")
+    # Through the sessions page, as a facilitator would on the laptop.
+    laptop = new_page({"width": 1440, "height": 1000})
+    sign_in(laptop, f"{app_server.url}/sessions")
+    choose(laptop, "Session", code, then=console_link(laptop, code))
+    console_link(laptop, code).click()
+    link = stage_link_on(laptop)
+    laptop.get_by_role("button", name="Next →").click()  # the preview shows the split
+    view = laptop.get_by_role("combobox", name="View")
+    expect(view).to_have_value("2. Believers or spectators?")
+    stage = new_page({"width": 1920, "height": 1080})
+    # The link reads SURVEY_PUBLIC_URL's address; the projector here reaches the test server.
+    visit(stage, app_server.url + link[link.index("/stage?") :])
+    shots = []
+    for view in stage_views(store.q):
+        store.set_stage(code, view=view.id)
+        heading = {"join": code, "closing": CLOSING_LINE}.get(view.kind, view.title)
+        expect(stage.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        if view.kind == "split":
+            expect(stage.get_by_text(re.compile(r"^Believers · \d+$"))).to_be_visible()
+        elif view.needs_results:
+            expect(stage.locator(".js-plotly-plot .main-svg").first).to_be_visible()
+        wait_ready(stage)
+        shots.append(f"stage-{view.id}.png")
+        stage.screenshot(path=out / shots[-1])
+    store.set_stage(code, view="split")
+    preview = laptop.frame_locator(".st-key-stage-preview iframe")
+    expect(preview.get_by_role("heading", name="Believers or spectators?")).to_be_visible()
+    wait_ready(laptop)
+    laptop.screenshot(path=out / "console.png")
+    store.close()
 
     export = new_page()
     sign_in(export, f"{app_server.url}/export")
@@ -669,17 +651,17 @@ def test_screenshots_for_the_readme(screenshot_server, new_page):
     expect(export.locator('[data-testid="stDataFrame"]')).to_be_visible()
     export.screenshot(path=out / "export.png")
 
-    assert dash.get_by_test_id("stMainBlockContainer").bounding_box()["width"] > 1600
     sizes = {
         name: Image.open(out / name).size
         for name in (
             "phone-survey.png",
             "result.png",
             "share-card.png",
-            "dashboard.png",
+            "console.png",
             "export.png",
+            *shots,
         )
     }
     assert sizes["phone-survey.png"] == (390, 844)
     assert sizes["share-card.png"] == (1080, 1080)
-    assert sizes["dashboard.png"] == (1920, 1080)
+    assert {sizes[name] for name in shots} == {(1920, 1080)}

@@ -1,0 +1,198 @@
+"""The projector's stage: which views exist, the order they come in, what each may show.
+
+Pure rules, no Streamlit and no SQL (in the manner of h11's `_state.py`): everything
+that decides what the room sees lives here, so it can be tested as a table. The glue
+in `survey/ui/stage.py` only draws what `screen()` and `groups()` allow.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from survey.aggregate import Summary
+from survey.questionnaire import Questionnaire
+from survey.scoring import BELIEVER, SPECTATOR
+
+COUNTDOWN_S = 60  # "close in 60 s": long enough to finish the page a participant is on
+ITEMS_PER_VIEW = 6  # 21 items over 4 views: each fits 1024x768 with 24 px wrapped labels
+CLOSING_LINE = "Want to be a better social media marketer? Begin living it."
+
+NEXT, PREVIOUS, HOME = "next", "previous", "home"
+
+# What a view's body shows (see `screen`).
+SHOW = "show"  # the view's figures
+COMING = "coming"  # results are hidden: the live count and "results coming"
+FEW = "few"  # a group under k: a plain "fewer than k" placeholder
+
+
+@dataclass(frozen=True)
+class View:
+    """One full-screen view of the stage."""
+
+    id: str  # in the database and the console: "join", "split", ..., "items-2", "closing"
+    kind: str  # join | split | distribution | profile | items | time | closing
+    title: str
+    items: tuple[str, ...] = ()  # the item ids an items view shows
+
+    @property
+    def needs_results(self) -> bool:
+        """Join and closing views show no results, so they never wait for a reveal."""
+        return self.kind not in ("join", "closing")
+
+
+def views(q: Questionnaire, per_view: int = ITEMS_PER_VIEW) -> list[View]:
+    """The stage's views in order: join, split, distribution, profile, the items over
+    a few views (balanced, in questionnaire order), over time, closing."""
+    ids = q.item_ids
+    parts = max(1, math.ceil(len(ids) / per_view))
+    base, extra = divmod(len(ids), parts)  # 21 items: 6, 5, 5, 5 rather than 6, 6, 6, 3
+    bounds = [0]
+    for n in range(parts):
+        bounds.append(bounds[-1] + base + (1 if n < extra else 0))
+    chunks = [tuple(ids[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    out = [
+        View("join", "join", "Join the survey"),
+        View("split", "split", "Believers or spectators?"),
+        View("distribution", "distribution", "How the room scored"),
+        View("profile", "profile", "Believers against spectators"),
+    ]
+    for n, chunk in enumerate(chunks, 1):
+        part = f" ({n} of {len(chunks)})" if len(chunks) > 1 else ""
+        out.append(View(f"items-{n}", "items", f"What the room does{part}", chunk))
+    out += [
+        View("time", "time", "Answers over time"),
+        View("closing", "closing", "Thank you"),
+    ]
+    return out
+
+
+def find(vs: list[View], view_id: str | None) -> View:
+    """The view with this id; an unknown or stale id (the questionnaire changed) is join."""
+    return next((v for v in vs if v.id == view_id), vs[0])
+
+
+def step(vs: list[View], current: str | None, move: str) -> str:
+    """The view after a key press: next and previous stop at the ends, home is join."""
+    if move == HOME:
+        return vs[0].id
+    at = vs.index(find(vs, current))
+    if move == NEXT:
+        return vs[min(at + 1, len(vs) - 1)].id
+    if move == PREVIOUS:
+        return vs[max(at - 1, 0)].id
+    raise ValueError(f"unknown move {move!r}")
+
+
+def follow(local: tuple[str, int] | None, db_view: str, db_seq: int) -> tuple[str, int]:
+    """The view a stage shows, as (view id, the console move it last followed).
+
+    The clicker moves the projector's own view; the console's next/previous (a new
+    `view_seq` in the database) moves every open stage of the session. The latest wins.
+    """
+    if local is None or local[1] != db_seq:
+        return db_view, db_seq
+    return local
+
+
+# ---------------------------------------------------------------- links
+
+
+def join_link(base: str, code: str) -> str:
+    """The participants' link for a session."""
+    return f"{base.rstrip('/')}/?s={code}"
+
+
+def stage_link(base: str, code: str, token: str) -> str:
+    """The projector's read-only link for a session."""
+    return f"{base.rstrip('/')}/stage?s={code}&t={token}"
+
+
+def short_link(url: str) -> str:
+    """A link as people type it: no scheme ("survey.example.org/?s=K7PX")."""
+    return url.split("://", 1)[-1]
+
+
+# ---------------------------------------------------------------- the minimum group size
+
+
+def allowed(n: int, rest: int, k: int) -> bool:
+    """May a group of `n` complete responses be drawn, when `rest` more people make up
+    the larger group it is cut from (everyone outside the segment)?
+
+    The group needs k. So does the rest, unless the rest is empty: otherwise subtracting
+    the segment from the whole room would draw the rest, a group under k.
+    """
+    return n >= k and (rest == 0 or rest >= k)
+
+
+@dataclass(frozen=True)
+class Groups:
+    """Which groups the stage may draw for the population on show."""
+
+    population: bool  # the room, or the segment (with its complement)
+    classes: dict[str, bool]  # believer / spectator (at the threshold in force)
+
+    @property
+    def any_class(self) -> bool:
+        return any(self.classes.values())
+
+
+def groups(everyone: Summary, shown: Summary, segmented: bool, k: int) -> Groups:
+    """The minimum group size applied to what is on show.
+
+    `everyone` and `shown` are summaries at the same (possibly what-if) threshold;
+    `shown` is the segment when `segmented`, else the same room. Each class is
+    checked against its own members outside the segment too, so no class of the
+    complement can be recovered as "room minus segment".
+    """
+
+    def rest(total: int, part: int) -> int:
+        return total - part if segmented else 0
+
+    return Groups(
+        population=allowed(shown.n_complete, rest(everyone.n_complete, shown.n_complete), k),
+        classes={
+            BELIEVER: allowed(shown.believers, rest(everyone.believers, shown.believers), k),
+            SPECTATOR: allowed(shown.spectators, rest(everyone.spectators, shown.spectators), k),
+        },
+    )
+
+
+def screen(view: View, revealed: bool, g: Groups) -> str:
+    """What a view's body shows: SHOW, COMING (results hidden) or FEW (under k).
+
+    The profile compares classes, so it needs at least one class that may be drawn;
+    the other class gets its own placeholder beside it.
+    """
+    if not view.needs_results:
+        return SHOW
+    if not revealed:
+        return COMING
+    if not g.population:
+        return FEW
+    if view.kind == "profile" and not g.any_class:
+        return FEW
+    return SHOW
+
+
+def fewer_than(k: int, who: str = "complete responses") -> str:
+    """The placeholder for a group under k, in plain words."""
+    return f"Fewer than {k} {who} so far: shown once there are {k}."
+
+
+# ---------------------------------------------------------------- the countdown
+
+
+def seconds_left(closes_at: datetime | None, now: datetime) -> int | None:
+    """Whole seconds until the session closes (rounded up, never below 0); None if no
+    countdown is running."""
+    if closes_at is None:
+        return None
+    return max(0, math.ceil((closes_at - now).total_seconds()))
+
+
+def countdown_due(closes_at: datetime | None, now: datetime) -> bool:
+    """Has a running countdown reached zero (time to close and reveal)?"""
+    return closes_at is not None and now >= closes_at

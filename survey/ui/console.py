@@ -1,0 +1,163 @@
+"""The console's glue: the facilitator's controls for the stage, kept off the projector.
+
+Every control writes the session's stage settings to the database, never to this
+browser only, so every open stage (any browser, any worker) follows within one poll.
+Widgets are set from the database before they are drawn, so a change made elsewhere
+(another console, the CLI) shows here too.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import streamlit as st
+
+from survey import aggregate
+from survey import stage as core
+from survey.store import iso, now_iso
+from survey.ui import resources
+from survey.ui import stage as stage_ui
+
+EVERYONE = "Everyone"
+NO_SEGMENT = ""  # the selectbox's "Everyone": None would show as "Choose an option"
+
+
+def _key(name: str, code: str) -> str:
+    return f"{name}_{code}"
+
+
+def sync_widgets(code: str) -> dict:
+    """Put the database's settings into the console's widgets; returns the settings."""
+    s = resources.get_store()
+    q = resources.get_questionnaire()
+    settings = s.stage(code)
+    session = s.get_session(code)
+    threshold = settings["threshold"]
+    st.session_state[_key("view", code)] = core.find(core.views(q), settings["view"]).id
+    st.session_state[_key("reveal", code)] = bool(session["revealed"])
+    st.session_state[_key("whatif", code)] = float(q.threshold if threshold is None else threshold)
+    st.session_state[_key("seg", code)] = settings["segment_id"] or NO_SEGMENT
+    if settings["segment_id"]:
+        st.session_state[_key("segval", code)] = settings["segment_value"]
+    return settings
+
+
+# ---------------------------------------------------------------- callbacks
+
+
+def move(code: str, direction: str) -> None:
+    vs = core.views(resources.get_questionnaire())
+    view = resources.get_store().stage(code)["view"]
+    resources.get_store().set_stage(code, view=core.step(vs, view, direction))
+
+
+def set_view(code: str) -> None:
+    resources.get_store().set_stage(code, view=st.session_state[_key("view", code)])
+
+
+def set_revealed(code: str) -> None:
+    resources.get_store().set_revealed(code, st.session_state[_key("reveal", code)])
+
+
+def set_threshold(code: str) -> None:
+    q = resources.get_questionnaire()
+    value = float(st.session_state[_key("whatif", code)])
+    resources.get_store().set_stage(code, threshold=None if value == q.threshold else value)
+
+
+def set_segment(code: str) -> None:
+    q = resources.get_questionnaire()
+    seg = st.session_state.get(_key("seg", code)) or None
+    value = st.session_state.get(_key("segval", code)) if seg else None
+    if seg and value not in q.profile_question(seg).options:
+        value = q.profile_question(seg).options[0]  # a new question: its first answer
+    resources.get_store().set_stage(code, segment_id=seg, segment_value=value)
+
+
+def set_open(code: str, is_open: bool) -> None:
+    s = resources.get_store()
+    s.set_open(code, is_open)
+    if not is_open:
+        s.set_stage(code, closes_at=None)
+
+
+def start_countdown(code: str) -> None:
+    at = datetime.now(UTC) + timedelta(seconds=core.COUNTDOWN_S)
+    resources.get_store().set_stage(code, closes_at=iso(at))
+
+
+def cancel_countdown(code: str) -> None:
+    resources.get_store().set_stage(code, closes_at=None)
+
+
+def clear_demo(code: str) -> None:
+    n = resources.get_store().clear_demo(code)
+    resources.forget_room(code)
+    st.toast(f"Removed {n} demo responses from {code}.")
+
+
+def new_link(code: str) -> None:
+    resources.get_store().new_stage_token(code)
+    st.toast("New stage link made: the old one no longer works.")
+
+
+# ---------------------------------------------------------------- panels
+
+
+def status(code: str) -> None:
+    """The live strip: counts, state, countdown (and the close it triggers)."""
+    s = resources.get_store()
+    s.settle_countdown(code, now_iso())
+    session, settings = s.get_session(code), s.stage(code)
+    with resources.room(code) as r:
+        complete, in_progress = r.n, r.n_in_progress
+        demo = int(r._demo[: r.n].sum())
+    row = st.container(horizontal=True)
+    row.metric("Answers complete", complete)
+    row.metric("Answering now", in_progress)
+    if demo:
+        row.metric("Demo responses", demo, help="Synthetic rehearsal data")
+    left = stage_ui._countdown(settings)
+    if left is not None:
+        st.warning(f"Closing in {left} s, then the results are revealed.")
+    state = "open to new answers" if session["is_open"] else "closed to new answers"
+    shown = "results shown on the stage" if session["revealed"] else "results hidden"
+    st.caption(f"The session is {state}; {shown}.")
+
+
+def view_title(code: str):
+    vs = {v.id: v for v in core.views(resources.get_questionnaire())}
+    ids = list(vs)
+    return ids, lambda i: f"{ids.index(i) + 1}. {vs[i].title}"
+
+
+def segment_label(pid: str) -> str:
+    return (
+        EVERYONE if pid == NO_SEGMENT else resources.get_questionnaire().profile_question(pid).text
+    )
+
+
+def preview(code: str) -> None:
+    """The stage itself, shrunk: a 16:9 frame the stylesheet scales down. Its link is
+    relative, so the preview works whatever SURVEY_PUBLIC_URL says."""
+    token = resources.get_store().stage(code)["token"]
+    st.html(PREVIEW_STYLE)
+    with st.container(key="stage-preview"):
+        st.iframe(core.stage_link("", code, token), height=400)
+
+
+def reliability(code: str) -> tuple[list[dict], int] | None:
+    """The analyst's table and the count of straight-lined responses (None under k)."""
+    with resources.room(code) as room:
+        if room.n < aggregate.min_group():
+            return None
+        return aggregate.reliability(room), aggregate.straightlined(room)
+
+
+# The preview frame holds a 1920x1080 stage drawn at a third of its size.
+PREVIEW_STYLE = """<style>
+.st-key-stage-preview { aspect-ratio: 16 / 9; position: relative; overflow: hidden;
+  border: 1px solid #C9C5D6; border-radius: 6px; }
+.st-key-stage-preview iframe { position: absolute; top: 0; left: 0; width: 300%;
+  height: 300% !important; transform: scale(0.3333); transform-origin: 0 0; border: 0; }
+</style>"""

@@ -1,0 +1,371 @@
+"""The stage's glue: the projector page drawn from `survey.stage`'s rules.
+
+The stage link (?s=CODE&t=TOKEN) is a read-only capability: it shows what the room
+may see and changes nothing. Its settings (view, threshold, segment, countdown) come
+from the database on every poll, so a console in another browser, or on another
+worker, reaches it within one STAGE_REFRESH_S.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from survey import aggregate, charts
+from survey import stage as core
+from survey.scoring import BELIEVER, SPECTATOR
+from survey.store import now_iso
+from survey.ui import facilitator, resources
+
+# How often an open stage looks at the database: a console change shows within 3 s.
+STAGE_REFRESH_S = float(os.environ.get("SURVEY_STAGE_REFRESH_S", "1.5"))
+CHART_FONT = 24  # px: chart text read from the back of a hall (Plotly's type is fixed)
+_POSITION = "stage_position"  # session_state: (view id, console move followed)
+KEYS = {  # the clicker sends PageUp/PageDown; keyboards have arrows, Space and Home
+    core.NEXT: ("Right", "PageDown", "Space"),
+    core.PREVIOUS: ("Left", "PageUp"),
+    core.HOME: ("Home",),
+}
+INVALID_LINK = (
+    "This stage link is not valid. It may have been replaced by a newer one: "
+    "ask the facilitator for the current stage link."
+)
+
+
+# ---------------------------------------------------------------- the link
+
+
+def read_link() -> tuple[str, str] | None:
+    """(code, token) from the address if the token is the session's current one."""
+    code = (st.query_params.get("s") or "").strip().upper()
+    token = st.query_params.get("t") or ""
+    if resources.get_store().stage_for_link(code, token) is None:
+        return None
+    return code, token
+
+
+def link(code: str, page_path: str = "") -> str:
+    """The session's stage link, with its current token."""
+    settings = resources.get_store().stage(code)
+    return core.stage_link(_base(page_path), code, settings["token"])
+
+
+def _base(page_path: str) -> str:
+    return facilitator.join_url("X", page_path).removesuffix("/?s=X")
+
+
+# ---------------------------------------------------------------- the view on show
+
+
+def position(settings: dict) -> core.View:
+    """This stage's view: the clicker's, until the console moves the stage."""
+    vs = core.views(resources.get_questionnaire())
+    here = core.follow(st.session_state.get(_POSITION), settings["view"], settings["view_seq"])
+    st.session_state[_POSITION] = here
+    return core.find(vs, here[0])
+
+
+def move(direction: str) -> None:
+    """A key press on the stage: moves this projector only (the link changes nothing)."""
+    vs = core.views(resources.get_questionnaire())
+    view_id, seq = st.session_state.get(_POSITION, (vs[0].id, -1))
+    st.session_state[_POSITION] = (core.step(vs, view_id, direction), seq)
+
+
+def keys() -> None:
+    """The keyboard and clicker: buttons with shortcuts, kept off screen by the stylesheet.
+
+    Outside the polling fragment: a key pressed while a poll runs then reruns the page
+    instead of racing the poll (a press inside the fragment was sometimes lost)."""
+    with st.container(key="stage-keys"):
+        for direction, shortcuts in KEYS.items():
+            for shortcut in shortcuts:
+                st.button(
+                    f"{direction} ({shortcut})",
+                    key=f"key-{shortcut}",
+                    shortcut=shortcut,
+                    on_click=move,
+                    args=(direction,),
+                )
+
+
+# ---------------------------------------------------------------- numbers, memoised
+
+
+@dataclass(frozen=True)
+class Numbers:
+    everyone: aggregate.Summary  # the room, at the threshold in force
+    shown: aggregate.Summary  # the segment (or the room again)
+    segmented: bool
+    groups: core.Groups
+    threshold: float
+
+
+@st.cache_resource(show_spinner=False)
+def _memo() -> dict:
+    return {}
+
+
+def numbers(code: str, settings: dict) -> Numbers:
+    """The stage's numbers, memoised on the session's change counter and the settings:
+    an idle poll rebuilds nothing."""
+    q = resources.get_questionnaire()
+    threshold = settings["threshold"] if settings["threshold"] is not None else q.threshold
+    seg = (settings["segment_id"], settings["segment_value"])
+    segmented = seg[0] is not None and seg[1] is not None
+    memo = _memo()
+    with resources.room(code) as r:
+        key = (code, r.version, r.epoch, threshold, seg)
+        if key not in memo:
+            if len(memo) > 64:
+                memo.clear()
+            everyone = aggregate.summarise(r, threshold)
+            shown = aggregate.summarise(r, threshold, seg) if segmented else everyone
+            g = core.groups(everyone, shown, segmented, aggregate.min_group())
+            memo[key] = Numbers(everyone, shown, segmented, g, threshold)
+        return memo[key]
+
+
+# ---------------------------------------------------------------- drawing
+
+
+def draw(code: str) -> None:
+    """One poll of the stage: settle a countdown that is due, then draw the view."""
+    s = resources.get_store()
+    s.settle_countdown(code, now_iso())
+    token = st.query_params.get("t") or ""
+    settings = s.stage_for_link(code, token)
+    if settings is None:  # the console issued a new link while this one was open
+        st.write(INVALID_LINK)
+        return
+    session = s.get_session(code)
+    view = position(settings)
+    n = numbers(code, settings)
+    with st.container(key="stage"):
+        _bar(code, session, settings, view, n)
+        if view.kind == "join":
+            _join(code, session, n, settings)
+        elif view.kind == "closing":
+            with st.container(key="stage-middle", vertical_alignment="center"):
+                st.title(core.CLOSING_LINE, anchor=False)
+        else:
+            st.header(view.title, anchor=False)
+            _body(view, session, n)
+
+
+def _bar(code: str, session: dict, settings: dict, view: core.View, n: Numbers) -> None:
+    """The slim strip on top: join banner once revealed, countdown, demo badge."""
+    left = _countdown(settings)
+    demo = n.everyone.n_demo > 0
+    banner = session["revealed"] and view.kind != "join"
+    if not (banner or demo or left is not None):
+        return
+    with st.container(key="stage-bar", horizontal=True, vertical_alignment="center"):
+        if banner:
+            st.markdown(f"Join: **{core.short_link(facilitator.join_url(code, 'stage'))}**")
+        if left is not None:
+            st.markdown(f":red-badge[Closing in {left} s]")
+        if demo:
+            st.markdown(":orange-badge[Demo data]")
+
+
+def _countdown(settings: dict) -> int | None:
+    closes = settings["closes_at"]
+    at = datetime.fromisoformat(closes.replace("Z", "+00:00")) if closes else None
+    return core.seconds_left(at, datetime.now(UTC))
+
+
+def _join(code: str, session: dict, n: Numbers, settings: dict) -> None:
+    url = facilitator.join_url(code, "stage")
+    with st.container(key="stage-join", horizontal=True, vertical_alignment="center"):
+        with st.container(key="stage-join-text"):
+            st.text(session["title"])  # the facilitator's words: plain text, never HTML
+            st.markdown(f"Join at **{core.short_link(url)}**")
+            st.markdown("or scan the code, and enter")
+            st.title(code, anchor=False)
+            counts = st.container(horizontal=True, key="stage-counts")
+            counts.metric("Answering now", n.everyone.n_in_progress, width="content")
+            counts.metric("Finished", n.everyone.n_complete, width="content")
+            if not session["is_open"]:
+                st.markdown("**This session is closed to new answers.**")
+        with st.container(key="stage-qr", width="content"):
+            st.image(facilitator.qr_png(url), alt=f"QR code for {url}")
+
+
+def _body(view: core.View, session: dict, n: Numbers) -> None:
+    k = aggregate.min_group()
+    status = core.screen(view, bool(session["revealed"]), n.groups)
+    if status == core.COMING:
+        counts = st.container(horizontal=True, key="stage-counts")
+        counts.metric("Answering now", n.everyone.n_in_progress, width="content")
+        counts.metric("Finished", n.everyone.n_complete, width="content")
+        st.markdown("### Results coming…")
+        return
+    if status == core.FEW:
+        _placeholder(n, k)
+        return
+    if n.segmented:
+        st.caption(f"Segment: {n.shown.n_complete} people")  # the value is on the console
+    getattr(_VIEWS, view.kind)(view, n, k)
+
+
+def _placeholder(n: Numbers, k: int) -> None:
+    if n.shown.n_complete < k:
+        more = aggregate.more_responses(k - n.shown.n_complete)
+        st.markdown(f"### {core.fewer_than(k)}")
+        st.markdown(f"{more} needed before results are shown.")
+    else:  # the segment is big enough, but everyone outside it is not
+        st.markdown(f"### {core.fewer_than(k, 'people outside this segment')}")
+    counts = st.container(horizontal=True, key="stage-counts")
+    counts.metric("Finished", n.everyone.n_complete, width="content")
+
+
+def _chart(fig: go.Figure, key: str) -> None:
+    # "fill-" keys: the stylesheet lets these charts take the rest of the screen.
+    st.plotly_chart(fig, key=f"fill-{key}", theme=None, config=charts.CONFIG, height="stretch")
+
+
+class _VIEWS:
+    """One drawing per view kind (called as _VIEWS.<kind>)."""
+
+    @staticmethod
+    def split(view: core.View, n: Numbers, k: int) -> None:
+        s = n.shown
+        middle = st.container(key="stage-middle", vertical_alignment="center")
+        row = middle.container(horizontal=True, key="stage-split")
+        for klass, count in ((BELIEVER, s.believers), (SPECTATOR, s.spectators)):
+            row.metric(f"{klass.capitalize()}s · {count}", f"{s.share(count):.0f}%")
+        with middle:
+            _threshold_note(n)
+            bar = charts.split_bar(s, font=CHART_FONT)
+            st.plotly_chart(bar, key="split", theme=None, config=charts.CONFIG)
+
+    @staticmethod
+    def distribution(view: core.View, n: Numbers, k: int) -> None:
+        q = resources.get_questionnaire()
+        hypothetical = n.threshold != q.threshold
+        _chart(charts.histogram(n.shown, n.threshold, True, hypothetical, CHART_FONT, None), "hist")
+
+    @staticmethod
+    def profile(view: core.View, n: Numbers, k: int) -> None:
+        q = resources.get_questionnaire()
+        shown = [c for c, ok in n.groups.classes.items() if ok]
+        for klass, ok in n.groups.classes.items():
+            if not ok:
+                st.markdown(core.fewer_than(k, f"{klass}s"))
+        _chart(charts.dimension_bars(n.shown, q, True, shown, CHART_FONT, None), "dims")
+
+    @staticmethod
+    def items(view: core.View, n: Numbers, k: int) -> None:
+        q = resources.get_questionnaire()
+        legend = charts.likert_legend(q, CHART_FONT)
+        st.plotly_chart(legend, key="scale", theme=None, config=charts.CONFIG)
+        bars = charts.likert_bars(n.shown, q, True, view.items, CHART_FONT, None, legend=False)
+        _chart(bars, view.id)
+
+    @staticmethod
+    def time(view: core.View, n: Numbers, k: int) -> None:
+        _chart(charts.timeline(n.shown, True, CHART_FONT, None), "timeline")
+
+
+def _threshold_note(n: Numbers) -> None:
+    q = resources.get_questionnaire()
+    if n.threshold != q.threshold:
+        st.caption(f"What-if: believer from {n.threshold:g} instead of {q.threshold:g}.")
+
+
+# ---------------------------------------------------------------- the page's look
+
+# A fixed stylesheet of ours: no user text ever goes in here. Sizes in vh, so a view
+# keeps its proportions on any projector; at 1080p the code is 1080 * 0.15 = 162 px.
+STYLE = """<style>
+[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stToolbar"],
+[data-testid="stDecoration"], [data-testid="stStatusWidget"],
+[data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+.stAppDeployButton { display: none !important; }
+.stMain .stMainBlockContainer { padding: 2vh 3vw; max-width: none; }
+.stMain .stVerticalBlock:has(.st-key-stage) { gap: 0; }
+.st-key-stage-keys { position: fixed; left: -10000px; top: 0; width: 1px; height: 1px;
+  overflow: hidden; }
+div.stVerticalBlock.st-key-stage { flex: 0 0 96vh; height: 96vh; overflow: hidden; gap: 1.2vh;
+  flex-wrap: nowrap; }
+.st-key-stage [class*="st-key-fill-"] { flex: 1 1 0; min-height: 0; }
+.st-key-stage [data-testid="stFullScreenFrame"]:has([data-testid="stPlotlyChart"]),
+.st-key-stage [data-testid="stPlotlyChart"] { height: 100%; }
+.st-key-stage h2 { font-size: 6.5vh; line-height: 1.15; padding: 0; }
+.st-key-stage h3 { font-size: 5vh; font-weight: 600; padding: 0; }
+.st-key-stage p, .st-key-stage [data-testid="stText"] { font-size: 3.4vh; line-height: 1.3; }
+.st-key-stage [data-testid="stCaptionContainer"] p { font-size: 2.6vh; }
+.st-key-stage-bar { flex: 0 0 auto; gap: 2vw; }
+.st-key-stage-bar p, .st-key-stage-bar span { font-size: 3vh !important; margin: 0; }
+.st-key-stage [data-testid="stMetricLabel"] p { font-size: 3.6vh; }
+.st-key-stage [data-testid="stMetricValue"] p { font-size: 10vh; line-height: 1.1; }
+.st-key-stage-split [data-testid="stMetricValue"] p { font-size: 24vh; font-weight: 700; }
+.st-key-stage-split [data-testid="stMetricLabel"] p { font-size: 5vh; }
+.st-key-stage-split [data-testid="stElementContainer"]:first-child [data-testid="stMetricValue"] p {
+  color: #6C2BD9; }
+.st-key-stage-split [data-testid="stElementContainer"]:last-child [data-testid="stMetricValue"] p {
+  color: #6B7078; }
+.st-key-stage-counts { gap: 6vw; flex: 0 0 auto; }
+.st-key-stage-counts [data-testid="stMetric"] { width: auto; flex: 0 0 auto; }
+.st-key-stage h1 { font-size: 9vh; line-height: 1.15; padding: 0; }
+.st-key-stage [data-testid="stLayoutWrapper"]:has(> .st-key-stage-join) {
+  flex: 1 1 0; min-height: 0; }
+.st-key-stage-join { height: 100%; gap: 4vw; }
+.st-key-stage [data-testid="stLayoutWrapper"]:has(> .st-key-stage-middle) {
+  flex: 1 1 0; min-height: 0; }
+.st-key-stage-middle { height: 100%; justify-content: center; }
+.st-key-stage-middle h1 { font-size: 11vh; line-height: 1.1; max-width: 80vw; }
+.st-key-stage-join-text { flex: 1 1 0; min-width: 0; }
+.st-key-stage-join h1 { font-size: 17vh; line-height: 1; letter-spacing: 0.08em;
+  font-weight: 800; }
+.st-key-stage-join [data-testid="stText"] { font-family: inherit; font-size: 4.5vh;
+  font-weight: 600; white-space: normal; }
+.st-key-stage-qr img { height: min(70vh, 44vw); width: auto; max-width: none; }
+</style>"""
+
+FULLSCREEN = """<button id="stage-fullscreen" type="button" hidden
+  style="position:fixed;right:1.2vw;top:1.2vh;z-index:1000;font:inherit;font-size:2vh;
+  padding:.6vh 1vw;border:1px solid #C9C5D6;border-radius:.6vh;background:#fff;
+  color:#5F5A70;cursor:pointer">Full screen (F)</button>
+<script>
+(() => {
+  // Offered while the mouse moves (as a video player does), never in full screen.
+  if (window.__stageFullscreen || !document.fullscreenEnabled) return;
+  window.__stageFullscreen = true;
+  const button = () => document.getElementById("stage-fullscreen");
+  const toggle = () => document.fullscreenElement
+    ? document.exitFullscreen() : document.documentElement.requestFullscreen();
+  let timer;
+  document.addEventListener("mousemove", () => {
+    const b = button();
+    if (!b || document.fullscreenElement) return;
+    b.hidden = false;
+    b.onclick = toggle;
+    clearTimeout(timer);
+    timer = setTimeout(() => { b.hidden = true; }, 3000);
+  });
+  document.addEventListener("fullscreenchange", () => {
+    const b = button();
+    if (b && document.fullscreenElement) b.hidden = true;
+  });
+  document.addEventListener("keydown", (e) => {
+    if ((e.key === "f" || e.key === "F") && !e.ctrlKey && !e.metaKey && !e.altKey) toggle();
+  });
+})();
+</script>"""
+
+
+def style() -> None:
+    """No Streamlit chrome, type sized for the back of a hall."""
+    st.html(STYLE)
+
+
+def fullscreen_offer() -> None:
+    """A small "Full screen" button while the mouse moves (and the F key), where the
+    browser allows it; never shown in full screen."""
+    st.html(FULLSCREEN, unsafe_allow_javascript=True)
