@@ -1,6 +1,6 @@
 import streamlit as st
 
-from survey import aggregate
+from survey import aggregate, report
 from survey import stage as core
 from survey.ui import console, facilitator, gate, resources, stage
 
@@ -105,6 +105,15 @@ with shown:
     join = facilitator.join_url(code, "console")
     st.caption(f"Join link for participants: {join}")
     facilitator.join_notes(join)
+
+st.download_button(
+    "Download the session report (HTML)",
+    data=lambda: report.session_html(store, code),
+    file_name=report.filename(code),
+    mime="text/html",
+    on_click="ignore",  # a rerun racing the lazy download can drop the file (Streamlit 1.67)
+    help="One file that opens offline and prints to PDF; it works during the session too.",
+)
 
 with st.expander("Reliability (for the analyst)"):
     found = console.reliability(code)

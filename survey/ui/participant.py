@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from survey import aggregate, flow, qr, result, sharecard
+from survey import aggregate, flow, qr, report, result, sharecard
 from survey.questionnaire import Questionnaire
 from survey.store import Store, StoreError, Unavailable, new_token
 from survey.ui import browser, facilitator, resources
@@ -182,6 +182,31 @@ def private_link(here: flow.Place) -> str:
     return facilitator.join_url(here.code) + f"&p={here.token}"
 
 
+@st.cache_resource(ttl=30, show_spinner=False, max_entries=4)
+def _norm(path: str, fingerprint: str) -> report.Norm:
+    # Every session's responses: read at most every 30 s per server, not per result.
+    return report.load_norm(resources.get_store())
+
+
+def _all_rooms(s: Store, overall: float, k: int) -> str:
+    """ "All rooms so far": how the participant compares with everyone who answered this
+    version of the questionnaire, in steps of k like the room; empty until that adds
+    anyone beyond this session."""
+    norm = _norm(s.path, s.q.fingerprint)
+    everyone = aggregate.compare(norm.room, overall, step=k)
+    if not everyone.counted:
+        return ""
+    text = (
+        f"Among everyone who has taken this version of the survey so far, you scored higher "
+        f"than {everyone.share_below:.0f}% of {everyone.counted} people."
+    )
+    if norm.other_versions:
+        text += (
+            f" {norm.other_versions} answers to a different version of the questions are left out."
+        )
+    return text
+
+
 def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
     """The participant's result: class and score at a glance, the profile against the
     room, tips, and something to take home."""
@@ -207,6 +232,8 @@ def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
                 f"You scored higher than {room.share_below:.0f}% of the {room.counted} people "
                 "in this session so far."
             )
+        if everyone := _all_rooms(s, mine.overall, k):
+            st.caption(everyone)
         st.write(result.BELIEVER_LINE if believer else result.SPECTATOR_LINE)
 
         st.header("Your profile", anchor=False)

@@ -6,7 +6,7 @@ import types
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from survey import auth, demo
+from survey import auth, demo, report
 from survey.scoring import score
 from survey.ui import gate
 
@@ -279,3 +279,12 @@ def test_the_reliability_table_is_on_the_console_only(facilitator, db, room):
     at = console(facilitator, room)
     assert at.dataframe, "the analyst's table"
     assert not open_stage(db, room, "split").dataframe
+
+
+def test_the_console_offers_the_session_report_of_its_session(facilitator, db, room):
+    at = console(facilitator, room)
+
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download the session report (HTML)" in labels
+    html = report.session_html(db, room).decode()
+    assert TITLE in html and room in html  # the report the button builds is this session's

@@ -593,3 +593,17 @@ def test_a_session_closed_before_the_last_page_gives_no_result_and_stays_unfinis
     row = only_response(db)
     assert row["status"] == IN_PROGRESS
     assert row["class"] is None
+
+
+def test_the_result_also_compares_with_everyone_who_took_this_version_in_any_room(
+    open_app, q, db
+):
+    other = db.create_session("Hall A", "HALLA")
+    db.insert_many(other, people(q, 2 * aggregate.min_group(), seed=21))
+    at = complete_item_pages(open_app(s="share"), q, believer_answers(q))
+    see_my_result(at, q).click().run()
+
+    everyone = [c.value for c in at.caption if "Among everyone" in c.value]
+    k = aggregate.min_group()
+    assert len(everyone) == 1
+    assert f"of {2 * k} people" in everyone[0], "steps of k over every room's real people"
