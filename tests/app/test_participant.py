@@ -595,9 +595,7 @@ def test_a_session_closed_before_the_last_page_gives_no_result_and_stays_unfinis
     assert row["class"] is None
 
 
-def test_the_result_also_compares_with_everyone_who_took_this_version_in_any_room(
-    open_app, q, db
-):
+def test_the_result_also_compares_with_everyone_who_took_this_version_in_any_room(open_app, q, db):
     other = db.create_session("Hall A", "HALLA")
     db.insert_many(other, people(q, 2 * aggregate.min_group(), seed=21))
     at = complete_item_pages(open_app(s="share"), q, believer_answers(q))

@@ -586,7 +586,7 @@ def test_screenshots_for_the_readme(screenshot_server, new_page):
     app_server = screenshot_server
     store = Store(questionnaire.load(QUESTIONNAIRE), app_server.db_path)
     code = store.create_session("Social Media Summit, Hall B")
-    store.insert_many(code, demo.responses(store.q, 60, seed=2026))
+    store.insert_many(code, [{**r, "is_demo": 0} for r in demo.responses(store.q, 60, seed=2026)])
     for answers in (SHY, KEEN, SHY, WARM):  # real people: a participant compares with these
         finish_in_store(store, code, answers)
     store.set_revealed(code, True)

@@ -43,7 +43,7 @@ pytestmark = pytest.mark.e2e
 SMALL = {"width": 360, "height": 740}
 PHONE = {"width": 390, "height": 844}
 PHONES = [pytest.param(SMALL, id="360"), pytest.param(PHONE, id="390")]
-FACILITATOR_PATHS = re.compile(r"/(sessions|dashboard|export)\b")
+FACILITATOR_PATHS = re.compile(r"/(sessions|console|stage|export)\b")
 AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 # What axe reports from Streamlit's own markup, not ours (README, "Accessibility").
 STREAMLIT_OWN = {
@@ -211,7 +211,7 @@ def test_participant_pages_have_no_link_to_a_facilitator_page_visible_or_focusab
     desk = new_page()
     sign_in(desk, f"{app_server.url}/sessions")
     nav = desk.get_by_test_id("stSidebarNav")
-    for name in ("Sessions", "Live dashboard", "Export"):
+    for name in ("Sessions", "Console", "Export"):
         expect(nav.get_by_role("link", name=name)).to_have_count(1)
 
 

@@ -46,7 +46,7 @@ def open_offline(new_page, path: Path, viewport: dict | None = None) -> tuple[Pa
 def hall(app_server) -> str:
     store = Store(qmod.load(), app_server.db_path)
     code = store.create_session(HOSTILE)
-    store.insert_many(code, demo.responses(store.q, 40, seed=15))
+    store.insert_many(code, [{**r, "is_demo": 0} for r in demo.responses(store.q, 40, seed=15)])
     store.close()
     return code
 
@@ -84,7 +84,7 @@ def test_report_screenshot_for_the_readme(new_page, tmp_path):
     out.mkdir(exist_ok=True)
     store = Store(qmod.load(), tmp_path / "shot.db")
     code = store.create_session("Social Media Summit, Hall B")
-    store.insert_many(code, demo.responses(store.q, 60, seed=2026))
+    store.insert_many(code, [{**r, "is_demo": 0} for r in demo.responses(store.q, 60, seed=2026)])
     path = tmp_path / "report.html"
     path.write_bytes(report.session_html(store, code))
     store.close()

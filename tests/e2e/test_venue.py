@@ -45,7 +45,7 @@ def test_the_dashboard_opened_through_127_0_0_1_shows_a_join_link_phones_can_ope
 ):
     assert urlsplit(app_server.url).hostname == "127.0.0.1"
     page = new_page()
-    sign_in(page, f"{app_server.url}/dashboard?s=SHARE")
+    sign_in(page, f"{app_server.url}/console?s=SHARE")
     link = shown_join_link(page)
     choice = lan.discover()
     if choice.host is None:  # a machine with no network at all: it must say so
@@ -128,7 +128,7 @@ def test_the_dashboard_waits_for_no_internet_host(app_server, new_page):
     page, phone = new_page(), new_page(PHONE)
     page.on("request", on_request)
     phone.on("request", on_request)
-    sign_in(page, f"{app_server.url}/dashboard?s=SHARE")
+    sign_in(page, f"{app_server.url}/console?s=SHARE")
     expect(page.locator('[data-testid="stImage"] img')).to_be_visible()
     wait_ready(page)
     visit(phone, f"{app_server.url}/?s=SHARE")
