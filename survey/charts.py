@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from survey.aggregate import Summary
-from survey.questionnaire import Questionnaire
+from survey.questionnaire import Item, Questionnaire
 from survey.scoring import BELIEVER, SPECTATOR
 
 COLORS = {BELIEVER: "#6C2BD9", SPECTATOR: "#9AA0A6"}
@@ -140,6 +140,7 @@ def likert_bars(
     font: int | None = None,
     height: int | None = None,
     legend: bool = True,
+    wrap: int = LABEL_WRAP,
 ) -> go.Figure:
     """Diverging stacked bars: each item's answer shares, centred on the neutral point.
 
@@ -148,7 +149,7 @@ def likert_bars(
     """
     wanted = q.item_ids if items is None else items
     items = [q.item(i) for i in wanted if i in s.item_shares]
-    labels = [_wrap(it.text + (" (R)" if it.reverse else "")) for it in items]
+    labels = [item_label(it, wrap) for it in items]
     shares = [s.item_shares[it.id] for it in items]
     fig = go.Figure()
     # Left of zero: half the neutral share, then point 2, then point 1 (stacked outwards).
@@ -330,6 +331,11 @@ def rooms_dimensions(
     # Capped so the chart still fits one printed page beside its heading.
     height = min(PRINT_MAX_HEIGHT, 160 + 26 * len(names) * max(len(labels), 2))
     return _layout(fig, False, height, barmode="group")
+
+
+def item_label(item: Item, width: int = LABEL_WRAP) -> str:
+    """An item's whole text, wrapped, with (R) on a reverse-keyed one."""
+    return _wrap(item.text + (" (R)" if item.reverse else ""), width)
 
 
 def _wrap(text: str, width: int = LABEL_WRAP) -> str:

@@ -185,14 +185,7 @@ def render_session(
                 charts.histogram(s, q.threshold, big=False),
             ),
             _profiles(q, nums, s),
-            _section(
-                "items",
-                "Every question's answers",
-                "Share of answers per point of the scale, centred on “Sometimes”: "
-                "less often to the left, more often to the right. (R) marks a reverse-keyed "
-                "question, where answering more often lowers the score.",
-                _likert(s, q),
-            ),
+            *_item_sections(s, q),
             _section(
                 "timeline",
                 "Responses over time",
@@ -281,10 +274,44 @@ def _profiles(q: Questionnaire, n: RoomNumbers, s: Summary) -> str:
     )
 
 
-def _likert(s: Summary, q: Questionnaire) -> go.Figure:
-    fig = charts.likert_bars(s, q, big=False)
-    # The dashboard's axis title is wider than a printed page's chart.
-    fig.update_xaxes(title="% of answers (← less often · more often →)")
+ITEMS_PER_PAGE = 11  # each wrapped over up to three lines, they fit one printed page
+PRINT_WRAP = 40  # characters per line of a question's text on a printed page
+
+
+def _item_sections(s: Summary, q: Questionnaire) -> list[str]:
+    """The answers to every question, over as few printed pages as hold them legibly."""
+    ids = [i for i in q.item_ids if i in s.item_shares]
+    parts = -(-len(ids) // ITEMS_PER_PAGE)
+    size = -(-len(ids) // parts) if parts else 0
+    sections = []
+    for part in range(parts):
+        chunk = ids[part * size : (part + 1) * size]
+        suffix = f" ({part + 1} of {parts})" if parts > 1 else ""
+        sections.append(
+            _section(
+                "items" if part == 0 else f"items-{part + 1}",
+                "Every question's answers" + suffix,
+                "Share of answers per point of the scale, centred on “Sometimes”: "
+                "less often to the left, more often to the right. (R) marks a reverse-keyed "
+                "question, where answering more often lowers the score.",
+                _likert(s, q, chunk),
+            )
+        )
+    return sections
+
+
+def _likert(s: Summary, q: Questionnaire, items: Sequence[str]) -> go.Figure:
+    lines = sum(charts.item_label(q.item(i), PRINT_WRAP).count("<br>") + 1 for i in items)
+    fig = charts.likert_bars(
+        s,
+        q,
+        big=False,
+        items=items,
+        wrap=PRINT_WRAP,
+        height=min(charts.PRINT_MAX_HEIGHT, 150 + 22 * lines),
+    )
+    fig.update_xaxes(title="% of answers")
+    fig.update_layout(legend={"entrywidth": 90, "x": 0, "xref": "paper", "xanchor": "left"})
     return fig
 
 

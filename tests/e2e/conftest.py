@@ -198,3 +198,10 @@ def sign_in(page: Page, url: str, passcode: str = PASSCODE) -> None:
     if passcode == PASSCODE:
         expect(page.get_by_label("Passcode")).to_have_count(0)
     wait_ready(page)
+
+
+def stage_link_on(console: Page) -> str:
+    """The stage link the console shows (read-only, with its token)."""
+    block = console.get_by_test_id("stCode").filter(has_text="/stage?s=")
+    expect(block).to_be_visible()
+    return block.inner_text().strip()

@@ -39,6 +39,7 @@ from .conftest import (
     join_link,
     running_server,
     sign_in,
+    stage_link_on,
     visit,
     wait_ready,
 )
@@ -136,13 +137,6 @@ def console_link(page: Page, code: str) -> Locator:
     """The sessions page's link to the chosen session's console."""
     link = page.get_by_role("link", name=re.compile("Open its console"))
     return link.and_(page.locator(f'a[href$="s={code}"]'))
-
-
-def stage_link_on(console: Page) -> str:
-    """The stage link the console shows (read-only, with its token)."""
-    block = console.get_by_test_id("stCode").filter(has_text="/stage?s=")
-    expect(block).to_be_visible()
-    return block.inner_text().strip()
 
 
 def metric(page: Page, label: str) -> Locator:

@@ -18,8 +18,8 @@ from tests.e2e.conftest import ARTIFACTS, ROOT, sign_in
 from tests.e2e.test_journeys import choose  # the selectbox helper, with its retry
 
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script> Hall B'
-CHARTS = 5  # split, distribution, profiles, items, over time
-SECTIONS = 7  # those five, the method and the reliability appendix
+CHARTS = 6  # split, distribution, profiles, the items over two pages, over time
+SECTIONS = 8  # those six, the method and the reliability appendix
 
 
 def pdf_pages(pdf: bytes) -> int:

@@ -20,43 +20,47 @@ from playwright.sync_api import expect
 
 from survey import lan, precompressed
 
-from .conftest import PHONE, running_server, sign_in, visit, wait_ready
+from .conftest import PHONE, running_server, sign_in, stage_link_on, visit, wait_ready
 
 pytestmark = pytest.mark.e2e
 
-JOIN_TEXT = re.compile(r"Scan the QR code or open (\S+)")
+PROJECTOR = {"width": 1920, "height": 1080}
+CONSOLE_JOIN = re.compile(r"Join link for participants: (\S+)")
 
 
-def shown_join_link(page) -> str:
-    text = page.get_by_text(JOIN_TEXT).inner_text()
-    return JOIN_TEXT.search(text).group(1)
+def console_join_link(console) -> str:
+    text = console.get_by_text(CONSOLE_JOIN).inner_text()
+    return CONSOLE_JOIN.search(text).group(1)
 
 
 def decoded_qr(page) -> str:
-    qr = page.locator('[data-testid="stImage"] img')
+    qr = page.locator(".st-key-stage-qr img")
     expect(qr).to_be_visible()
     found = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))
     assert len(found) == 1
     return found[0].text
 
 
-def test_the_dashboard_opened_through_127_0_0_1_shows_a_join_link_phones_can_open(
-    app_server, new_page
-):
+def test_the_stage_opened_through_127_0_0_1_shows_a_join_link_phones_can_open(app_server, new_page):
     assert urlsplit(app_server.url).hostname == "127.0.0.1"
-    page = new_page()
-    sign_in(page, f"{app_server.url}/console?s=SHARE")
-    link = shown_join_link(page)
+    console = new_page()
+    sign_in(console, f"{app_server.url}/console?s=SHARE")
+    link = console_join_link(console)
     choice = lan.discover()
     if choice.host is None:  # a machine with no network at all: it must say so
-        expect(page.get_by_text("this computer has no network address")).to_be_visible()
+        expect(console.get_by_text("this computer has no network address")).to_be_visible()
         return
 
     assert not lan.is_loopback(urlsplit(link).hostname), link
     assert urlsplit(link).hostname == choice.host
-    assert decoded_qr(page) == link  # what a phone's camera reads is the same link
-    warnings = page.locator('[data-testid="stAlert"]').filter(has_text="Phones cannot open")
+    warnings = console.locator('[data-testid="stAlert"]').filter(has_text="Phones cannot open")
     expect(warnings).to_have_count(0)
+
+    # The projector opens the stage link from 127.0.0.1 too; its QR is what phones read.
+    projector = new_page(PROJECTOR)
+    stage = stage_link_on(console)
+    visit(projector, app_server.url + stage[stage.index("/stage?") :])
+    assert decoded_qr(projector) == link
 
     phone = new_page(PHONE)
     visit(phone, link)  # the phone opens the LAN address, not 127.0.0.1
@@ -116,7 +120,7 @@ def test_the_server_starts_quietly_and_prints_the_link_phones_use(app_server):
         assert re.search(rf"Phones join at http://{re.escape(lan.url_host(host))}:\d+/", log)
 
 
-def test_the_dashboard_waits_for_no_internet_host(app_server, new_page):
+def test_the_console_and_stage_wait_for_no_internet_host(app_server, new_page):
     # An offline venue: any request to another host would hang until it times out.
     elsewhere: list[str] = []
 
@@ -125,12 +129,14 @@ def test_the_dashboard_waits_for_no_internet_host(app_server, new_page):
         if url.scheme in ("http", "https", "ws", "wss") and url.hostname != "127.0.0.1":
             elsewhere.append(r.url)
 
-    page, phone = new_page(), new_page(PHONE)
-    page.on("request", on_request)
-    phone.on("request", on_request)
+    page, projector, phone = new_page(), new_page(PROJECTOR), new_page(PHONE)
+    for p in (page, projector, phone):
+        p.on("request", on_request)
     sign_in(page, f"{app_server.url}/console?s=SHARE")
-    expect(page.locator('[data-testid="stImage"] img')).to_be_visible()
+    stage = stage_link_on(page)
     wait_ready(page)
+    visit(projector, app_server.url + stage[stage.index("/stage?") :])
+    expect(projector.locator(".st-key-stage-qr img")).to_be_visible()
     visit(phone, f"{app_server.url}/?s=SHARE")
     expect(phone.get_by_text("Page 1 of")).to_be_visible()
     assert elsewhere == []

@@ -10,12 +10,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-from survey import aggregate, cli, demo, report
+from survey import aggregate, charts, cli, demo, report
 from survey.scoring import BELIEVER, SPECTATOR
 
 K = 5
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert("t")</script> Hall B & co'
-CHART_SECTIONS = ["overview", "distribution", "profiles", "items", "timeline"]
+CHART_SECTIONS = ["overview", "distribution", "profiles", "items", "items-2", "timeline"]
 
 
 @dataclass
@@ -131,6 +131,15 @@ def test_each_chart_section_holds_one_chart_then_method_and_appendix(db, hall):
     hist = page.figures["distribution"][0]
     assert sum(hist["data"][0]["y"]) == 60
     assert any(s["type"] == "line" and s["x0"] == 60 for s in hist["layout"]["shapes"])
+
+
+def test_every_question_is_charted_once_over_pages_that_each_fit_a_printed_page(db, q, hall):
+    page = parse(report.session_html(db, hall))
+
+    bars = [page.figures[s][0] for s in ("items", "items-2")]
+    shown = [label for fig in bars for label in fig["data"][0]["y"]]
+    assert len(shown) == len(q.items) == len(set(shown))
+    assert all(fig["layout"]["height"] <= charts.PRINT_MAX_HEIGHT for fig in bars)
 
 
 def test_the_headline_numbers_are_the_rooms(db, q, hall):
