@@ -5,7 +5,7 @@ widgets off the deltas the server sends (`Screen`), and submits a form the way t
 frontend does: every value held in the form plus trigger_value for the submit button.
 It waits for script_finished and carries the query string the app sets into the next
 rerun, as the browser's URL bar would. The load generator (bench/loadgen.py), the
-dashboard benchmark and the protocol-level tests drive the app through it.
+stage benchmark and the protocol-level tests drive the app through it.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from survey import demo, formats, questionnaire, report
+from survey import compare, demo, formats, questionnaire, report
 from survey.store import Store
 
 TARGET_S = 3.0
@@ -50,7 +50,7 @@ def run(n: int, repeat: int) -> dict:
             store.insert_many(code, demo.responses(q, min(20_000, n - start), seed=start))
         store.insert_many(other, demo.responses(q, n, seed=n))
         session = _time(lambda: report.session_html(store, code), repeat)
-        compared = _time(lambda: report.compare_html(store, [code, other]), repeat)
+        compared = _time(lambda: compare.compare_html(store, [code, other]), repeat)
         xlsx = _time(lambda: formats.xlsx_bytes(store, code, include_demo=True), 1)
         sav = _time(lambda: formats.sav_bytes(store, code, include_demo=True), repeat)
         store.close()

@@ -8,16 +8,8 @@ gate.require_facilitator()
 q, store = resources.get_questionnaire(), resources.get_store()
 k = aggregate.min_group()
 
-sessions = {s["code"]: s for s in store.list_sessions()}
-codes, wanted = list(sessions), (st.query_params.get("s") or "").upper()
-code = st.selectbox(
-    "Session",
-    codes,
-    index=codes.index(wanted) if wanted in codes else 0,
-    format_func=lambda c: f"{c} · {sessions[c]['title']}",
-)
-st.query_params["s"] = code
-session, settings = sessions[code], console.sync_widgets(code)
+code, session = console.pick_session()
+settings = console.sync_widgets(code)
 stage_url = stage.link(code, "console")
 
 st.fragment(run_every=facilitator.REFRESH_S)(console.status)(code)

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from survey import export, formats, report
+from survey import compare, export, formats, report
 from survey.ui import facilitator, gate, resources
 
 gate.require_facilitator()
@@ -63,7 +63,7 @@ d2.download_button(
 )
 d3.download_button(
     "Download report (HTML)" if scope else "Download rooms compared (HTML)",
-    data=lambda: report.session_html(store, scope) if scope else report.compare_html(store),
+    data=lambda: report.session_html(store, scope) if scope else compare.compare_html(store),
     file_name=report.filename(scope),
     mime="text/html",
     on_click="ignore",

@@ -1,13 +1,13 @@
 import streamlit as st
 
-from survey.ui import stage
+from survey.ui import browser, stage
 
-stage.style()
+browser.stage_style()
 opened = stage.read_link()
 if opened is None:
     st.write(stage.INVALID_LINK)
     st.stop()
-stage.fullscreen_offer()
+browser.fullscreen_offer()
 stage.keys()
 code, _ = opened
 

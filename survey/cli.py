@@ -26,7 +26,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from survey import codes, demo, export, formats, questionnaire, report, stage
+from survey import codes, compare, demo, export, formats, questionnaire, report, stage
 from survey.store import Store, StoreError, Unavailable
 
 
@@ -172,7 +172,7 @@ def _report(store: Store, args) -> None:
     if len(picked) == 1:
         data = report.session_html(store, picked[0])
     else:
-        data = report.compare_html(store, None if args.all else picked)
+        data = compare.compare_html(store, None if args.all else picked)
     _write(data, args.output)
 
 

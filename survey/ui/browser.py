@@ -1,4 +1,7 @@
-"""What we send the browser ourselves: one constant style sheet and two constant scripts.
+"""What we send the browser ourselves: constant style sheets and scripts.
+
+The stage has its own style sheet (no Streamlit chrome, type for the back of a hall)
+and a full-screen offer; every other page shares the one below.
 
 Streamlit keeps the scroll position across reruns, so on a phone a new survey page
 opened at the bottom, at the Next button (TECH-NOTES). `st.container(autoscroll=...)`
@@ -158,3 +161,96 @@ def share_button(file_name: str) -> None:
         raise ValueError(file_name)  # a constant of ours; never anything typed
     body = _SHARE_SCRIPT % {"alt": SHARE_CARD_ALT, "file": file_name}
     st.html(body, unsafe_allow_javascript=True)
+
+
+# ---------------------------------------------------------------- the projector's stage
+
+# A fixed stylesheet of ours: no user text ever goes in here. Sizes in vh, so a view
+# keeps its proportions on any projector; at 1080p the code is 1080 * 0.15 = 162 px.
+STAGE_STYLE = """<style>
+[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stToolbar"],
+[data-testid="stDecoration"], [data-testid="stStatusWidget"],
+[data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+.stAppDeployButton { display: none !important; }
+.stMain .stMainBlockContainer { padding: 2vh 3vw; max-width: none; }
+.stMain .stVerticalBlock:has(.st-key-stage) { gap: 0; }
+.st-key-stage-keys { position: fixed; left: -10000px; top: 0; width: 1px; height: 1px;
+  overflow: hidden; }
+div.stVerticalBlock.st-key-stage { flex: 0 0 96vh; height: 96vh; overflow: hidden; gap: 1.2vh;
+  flex-wrap: nowrap; }
+.st-key-stage [class*="st-key-fill-"] { flex: 1 1 0; min-height: 0; }
+.st-key-stage [data-testid="stFullScreenFrame"]:has([data-testid="stPlotlyChart"]),
+.st-key-stage [data-testid="stPlotlyChart"] { height: 100%; }
+.st-key-stage h2 { font-size: 6.5vh; line-height: 1.15; padding: 0; }
+.st-key-stage h3 { font-size: 5vh; font-weight: 600; padding: 0; }
+.st-key-stage p, .st-key-stage [data-testid="stText"] { font-size: 3.4vh; line-height: 1.3; }
+.st-key-stage [data-testid="stCaptionContainer"] p { font-size: 2.6vh; }
+.st-key-stage-bar { flex: 0 0 auto; gap: 2vw; }
+.st-key-stage-bar p, .st-key-stage-bar span { font-size: 3vh !important; margin: 0; }
+.st-key-stage [data-testid="stMetricLabel"] p { font-size: 3.6vh; }
+.st-key-stage [data-testid="stMetricValue"] p { font-size: 10vh; line-height: 1.1; }
+.st-key-stage-split [data-testid="stMetricValue"] p { font-size: 24vh; font-weight: 700; }
+.st-key-stage-split [data-testid="stMetricLabel"] p { font-size: 5vh; }
+.st-key-stage-split [data-testid="stElementContainer"]:first-child [data-testid="stMetricValue"] p {
+  color: #6C2BD9; }
+.st-key-stage-split [data-testid="stElementContainer"]:last-child [data-testid="stMetricValue"] p {
+  color: #6B7078; }
+.st-key-stage-counts { gap: 6vw; flex: 0 0 auto; }
+.st-key-stage-counts [data-testid="stMetric"] { width: auto; flex: 0 0 auto; }
+.st-key-stage h1 { font-size: 9vh; line-height: 1.15; padding: 0; }
+.st-key-stage [data-testid="stLayoutWrapper"]:has(> .st-key-stage-join) {
+  flex: 1 1 0; min-height: 0; }
+.st-key-stage-join { height: 100%; gap: 4vw; }
+.st-key-stage [data-testid="stLayoutWrapper"]:has(> .st-key-stage-middle) {
+  flex: 1 1 0; min-height: 0; }
+.st-key-stage-middle { height: 100%; justify-content: center; }
+.st-key-stage-middle h1 { font-size: 11vh; line-height: 1.1; max-width: 80vw; }
+.st-key-stage-join-text { flex: 1 1 0; min-width: 0; }
+.st-key-stage-join h1 { font-size: 17vh; line-height: 1; letter-spacing: 0.08em;
+  font-weight: 800; }
+.st-key-stage-join [data-testid="stText"] { font-family: inherit; font-size: 4.5vh;
+  font-weight: 600; white-space: normal; }
+.st-key-stage-qr img { height: min(70vh, 44vw); width: auto; max-width: none; }
+</style>"""
+
+FULLSCREEN = """<button id="stage-fullscreen" type="button" hidden
+  style="position:fixed;right:1.2vw;top:1.2vh;z-index:1000;font:inherit;font-size:2vh;
+  padding:.6vh 1vw;border:1px solid #C9C5D6;border-radius:.6vh;background:#fff;
+  color:#5F5A70;cursor:pointer">Full screen (F)</button>
+<script>
+(() => {
+  // Offered while the mouse moves (as a video player does), never in full screen.
+  if (window.__stageFullscreen || !document.fullscreenEnabled) return;
+  window.__stageFullscreen = true;
+  const button = () => document.getElementById("stage-fullscreen");
+  const toggle = () => document.fullscreenElement
+    ? document.exitFullscreen() : document.documentElement.requestFullscreen();
+  let timer;
+  document.addEventListener("mousemove", () => {
+    const b = button();
+    if (!b || document.fullscreenElement) return;
+    b.hidden = false;
+    b.onclick = toggle;
+    clearTimeout(timer);
+    timer = setTimeout(() => { b.hidden = true; }, 3000);
+  });
+  document.addEventListener("fullscreenchange", () => {
+    const b = button();
+    if (b && document.fullscreenElement) b.hidden = true;
+  });
+  document.addEventListener("keydown", (e) => {
+    if ((e.key === "f" || e.key === "F") && !e.ctrlKey && !e.metaKey && !e.altKey) toggle();
+  });
+})();
+</script>"""
+
+
+def stage_style() -> None:
+    """The stage: no Streamlit chrome, type sized for the back of a hall."""
+    st.html(STAGE_STYLE)
+
+
+def fullscreen_offer() -> None:
+    """A small "Full screen" button while the mouse moves (and the F key), where the
+    browser allows it; never shown in full screen."""
+    st.html(FULLSCREEN, unsafe_allow_javascript=True)

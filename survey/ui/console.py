@@ -26,6 +26,21 @@ def _key(name: str, code: str) -> str:
     return f"{name}_{code}"
 
 
+def pick_session() -> tuple[str, dict]:
+    """The session this console drives: the link's (?s=CODE) if it names one, else the
+    default; the choice is kept in the link, so a reload stays on it."""
+    sessions = {s["code"]: s for s in resources.get_store().list_sessions()}
+    codes, wanted = list(sessions), (st.query_params.get("s") or "").upper()
+    code = st.selectbox(
+        "Session",
+        codes,
+        index=codes.index(wanted) if wanted in codes else 0,
+        format_func=lambda c: f"{c} · {sessions[c]['title']}",
+    )
+    st.query_params["s"] = code
+    return code, sessions[code]
+
+
 def sync_widgets(code: str) -> dict:
     """Put the database's settings into the console's widgets; returns the settings."""
     s = resources.get_store()

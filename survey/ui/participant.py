@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from survey import aggregate, flow, qr, report, result, sharecard
+from survey import aggregate, flow, qr, result, roomstats, sharecard
 from survey.questionnaire import Questionnaire
 from survey.store import Store, StoreError, Unavailable, new_token
 from survey.ui import browser, facilitator, resources
@@ -183,9 +183,9 @@ def private_link(here: flow.Place) -> str:
 
 
 @st.cache_resource(ttl=30, show_spinner=False, max_entries=4)
-def _norm(path: str, fingerprint: str) -> report.Norm:
+def _norm(path: str, fingerprint: str) -> roomstats.Norm:
     # Every session's responses: read at most every 30 s per server, not per result.
-    return report.load_norm(resources.get_store())
+    return roomstats.load_norm(resources.get_store())
 
 
 def _all_rooms(s: Store, overall: float, k: int) -> str:

@@ -73,3 +73,22 @@ def test_the_core_never_imports_streamlit(module):
 def test_the_layout_rule_covers_the_modules_it_is_about():
     assert "survey/flow.py" in CORE and "survey/store.py" in CORE
     assert not any(m.startswith("survey/ui/") for m in CORE)
+
+
+def _layout_block() -> str:
+    return README.split("## How the code is laid out", 1)[1].split("```")[1]
+
+
+MODULES = sorted(
+    str(p.relative_to(ROOT))
+    for p in [*ROOT.glob("survey/**/*.py"), *ROOT.glob("pages/*.py")]
+    if p.name not in ("__init__.py", "__main__.py")
+)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_the_readme_layout_names_every_module(module):
+    # A newcomer finds where a change belongs from this block, so it must match the tree.
+    assert re.search(rf"(^|[\s,]){re.escape(Path(module).name)}\b", _layout_block()), (
+        f"README's layout section does not name {module}"
+    )

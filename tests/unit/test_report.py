@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from survey import aggregate, charts, cli, demo, report
+from survey import aggregate, charts, cli, compare, demo, report, roomstats
 from survey.scoring import BELIEVER, SPECTATOR
 
 K = 5
@@ -145,7 +145,7 @@ def test_every_question_is_charted_once_over_pages_that_each_fit_a_printed_page(
 def test_the_headline_numbers_are_the_rooms(db, q, hall):
     page = parse(report.session_html(db, hall))
 
-    room, _ = report.load_room(db, hall)
+    room, _ = roomstats.load_room(db, hall)
     believers = int((room.overall >= q.threshold).sum())
     assert page.stats[(None, "n_complete")] == "60"
     assert page.stats[(None, "believers")] == str(believers)
@@ -220,7 +220,7 @@ def test_the_reliability_appendix_shows_alpha_item_total_r_and_straight_lining(d
 
     data = report.session_html(db, hall).decode()
 
-    room, _ = report.load_room(db, hall)
+    room, _ = roomstats.load_room(db, hall)
     rows = aggregate.reliability(room)
     appendix = data[data.index('data-section="reliability"') :]
     for r in rows[:: len(q.items) // len(q.dimensions)]:
@@ -254,7 +254,7 @@ COMPARED = ["n_complete", "believers", "spectators", "mean_overall"]
 
 
 def test_each_rooms_numbers_in_the_comparison_equal_its_own_report(db, q, rooms):
-    compared = parse(report.compare_html(db, rooms))
+    compared = parse(compare.compare_html(db, rooms))
 
     for code in rooms[:2]:
         own = parse(report.session_html(db, code)).stats
@@ -265,21 +265,21 @@ def test_each_rooms_numbers_in_the_comparison_equal_its_own_report(db, q, rooms)
 
 
 def test_the_comparison_figures_are_built_from_the_same_numbers(db, q, rooms):
-    compared = report.compare_html(db, rooms)
+    compared = compare.compare_html(db, rooms)
 
     page = parse(compared)
     split = page.figures["split"][0]["data"]
     assert split[0]["y"] == ["HALLB (n=60)", "HALLA (n=25)"]
     for i, code in enumerate(rooms[:2]):
         session = db.get_session(code)
-        own, _ = report.room_numbers(session, *report.load_room(db, code))
+        own, _ = roomstats.room_numbers(session, *roomstats.load_room(db, code))
         assert split[0]["text"][i].startswith(f"{own.believers} ")
         line = page.figures["distribution"][0]["data"][i]
         assert line["y"] == pytest.approx([100 * c / own.n_complete for c in own.hist_counts])
 
 
 def test_rooms_under_k_are_left_out_of_the_comparison_with_a_note(db, rooms):
-    page = parse(report.compare_html(db, rooms))
+    page = parse(compare.compare_html(db, rooms))
 
     assert {room for room, _ in page.stats} == {"HALLB", "HALLA"}
     assert f"Not shown, with fewer than {K} complete responses: SMALL (3)." in page.text
@@ -290,7 +290,7 @@ def test_rooms_under_k_are_left_out_of_the_comparison_with_a_note(db, rooms):
 def test_all_sessions_compared_includes_every_room_of_k_or_more(db, q, rooms):
     db.insert_many("SHARE", real(q, K, seed=10))
 
-    page = parse(report.compare_html(db, None))
+    page = parse(compare.compare_html(db, None))
 
     assert {room for room, _ in page.stats} == {"HALLB", "HALLA", "SHARE"}
 
@@ -299,7 +299,7 @@ def test_rooms_answered_under_different_questionnaires_are_flagged(db, q, rooms)
     older = [{**r, "fingerprint": "0ld0ld0ld0ld"} for r in real(q, 10, seed=11)]
     db.insert_many(rooms[1], older)
 
-    page = parse(report.compare_html(db, rooms))
+    page = parse(compare.compare_html(db, rooms))
 
     assert "answered different versions of the questionnaire" in page.text
     own = parse(report.session_html(db, rooms[1]))
@@ -307,7 +307,7 @@ def test_rooms_answered_under_different_questionnaires_are_flagged(db, q, rooms)
 
 
 def test_the_comparison_title_is_escaped_too(db, rooms):
-    data = report.compare_html(db, rooms).decode()
+    data = compare.compare_html(db, rooms).decode()
 
     assert "<img src=x" not in data
     assert "&lt;img src=x" in data
@@ -353,7 +353,7 @@ def test_report_with_a_bad_code_fails_with_one_line(db, argv, message, capsys, t
 def test_the_norm_holds_every_rooms_complete_answers_under_this_questionnaire(db, q, rooms):
     db.save_page(rooms[0], None, {q.items[0].id: 3})  # unfinished: not in the norm
 
-    norm = report.load_norm(db)
+    norm = roomstats.load_norm(db)
 
     assert norm.room.n == 60 + 25 + 3
     assert norm.other_versions == 0
@@ -366,7 +366,7 @@ def test_the_norm_holds_every_rooms_complete_answers_under_this_questionnaire(db
 def test_the_norm_leaves_out_answers_to_another_version_and_says_so(db, q, rooms):
     db.insert_many(rooms[1], [{**r, "fingerprint": "0ld0ld0ld0ld"} for r in real(q, 4, seed=12)])
 
-    norm = report.load_norm(db)
+    norm = roomstats.load_norm(db)
 
     assert norm.room.n == 88
     assert norm.other_versions == 4

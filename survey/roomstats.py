@@ -1,0 +1,125 @@
+"""What the reports and the participant's result state about rooms, as numbers.
+
+`RoomNumbers` is one room's figures with the minimum-group rule applied, built
+by one function for both the session report and the rooms comparison, so a
+room's numbers in the comparison are those of its own report. `Norm` is "all
+rooms so far": every complete response under this questionnaire version.
+Numbers come from `aggregate.Room`, the same accumulator the live stage uses,
+so reports and the big screen agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from survey import aggregate
+from survey.aggregate import Room, Summary
+from survey.scoring import BELIEVER, SPECTATOR
+from survey.store import Store
+
+
+@dataclass(frozen=True)
+class RoomNumbers:
+    """One room's figures, as both reports print them. Groups under k are left out."""
+
+    code: str
+    title: str
+    created_at: str
+    is_open: bool
+    k: int
+    n_complete: int
+    n_in_progress: int
+    n_demo: int
+    fingerprints: tuple[str, ...]  # questionnaire versions the complete answers were given under
+    believers: int = 0
+    spectators: int = 0
+    mean_overall: float = 0.0
+    dim_means: dict[str, float] = field(default_factory=dict)
+    class_dim_means: dict[str, dict[str, float]] = field(default_factory=dict)  # only classes ≥ k
+    hist_edges: list[float] = field(default_factory=list)
+    hist_counts: list[int] = field(default_factory=list)
+
+    @property
+    def shown(self) -> bool:
+        return self.n_complete >= self.k
+
+    def share(self, n: int) -> float:
+        return 100 * n / self.n_complete if self.n_complete else 0.0
+
+
+def load_room(store: Store, code: str) -> tuple[Room, tuple[str, ...]]:
+    """A session's responses as a `Room` (unfinished ones counted), and its fingerprints."""
+    cols = [*aggregate.room_columns(store.q), "fingerprint"]
+    names, rows = store.rows(code, columns=cols)
+    room = Room(store.q, capacity=max(len(rows), 16)).add(names, rows, version=0)
+    at_status, at_fp = names.index("status"), names.index("fingerprint")
+    prints = sorted({r[at_fp] for r in rows if r[at_status] == "complete" and r[at_fp]})
+    return room, tuple(prints)
+
+
+@dataclass(frozen=True)
+class Norm:
+    """ "All rooms so far": every complete response under this questionnaire version."""
+
+    room: Room
+    other_versions: int  # complete responses given under another fingerprint, left out
+
+    @property
+    def note(self) -> str:
+        """What a participant's result says about the norm (or why it is narrower)."""
+        n = self.room.n
+        text = f"Compared with everyone who has taken this survey so far ({n} people)."
+        if self.other_versions:
+            text += (
+                f" {self.other_versions} earlier answers were given to a different version of "
+                "the questions, so they are not included."
+            )
+        return text
+
+
+def load_norm(store: Store) -> Norm:
+    """Every session's complete responses whose fingerprint matches the current questionnaire.
+
+    Answers given under another version of the file are counted but kept out:
+    the questions (or their scoring) may have been different.
+    """
+    cols = [*aggregate.room_columns(store.q), "fingerprint"]
+    names, rows = store.rows(include_incomplete=False, columns=cols)
+    at_fp = names.index("fingerprint")
+    same = [r for r in rows if r[at_fp] == store.q.fingerprint]
+    room = Room(store.q, capacity=max(len(same), 16)).add(names, same, version=0)
+    return Norm(room, len(rows) - len(same))
+
+
+def room_numbers(
+    session: dict, room: Room, fingerprints: Sequence[str] = (), k: int | None = None
+) -> tuple[RoomNumbers, Summary]:
+    """The figures both reports show for one room, with the k rule applied."""
+    k = aggregate.min_group() if k is None else k
+    s = aggregate.summarise(room)
+    base = RoomNumbers(
+        code=session["code"],
+        title=session["title"],
+        created_at=session["created_at"],
+        is_open=bool(session["is_open"]),
+        k=k,
+        n_complete=s.n_complete,
+        n_in_progress=s.n_in_progress,
+        n_demo=s.n_demo,
+        fingerprints=tuple(fingerprints),
+    )
+    if s.n_complete < k:
+        return base, s
+    counts = {BELIEVER: s.believers, SPECTATOR: s.spectators}
+    numbers = replace(
+        base,
+        believers=s.believers,
+        spectators=s.spectators,
+        mean_overall=float(room.overall.mean()),
+        dim_means=room.dimension_means(),
+        class_dim_means={c: m for c, m in s.dim_means.items() if counts[c] >= k},
+        hist_edges=s.hist_edges,
+        hist_counts=s.hist_counts,
+    )
+    return numbers, s
