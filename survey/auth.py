@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import logging
 import os
+import re
 import secrets
 import sys
 import tempfile
@@ -48,6 +49,21 @@ def generate_passcode() -> str:
         "".join(secrets.choice(codes.ALPHABET) for _ in range(PASSCODE_GROUP_LEN))
         for _ in range(PASSCODE_GROUPS)
     )
+
+
+def _typed(given: str, expected: str) -> str:
+    """A generated passcode as typed from the console or read aloud: in any case, with or
+    without its dashes or spaces. An operator's own passcode is taken exactly as set."""
+    canonical = re.fullmatch(
+        rf"[{codes.ALPHABET}]{{{PASSCODE_GROUP_LEN}}}(-[{codes.ALPHABET}]{{{PASSCODE_GROUP_LEN}}})"
+        rf"{{{PASSCODE_GROUPS - 1}}}",
+        expected,
+    )
+    if not canonical:
+        return given
+    bare = re.sub(r"[\s\-]", "", given).upper()
+    n = PASSCODE_GROUP_LEN
+    return "-".join(bare[i : i + n] for i in range(0, len(bare), n)) if bare else given
 
 
 def password_file(data_dir: Path) -> Path:
@@ -142,7 +158,7 @@ def check(store: Store, given: str, expected: str, now: float) -> Outcome:
     def judge(record: SigninRecord) -> tuple[Outcome, SigninRecord]:
         if now < record.locked_until:
             return Outcome("locked", wait_s=_whole_seconds(record.locked_until - now)), record
-        if hmac.compare_digest(given.encode(), expected.encode()):
+        if hmac.compare_digest(_typed(given, expected).encode(), expected.encode()):
             return Outcome("ok"), replace(record, level=0)
         failures = record.failures + 1
         if failures < SERVER_MAX_FAILURES:

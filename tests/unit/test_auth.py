@@ -81,6 +81,25 @@ def test_passcodes_with_non_ascii_characters_work(db):
     assert Gate().sign_in(db, "grosser", "größer", now=1.0).status == "wrong"
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["K7PX-M3QR-9TWH", "k7px-m3qr-9twh", "K7PXM3QR9TWH", "k7px m3qr 9twh", " K7PX-M3QR-9TWH "],
+)
+def test_a_generated_passcode_works_as_read_aloud_in_any_case_with_or_without_dashes(db, typed):
+    assert Gate().sign_in(db, typed, "K7PX-M3QR-9TWH", now=0.0).ok
+
+
+@pytest.mark.parametrize("typed", ["K7PX-M3QR-9TW", "K7PX-M3QR-9TWHH", "K7PX-M3QR-9TWJ", ""])
+def test_a_generated_passcode_still_needs_every_character(db, typed):
+    assert Gate().sign_in(db, typed, "K7PX-M3QR-9TWH", now=0.0).status == "wrong"
+
+
+def test_an_operators_own_passcode_is_taken_exactly_as_set(db):
+    assert Gate().sign_in(db, "Summer-Hall-2026", "Summer-Hall-2026", now=0.0).ok
+    assert Gate().sign_in(db, "summer-hall-2026", "Summer-Hall-2026", now=1.0).status == "wrong"
+    assert Gate().sign_in(db, "SummerHall2026", "Summer-Hall-2026", now=2.0).status == "wrong"
+
+
 def test_workers_starting_at_once_all_get_the_same_generated_passcode(tmp_path):
     # Several app workers behind nginx start together on a fresh data folder.
     data = tmp_path / "data"
