@@ -10,7 +10,7 @@ st.title("Sessions")
 st.write("Make a session for each talk, then open its console: it gives the stage link.")
 
 with st.form("create", clear_on_submit=True):
-    st.subheader("New session")
+    st.header("New session")
     title = st.text_input("Title", placeholder="e.g. Social Media Summit, Hall B, 10:30")
     code = st.text_input(
         "Code (optional)", max_chars=6, help="4 to 6 letters or digits, no 0/O/1/I."
@@ -22,7 +22,7 @@ with st.form("create", clear_on_submit=True):
 
 sessions = store.list_sessions()
 table = pd.DataFrame(sessions)[["code", "title", "is_open", "revealed", "complete", "in_progress"]]
-st.subheader("All sessions")
+st.header("All sessions")
 st.dataframe(
     table,
     hide_index=True,
@@ -37,7 +37,7 @@ st.dataframe(
     },
 )
 
-st.subheader("Manage a session")
+st.header("Manage a session")
 labels = {s["code"]: f"{s['code']} · {s['title']}" for s in sessions}
 chosen = st.selectbox("Session", list(labels), format_func=labels.get)
 current = next(s for s in sessions if s["code"] == chosen)
