@@ -1,6 +1,6 @@
 """Phone delivery: what a phone downloads to reach its first question, and how long it waits.
 
-    python -m bench.phone [--runs 2] [--json bench/results/phone.json]
+    python -m bench.phone [--runs 2] [--json bench/results/<commit>-venue/phone.json]
 
 Real Chromium, phone-sized, driven through the Chrome DevTools Protocol, side by
 side in one run:
