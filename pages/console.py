@@ -108,7 +108,7 @@ st.download_button(
 )
 
 with st.expander("Reliability (for the analyst)"):
-    found = console.reliability(code)
+    found = console.reliability_table(code)
     if found is None:
         st.write(f"Needs at least {k} complete responses.")
     else:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 import plotly.graph_objects as go
 
-from survey import aggregate, charts, htmldoc
+from survey import aggregate, charts, htmldoc, reliability
 from survey.aggregate import Room, Summary
 from survey.questionnaire import Questionnaire
 from survey.roomstats import RoomNumbers, load_room, room_numbers
@@ -237,13 +237,13 @@ def _reliability(q: Questionnaire, room: Room, n: RoomNumbers) -> str:
         "<p>How consistently each dimension's three questions measure one thing. "
         "Cronbach's α per dimension (0.7 and above is usually read as consistent); "
         "the corrected item-total r is each question's correlation with the other questions "
-        f"of its dimension, flagged below {aggregate.ITEM_TOTAL_FLAG:g}.</p>"
+        f"of its dimension, flagged below {reliability.ITEM_TOTAL_FLAG:g}.</p>"
     )
     if not n.shown:
         return htmldoc.page(
             "reliability", "Appendix: reliability", intro + htmldoc.few(n.k, "responses", "it")
         )
-    rows = aggregate.reliability(room)
+    rows = reliability.reliability(room)
     alphas = {r["dimension"]: r["alpha"] for r in rows}
     alpha_table = htmldoc.table(
         ["Dimension", "α", "n"],
@@ -263,7 +263,7 @@ def _reliability(q: Questionnaire, room: Room, n: RoomNumbers) -> str:
         ],
         small=True,
     )
-    lined = aggregate.straightlined(room)
+    lined = reliability.straightlined(room)
     straight = (
         f"<p>Straight-lined responses (the same answer to every question): "
         f"{htmldoc.stat('straightlined', lined)} of {n.n_complete}.</p>"

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
-from survey import aggregate
+from survey import aggregate, reliability
 from survey import stage as core
 from survey.store import iso, now_iso
 from survey.ui import resources
@@ -161,12 +161,12 @@ def preview(code: str) -> None:
         st.iframe(core.stage_link("", code, token), height=400)
 
 
-def reliability(code: str) -> tuple[list[dict], int] | None:
+def reliability_table(code: str) -> tuple[list[dict], int] | None:
     """The analyst's table and the count of straight-lined responses (None under k)."""
     with resources.room(code) as room:
         if room.n < aggregate.min_group():
             return None
-        return aggregate.reliability(room), aggregate.straightlined(room)
+        return reliability.reliability(room), reliability.straightlined(room)
 
 
 # The preview frame holds a 1920x1080 stage drawn at a third of its size.

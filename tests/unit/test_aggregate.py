@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from survey import aggregate
+from survey import aggregate, reliability
 from survey.aggregate import Room
 from survey.scoring import score
 from survey.store import COMPLETE, DEFAULT_SESSION
@@ -186,7 +186,7 @@ def test_a_reread_room_matches_one_built_in_small_steps(q, db):
     assert a.hist_counts == b.hist_counts
     assert a.item_shares == b.item_shares
     assert step.overall.tolist() == whole.overall.tolist()
-    assert aggregate.straightlined(step) == aggregate.straightlined(whole)
+    assert reliability.straightlined(step) == reliability.straightlined(whole)
 
 
 # ---------------------------------------------------------------- reliability
@@ -200,14 +200,14 @@ ALPHA = 15 / 16
 
 
 def test_cronbach_alpha_matches_the_hand_computed_value():
-    assert aggregate.cronbach_alpha(np.array(MATRIX)) == pytest.approx(ALPHA)
-    assert aggregate.cronbach_alpha(pd.DataFrame(MATRIX)) == pytest.approx(ALPHA)
+    assert reliability.cronbach_alpha(np.array(MATRIX)) == pytest.approx(ALPHA)
+    assert reliability.cronbach_alpha(pd.DataFrame(MATRIX)) == pytest.approx(ALPHA)
 
 
 def test_corrected_item_total_correlations_match_numpy():
     m = np.array(MATRIX, dtype=float)
     expected = [np.corrcoef(m[:, j], m.sum(axis=1) - m[:, j])[0, 1] for j in range(3)]
-    assert aggregate.corrected_item_total(m) == pytest.approx(expected)
+    assert reliability.corrected_item_total(m) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize(
@@ -219,12 +219,12 @@ def test_corrected_item_total_correlations_match_numpy():
     ],
 )
 def test_cronbach_alpha_is_undefined_rather_than_wrong(matrix):
-    assert math.isnan(aggregate.cronbach_alpha(np.array(matrix)))
+    assert math.isnan(reliability.cronbach_alpha(np.array(matrix)))
 
 
 def test_keying_flips_reverse_items_before_reliability():
     answers = np.array([[5, 1, 2], [3, 3, 3], [1, 5, 4]])
-    assert aggregate.keyed(answers, [False, True, False]).tolist() == [
+    assert reliability.keyed(answers, [False, True, False]).tolist() == [
         [4, 4, 1],
         [2, 2, 2],
         [0, 0, 3],
@@ -245,7 +245,7 @@ def living_room(db, q) -> Room:
 
 
 def test_the_reliability_table_uses_keyed_answers_of_finished_responses(living_room):
-    table = pd.DataFrame(aggregate.reliability(living_room))
+    table = pd.DataFrame(reliability.reliability(living_room))
     living = table[table["dimension"] == "Living it"].set_index("item")
     assert list(living.index) == ["live_post", "live_chat", "live_lurk"]
     # live_lurk was answered 2, 2, 3, 4, 4: only flipped does it give the alpha above.
@@ -265,7 +265,7 @@ def test_an_item_that_moves_against_its_dimension_is_flagged_low(q, db):
         answers = {i: 3 for i in q.item_ids} | {"live_post": post, "live_chat": 6 - post}
         rows.append(finished(q, f"w{n}", answers | {"live_lurk": 6 - post}))
     db.insert_many(DEFAULT_SESSION, rows)
-    table = pd.DataFrame(aggregate.reliability(read_room(db, q))).set_index("item")
+    table = pd.DataFrame(reliability.reliability(read_room(db, q))).set_index("item")
     assert table.loc["live_chat", "item_total_r"] < 0
     assert table.loc["live_chat", "flag"] == "low"
 
@@ -280,7 +280,7 @@ def test_straightlining_counts_finished_responses_with_one_answer_throughout(q, 
         ],
     )
     db.save_page(DEFAULT_SESSION, None, {"live_post": 4, "live_chat": 4})  # unfinished
-    assert aggregate.straightlined(read_room(db, q)) == 2
+    assert reliability.straightlined(read_room(db, q)) == 2
 
 
 # ---------------------------------------------------------------- a participant vs the room

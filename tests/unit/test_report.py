@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from survey import aggregate, charts, cli, compare, demo, report, roomstats
+from survey import charts, cli, compare, demo, reliability, report, roomstats
 from survey.scoring import BELIEVER, SPECTATOR
 
 K = 5
@@ -221,7 +221,7 @@ def test_the_reliability_appendix_shows_alpha_item_total_r_and_straight_lining(d
     data = report.session_html(db, hall).decode()
 
     room, _ = roomstats.load_room(db, hall)
-    rows = aggregate.reliability(room)
+    rows = reliability.reliability(room)
     appendix = data[data.index('data-section="reliability"') :]
     for r in rows[:: len(q.items) // len(q.dimensions)]:
         assert (
