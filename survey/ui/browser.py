@@ -34,6 +34,8 @@ STYLE = """<style>
 [data-testid="stCaptionContainer"] { opacity: 1; color: #5c566b; }
 [data-testid="stCaptionContainer"] * { color: #5c566b; }
 .st-key-survey-heading h1 { font-size: 1.6rem; padding-top: 0; }
+/* Section headings a step below the page title, not as big as it (Streamlit: 2.25rem). */
+.stMain h2 { font-size: 1.75rem; }
 [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
 .st-key-result h2 { font-size: 1.45rem; padding-top: 0.75rem; }
 [data-testid="stMain"] h1[tabindex="-1"]:focus { outline: none; }
@@ -181,7 +183,7 @@ div.stVerticalBlock.st-key-stage { flex: 0 0 96vh; height: 96vh; overflow: hidde
 .st-key-stage [class*="st-key-fill-"] { flex: 1 1 0; min-height: 0; }
 .st-key-stage [data-testid="stFullScreenFrame"]:has([data-testid="stPlotlyChart"]),
 .st-key-stage [data-testid="stPlotlyChart"] { height: 100%; }
-.st-key-stage h2 { font-size: 6.5vh; line-height: 1.15; padding: 0; }
+.stMain .st-key-stage h2 { font-size: 6.5vh; line-height: 1.15; padding: 0; }
 .st-key-stage h3 { font-size: 5vh; font-weight: 600; padding: 0; }
 .st-key-stage p, .st-key-stage [data-testid="stText"] { font-size: 3.4vh; line-height: 1.3; }
 .st-key-stage [data-testid="stCaptionContainer"] p { font-size: 2.6vh; }
