@@ -21,13 +21,14 @@ COLORS = {BELIEVER: "#6C2BD9", SPECTATOR: "#9AA0A6"}
 LIKERT = ["#C0392B", "#E59866", "#D5D8DC", "#7FB3D5", "#2471A3"]
 # Pass as st.plotly_chart(config=CONFIG): Plotly's toolbar would pop up over the projection.
 CONFIG = {"displayModeBar": False}
+PRINT_MAX_HEIGHT = 800  # px: a chart plus its heading must fit one A4 or Letter page
 LABEL_WRAP = 48  # characters per line of an item's text: 2 lines for most items at 24 px
 
 
-def _layout(
+def layout(
     fig: go.Figure, big: bool, height: int | None, font: int | None = None, **kw
 ) -> go.Figure:
-    layout = {
+    base = {
         "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
         "font": {"size": font or (20 if big else 13)},
         # Above the plot: below it, the legend ran into the x axis title.
@@ -44,8 +45,8 @@ def _layout(
         "plot_bgcolor": "rgba(0,0,0,0)",
     }
     if height is not None:  # None: the page sizes it (the stage stretches charts to fit)
-        layout["height"] = height
-    fig.update_layout({**layout, **kw})
+        base["height"] = height
+    fig.update_layout({**base, **kw})
     # Our own theme (theme=None): let the axes make room for their labels.
     fig.update_xaxes(automargin=True)
     fig.update_yaxes(automargin=True)
@@ -70,7 +71,7 @@ def split_bar(s: Summary, big: bool = True, font: int | None = None) -> go.Figur
             )
         )
     fig.update_xaxes(visible=False)
-    return _layout(fig, big, 160, font, barmode="stack", showlegend=False, margin={"t": 0, "b": 0})
+    return layout(fig, big, 160, font, barmode="stack", showlegend=False, margin={"t": 0, "b": 0})
 
 
 def histogram(
@@ -94,7 +95,7 @@ def histogram(
     )
     fig.update_xaxes(range=[0, 100], title="Overall score")
     fig.update_yaxes(title="People")
-    return _layout(fig, big, height, font, showlegend=False)
+    return layout(fig, big, height, font, showlegend=False)
 
 
 def dimension_bars(
@@ -129,7 +130,7 @@ def dimension_bars(
     fig.update_xaxes(range=[0, 110], title="Mean score (0-100)")
     fig.update_yaxes(autorange="reversed")
     # Believers first in the legend, as in the title ("believers against spectators").
-    return _layout(fig, big, height, font, barmode="group", legend_traceorder="reversed")
+    return layout(fig, big, height, font, barmode="group", legend_traceorder="reversed")
 
 
 def likert_bars(
@@ -186,7 +187,7 @@ def likert_bars(
     lines = sum(label.count("<br>") + 1 for label in labels)
     if height is None:
         height = 120 + 30 * lines
-    return _layout(
+    return layout(
         fig, big, height, font, barmode="relative", legend_traceorder="normal", showlegend=legend
     )
 
@@ -211,7 +212,7 @@ def likert_legend(q: Questionnaire, font: int | None = None) -> go.Figure:
     fig.update_xaxes(visible=False, range=[-0.1, len(q.scale) - 0.1])
     fig.update_yaxes(visible=False)
     size = font or 20
-    return _layout(
+    return layout(
         fig, True, 2 * size + 10, font, showlegend=False, margin={"l": 0, "r": 0, "t": 0, "b": 0}
     )
 
@@ -236,101 +237,11 @@ def timeline(
         )
     )
     fig.update_yaxes(title="Complete responses", rangemode="tozero")
-    return _layout(fig, big, height, font, showlegend=False)
+    return layout(fig, big, height, font, showlegend=False)
 
 
 def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-# ---------------------------------------------------------------- rooms compared
-
-# One colour per room, distinguishable in print and for common colour-vision deficiencies.
-PRINT_MAX_HEIGHT = 800  # px: a chart plus its heading must fit one A4 or Letter page
-ROOM_COLORS = ["#6C2BD9", "#E69F00", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#56B4E9"]
-
-
-def _room_color(i: int) -> str:
-    return ROOM_COLORS[i % len(ROOM_COLORS)]
-
-
-def rooms_split(labels: list[str], believers: list[int], spectators: list[int]) -> go.Figure:
-    """Each room's believer/spectator split as one 100% stacked horizontal bar per room."""
-    totals = [max(b + s, 1) for b, s in zip(believers, spectators, strict=True)]
-    fig = go.Figure()
-    for klass, counts in ((BELIEVER, believers), (SPECTATOR, spectators)):
-        shares = [100 * n / t for n, t in zip(counts, totals, strict=True)]
-        fig.add_trace(
-            go.Bar(
-                y=labels,
-                x=shares,
-                orientation="h",
-                name=klass.capitalize() + "s",
-                marker_color=COLORS[klass],
-                text=[f"{n} ({sh:.0f}%)" for n, sh in zip(counts, shares, strict=True)],
-                textposition="inside",
-                insidetextanchor="middle",
-            )
-        )
-    fig.update_xaxes(range=[0, 100], title="% of the room's complete responses")
-    fig.update_yaxes(autorange="reversed")
-    height = min(PRINT_MAX_HEIGHT, 140 + 48 * len(labels))
-    top = {"orientation": "h", "y": 1.02, "yanchor": "bottom"}  # clear of the axis title
-    return _layout(fig, False, height, barmode="stack", legend=top)
-
-
-def rooms_histogram(
-    labels: list[str], edges: list[float], counts: list[list[int]], threshold: float
-) -> go.Figure:
-    """Each room's overall scores as the share of its responses per bin, one line per room.
-
-    Shares, not counts, so a room of 40 and a room of 400 can be read on one axis.
-    """
-    mids = [(a + b) / 2 for a, b in zip(edges, edges[1:], strict=False)]
-    fig = go.Figure()
-    for i, (label, row) in enumerate(zip(labels, counts, strict=True)):
-        total = max(sum(row), 1)
-        fig.add_trace(
-            go.Scatter(
-                x=mids,
-                y=[100 * c / total for c in row],
-                mode="lines+markers",
-                name=label,
-                line={"width": 3, "color": _room_color(i)},  # straight: a spline dips below 0
-            )
-        )
-    fig.add_vline(x=threshold, line_width=3, line_dash="dash", line_color="#1F1933")
-    fig.add_annotation(
-        x=threshold, y=1, yref="paper", text=f"Threshold {threshold:g}", showarrow=False, yshift=12
-    )
-    fig.update_xaxes(range=[0, 100], title="Overall score")
-    fig.update_yaxes(title="% of the room", rangemode="tozero")
-    return _layout(fig, False, 420)
-
-
-def rooms_dimensions(
-    q: Questionnaire, labels: list[str], means: list[dict[str, float]]
-) -> go.Figure:
-    """Each room's mean score per dimension, as grouped horizontal bars (one colour a room)."""
-    names = [d.name for d in q.dimensions]
-    fig = go.Figure()
-    for i, (label, m) in enumerate(zip(labels, means, strict=True)):
-        fig.add_trace(
-            go.Bar(
-                y=names,
-                x=[m[d] for d in q.dimension_ids],
-                orientation="h",
-                name=label,
-                marker_color=_room_color(i),
-                text=[f"{m[d]:.0f}" for d in q.dimension_ids],
-                textposition="outside",
-            )
-        )
-    fig.update_xaxes(range=[0, 110], title="Mean score (0-100)")
-    fig.update_yaxes(autorange="reversed")
-    # Capped so the chart still fits one printed page beside its heading.
-    height = min(PRINT_MAX_HEIGHT, 160 + 26 * len(names) * max(len(labels), 2))
-    return _layout(fig, False, height, barmode="group")
 
 
 def item_label(item: Item, width: int = LABEL_WRAP) -> str:

@@ -11,7 +11,7 @@ import html
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from survey import aggregate, charts, htmldoc
+from survey import aggregate, htmldoc, roomcharts
 from survey.questionnaire import Questionnaire
 from survey.roomstats import RoomNumbers, load_room, room_numbers
 from survey.store import Store
@@ -82,7 +82,7 @@ def render_compare(
                 "split",
                 "Believers and spectators",
                 "Each room's split, as a share of its complete responses.",
-                charts.rooms_split(
+                roomcharts.rooms_split(
                     labels, [r.believers for r in shown], [r.spectators for r in shown]
                 ),
             ),
@@ -90,7 +90,7 @@ def render_compare(
                 "distribution",
                 "Score distributions",
                 "The share of each room's responses in each 5-point bin of the overall score.",
-                charts.rooms_histogram(
+                roomcharts.rooms_histogram(
                     labels, shown[0].hist_edges, [r.hist_counts for r in shown], q.threshold
                 ),
             ),
@@ -104,7 +104,7 @@ def _counted(key: str, n: int, r: RoomNumbers) -> str:
 
 
 def _rooms_profiles(q: Questionnaire, shown: Sequence[RoomNumbers], labels: list[str]) -> str:
-    fig = charts.rooms_dimensions(q, labels, [r.dim_means for r in shown])
+    fig = roomcharts.rooms_dimensions(q, labels, [r.dim_means for r in shown])
     rows = [
         [
             html.escape(d.name),
