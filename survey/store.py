@@ -358,12 +358,16 @@ class Store:
             # One stat per rerun: an idle connection may hold a file deleted since.
             if db is not None and self._moved(db):
                 db.conn.close()
+                _forget_schema(self.path)
                 db = None
             lease = self._local.lease = _Lease(db or self._connect(), self._idle)
         return lease.db
 
     def _connect(self) -> _Database:
-        _create_private(Path(self.path))
+        if _create_private(Path(self.path)):
+            # A new file may get the inode number of the deleted one at once (ext4 does):
+            # the schema made for that one says nothing about this one.
+            _forget_schema(self.path)
         # Never used by two threads at once: a lease belongs to one thread until it ends.
         conn = sqlite3.connect(
             self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
@@ -405,8 +409,7 @@ class Store:
         open (or create, with its schema) the file that is at the path now. Connections
         other threads still hold are checked at their next write or lease."""
         log.warning("The database file %s was deleted or replaced; reopening it.", self.path)
-        with _schema_lock:
-            _schema_ready.difference_update({k for k in _schema_ready if k[0] == self.path})
+        _forget_schema(self.path)
         self.close()
 
     @contextlib.contextmanager
@@ -1108,10 +1111,17 @@ def _shrink_wal(conn: sqlite3.Connection) -> None:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def _create_private(path: Path) -> None:
+def _forget_schema(path: str) -> None:
+    """The file at `path` is not the one its schema was made in: make it again on next use."""
+    with _schema_lock:
+        _schema_ready.difference_update({k for k in _schema_ready if k[0] == path})
+
+
+def _create_private(path: Path) -> bool:
     """Make the database's folder (0700) and an empty database file (0600) unless they
     exist already; an existing folder or file keeps its mode. Refuse a path that is not
-    a regular file (a folder, /dev/null): SQLite would "write" answers into nothing."""
+    a regular file (a folder, /dev/null): SQLite would "write" answers into nothing.
+    Returns whether it made the file."""
     if not path.parent.is_dir():
         if path.parent.exists():
             raise Unavailable("its folder is a file, not a folder", str(path))
@@ -1121,6 +1131,8 @@ def _create_private(path: Path) -> None:
     except FileExistsError:
         if not stat.S_ISREG(os.stat(path).st_mode):
             raise Unavailable("the path is not a regular file", str(path)) from None
+        return False
+    return True
 
 
 class _Lease:
