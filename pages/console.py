@@ -30,6 +30,7 @@ with controls:
         on_change=console.set_revealed,
         args=(code,),
     )
+    console.hold_toggle(code)
     st.slider(
         "What-if threshold (hypothetical)",
         0.0,

@@ -2,10 +2,10 @@ import streamlit as st
 
 from survey.ui import participant, resources
 
-q = resources.get_questionnaire()
+place = participant.place()
+q = participant.questionnaire(place)  # the version this participant began on
 store = resources.get_store()
 pages = q.pages()
-place = participant.place()
 
 if notice := participant.take_notice():
     st.warning(notice)

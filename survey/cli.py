@@ -6,6 +6,7 @@
     python -m survey session delete CODE --yes
     python -m survey session show CODE
     python -m survey session reveal CODE | hide CODE
+    python -m survey session hold CODE | release CODE
     python -m survey demo CODE --n 500 [--seed N]
     python -m survey demo CODE --clear
     python -m survey export CODE|--all [-o FILE] [--format csv|xlsx|sav] [--include-incomplete]
@@ -123,6 +124,8 @@ def _show(store: Store, args) -> None:
     shown = "shown" if session["revealed"] else "hidden"
     print(session["title"])
     print(f"state: {state}, results {shown}")
+    if store.stage(code)["hold_comparison"]:
+        print("participants' room comparisons: held until the results are shown")
     print(f"complete: {counts['complete']}, in progress: {counts['in_progress']}")
     print(f"join: {stage.join_link(base, code)}")
     print(f"stage: {stage.stage_link(base, code, store.stage(code)['token'])}")
@@ -133,6 +136,18 @@ def _set_revealed(revealed: bool):
         code = _session(store, args.code)["code"]
         store.set_revealed(code, revealed)
         print(f"{code}: results are now {'shown' if revealed else 'hidden'} on the stage")
+
+    return run
+
+
+def _set_held(held: bool):
+    def run(store: Store, args) -> None:
+        code = _session(store, args.code)["code"]
+        store.set_stage(code, hold_comparison=int(held))
+        if held:
+            print(f"{code}: participants' room comparisons are held until the results are shown")
+        else:
+            print(f"{code}: participants see their room comparison")
 
     return run
 
@@ -240,6 +255,13 @@ def _parser() -> argparse.ArgumentParser:
         r = ss.add_parser(name, help=f"{name} the results on the stage")
         r.add_argument("code")
         r.set_defaults(run=_set_revealed(revealed))
+    for name, held, text in (
+        ("hold", True, "hold participants' room comparisons until the results are shown"),
+        ("release", False, "let participants see their room comparison at once"),
+    ):
+        h = ss.add_parser(name, help=text)
+        h.add_argument("code")
+        h.set_defaults(run=_set_held(held))
 
     dm = sub.add_parser("demo", help="add synthetic complete responses for rehearsing")
     dm.add_argument("code")

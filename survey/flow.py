@@ -22,6 +22,11 @@ from survey.store import COMPLETE, SUPERSEDED, Saved
 
 NOT_FOUND = "We could not find answers for that link. You can start afresh below."
 CHANGED = "The questionnaire changed since you started, so please start again."
+OTHER_VERSION = (
+    "Your answers so far were given to another version of the questionnaire. "
+    "Open your link again to go on with them."
+)
+HELD = "The room comparison appears when the facilitator reveals the results."
 CLOSED = "This session has closed, so your answers were not saved."
 GONE = "This session no longer exists, so your answers were not saved."
 INCOMPLETE = "Some answers on earlier pages are missing. Please go back and check each page."
@@ -35,6 +40,9 @@ class Place:
 
     code: str | None = None  # the survey session joined; None before joining
     title: str = ""
+    # The questionnaire version answered (its fingerprint), fixed on joining: if the file
+    # is edited meanwhile, this participant finishes on the version they started.
+    fingerprint: str = ""
     # The private resume token, chosen on joining: every save of this browser session
     # uses it, so racing clicks can never start a second response.
     token: str | None = None
@@ -76,9 +84,12 @@ START = Place()
 # ---------------------------------------------------------------- entering
 
 
-def join(raw_code: str, find_session: Callable[[str], dict | None], token: str) -> Place:
+def join(
+    raw_code: str, find_session: Callable[[str], dict | None], token: str, fingerprint: str = ""
+) -> Place:
     """Enter an open session from a typed or linked code, or say plainly why not.
-    `token` is a fresh resume token (`store.new_token()`) for the response to come."""
+    `token` is a fresh resume token (`store.new_token()`) for the response to come, and
+    `fingerprint` the questionnaire version in force, the one this participant answers."""
     try:
         code = codes.normalise(raw_code)
     except codes.CodeError as exc:
@@ -90,46 +101,64 @@ def join(raw_code: str, find_session: Callable[[str], dict | None], token: str) 
         )
     if not session["is_open"]:
         return Place(notice=f"The session {code} is closed and no longer takes answers.")
-    return entered(session, token)
+    return entered(session, token, fingerprint)
 
 
-def entered(session: Mapping, token: str) -> Place:
+def entered(session: Mapping, token: str, fingerprint: str = "") -> Place:
     """The first page of a session, with nothing answered yet."""
-    return Place(code=session["code"], title=session["title"], token=token)
+    return Place(code=session["code"], title=session["title"], token=token, fingerprint=fingerprint)
 
 
 def resume(
-    q: Questionnaire, token: str, row: Mapping | None, session: Mapping | None, fresh: str
+    q: Questionnaire | None,
+    token: str,
+    row: Mapping | None,
+    session: Mapping | None,
+    fresh: str,
+    current: str = "",
 ) -> Place:
     """Pick a participant's link back up: where they were, with what they answered.
 
     `row` is the response the link leads to (`Store.current_response`): after a retake
-    that is the newer response, and the place carries its token instead. `fresh` is a
-    new token, used if they must start again.
+    that is the newer response, and the place carries its token instead. `q` is the
+    questionnaire version the row was answered under (`Store.questionnaire`), so an
+    unfinished survey goes on in the version it began in, even after the file was
+    edited; None if that version is not known. Then they must start again, under
+    `fresh` (a new token) and `current` (the version in force).
     """
     if row is None or session is None or row["status"] == SUPERSEDED:
         return Place(notice=NOT_FOUND)
     complete = row["status"] == COMPLETE
-    if row["fingerprint"] != q.fingerprint and not complete:
-        return replace(entered(session, fresh), notice=CHANGED)
-    current = row.get("token", token)
+    if complete and (q is None or row["fingerprint"] != q.fingerprint):
+        # Only the result is left to show, and it is drawn from the stored scores.
+        return replace(
+            entered(session, row.get("token", token), row["fingerprint"] or ""),
+            stored=True,
+            complete=True,
+            notice="" if row.get("token", token) == token else RETAKEN,
+        )
+    if q is None or row["fingerprint"] != q.fingerprint:
+        return replace(entered(session, fresh, current), notice=CHANGED)
+    current_token = row.get("token", token)
     return replace(
-        entered(session, current),
+        entered(session, current_token, q.fingerprint),
         stored=True,
         page=min(row["page"], q.page_count - 1),
         answers=answers_from_row(q, row),
         profile=profile_from_row(q, row),
         complete=complete,
-        notice="" if current == token else RETAKEN,
+        notice="" if current_token == token else RETAKEN,
     )
 
 
-def retake(place: Place, token: str) -> Place:
-    """Start the same session again from its first page, as a new response under `token`.
-    It replaces the finished one once its first page is stored (`to_supersede`): one
-    person, one count."""
+def retake(place: Place, token: str, fingerprint: str = "") -> Place:
+    """Start the same session again from its first page, as a new response under `token`,
+    on the questionnaire version in force (`fingerprint`). It replaces the finished one
+    once its first page is stored (`to_supersede`): one person, one count."""
     earlier = place.token if place.stored else place.replaces
-    return Place(code=place.code, title=place.title, token=token, replaces=earlier)
+    return Place(
+        code=place.code, title=place.title, token=token, replaces=earlier, fingerprint=fingerprint
+    )
 
 
 # ---------------------------------------------------------------- deleting
@@ -150,10 +179,11 @@ def keep_answers(place: Place) -> Place:
     return replace(place, confirming_delete=False)
 
 
-def deleted(place: Place, token: str) -> Place:
-    """After the store deleted the response: a fresh start in the same session, said so."""
+def deleted(place: Place, token: str, fingerprint: str = "") -> Place:
+    """After the store deleted the response: a fresh start in the same session (on the
+    version in force, `fingerprint`), said so."""
     session = {"code": place.code, "title": place.title}
-    return replace(entered(session, token), notice=DELETED)
+    return replace(entered(session, token, fingerprint), notice=DELETED)
 
 
 # ---------------------------------------------------------------- the URL
@@ -247,6 +277,8 @@ def saved(place: Place, write: Write, outcome: Saved) -> Place:
         return replace(place, notice=GONE)
     if outcome.outcome == "incomplete":
         return replace(place, notice=INCOMPLETE)
+    if outcome.outcome == "other_version":
+        return replace(place, notice=OTHER_VERSION)
     done = write.finish or outcome.outcome == "already_complete"
     return replace(place, stored=True, complete=done, page=write.page, replaces=None)
 
@@ -299,8 +331,22 @@ def profile_to_row(q: Questionnaire, values: Mapping[str, object]) -> dict[str, 
 
 
 def result_from_row(q: Questionnaire, row: Mapping) -> Result:
+    """A finished response's stored result, by `q`'s dimensions that the row has a score
+    for: drawn with another version of the file, a renamed or added dimension is left
+    out rather than failing."""
     return Result(
-        {d: float(row[f"score_{d}"]) for d in q.dimension_ids},
+        {d: float(row[f"score_{d}"]) for d in q.dimension_ids if row.get(f"score_{d}") is not None},
         float(row["overall"]),
         row["class"],
     )
+
+
+# ---------------------------------------------------------------- the result
+
+
+def comparison_held(session: Mapping | None, stage: Mapping | None) -> bool:
+    """Whether a participant's result leaves out the room comparison for now: the
+    facilitator holds comparisons until the results are revealed, and they are not yet."""
+    if session is None or stage is None or not stage.get("hold_comparison"):
+        return False
+    return not session["revealed"]

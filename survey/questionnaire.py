@@ -6,7 +6,7 @@ import hashlib
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "questionnaire.toml"
@@ -91,6 +91,9 @@ class Questionnaire:
     items_per_page: int
     fingerprint: str
     path: str
+    # The file's text as read, so the store can keep this version for the responses that
+    # answer it (see Store.questionnaire); "" when built from parsed data only.
+    text: str = field(default="", repr=False, compare=False)
 
     @property
     def dimension_ids(self) -> list[str]:
@@ -147,16 +150,24 @@ def load(path: str | os.PathLike | None = None) -> Questionnaire:
         raise QuestionnaireError(f"{path}: cannot read the file ({exc.strerror}).") from None
     try:
         # utf-8-sig: Windows editors often save a byte-order mark, which TOML does not allow.
-        data = tomllib.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise QuestionnaireError(f"{path}: the file is not UTF-8 text.") from None
+    return from_text(text, str(path), hashlib.sha256(raw).hexdigest()[:12])
+
+
+def from_text(text: str, source: str, fingerprint: str) -> Questionnaire:
+    """Validate a questionnaire's TOML text, as `load` does for a file. The fingerprint
+    is given, not computed: it is the hash of the file's bytes, as `load` read them."""
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise QuestionnaireError(f"{path}: invalid TOML: {exc}.") from None
+        raise QuestionnaireError(f"{source}: invalid TOML: {exc}.") from None
     except RecursionError:  # tomllib parses nested arrays and tables recursively
         raise QuestionnaireError(
-            f"{path}: invalid TOML: arrays or tables are nested too deeply."
+            f"{source}: invalid TOML: arrays or tables are nested too deeply."
         ) from None
-    return parse(data, source=str(path), fingerprint=hashlib.sha256(raw).hexdigest()[:12])
+    return replace(parse(data, source=source, fingerprint=fingerprint), text=text)
 
 
 def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") -> Questionnaire:

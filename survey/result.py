@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -29,14 +30,21 @@ class ProfileBar:
 def profile_bars(
     q: Questionnaire, result: Result, room_means: Mapping[str, float] | None = None
 ) -> list[ProfileBar]:
-    """Each dimension's score, with the room's average beside it once the room may be shown."""
+    """Each dimension's score, with the room's average beside it once the room may be shown.
+
+    Only the dimensions the result has a score for; a dimension the room has no average
+    for (the room answered another version of the questionnaire) gets no room mark.
+    """
     bars = []
     for d in q.dimensions:
+        if d.id not in result.dimension_scores:
+            continue
         you = round(result.dimension_scores[d.id])
         label = f"**{d.name}**: you {you}"
         room = None
-        if room_means:
-            room = round(room_means.get(d.id, 0))
+        mean = (room_means or {}).get(d.id)
+        if mean is not None and math.isfinite(mean):
+            room = round(mean)
             if you == room:
                 label += f" · room {room} (level with the room)"
             else:
@@ -67,16 +75,20 @@ def tip_dimensions(
        the one with a habit lagging furthest behind, where a tip helps most.
     3. Still tied: the questionnaire's (the essay's) order.
     """
-    position = {d: i for i, d in enumerate(q.dimension_ids)}
+    dims = [d for d in q.dimension_ids if d in result.dimension_scores]
+    position = {d: i for i, d in enumerate(dims)}
 
     def lowest_habit(dim_id: str) -> int:
-        return min(item_value(answers[i.id], i.reverse) for i in q.items_of(dim_id))
+        # Only the answers held: a result drawn with another version may lack some.
+        held = [i for i in q.items_of(dim_id) if i.id in answers]
+        values = [item_value(answers[i.id], i.reverse) for i in held]
+        return min(values, default=0)
 
     def rank(dim_id: str) -> tuple:
         # Rounded, so scores that print the same are treated as the tie they look like.
         return (round(result.dimension_scores[dim_id], 6), lowest_habit(dim_id), position[dim_id])
 
-    ordered = sorted(q.dimension_ids, key=rank)
+    ordered = sorted(dims, key=rank)
     chosen = ordered[:n]
     last = round(result.dimension_scores[chosen[-1]], 6) if chosen else None
     also = [d for d in ordered[n:] if round(result.dimension_scores[d], 6) == last]

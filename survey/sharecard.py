@@ -58,7 +58,11 @@ def card_for(q: Questionnaire, result: Result) -> Card:
         app_name=q.title,
         headline=f"I'm a {klass}",
         score=f"{result.overall:.0f} / 100",
-        profile=tuple((d.name, round(result.dimension_scores[d.id])) for d in q.dimensions),
+        profile=tuple(
+            (d.name, round(result.dimension_scores[d.id]))
+            for d in q.dimensions
+            if d.id in result.dimension_scores
+        ),
     )
 
 

@@ -20,6 +20,7 @@ not a database, disk full, no such folder) all surface as one exception, `Unavai
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import logging
 import numbers
@@ -38,6 +39,7 @@ from pathlib import Path
 import sqlite_utils
 
 from survey import codes
+from survey import questionnaire as questionnaires
 from survey.questionnaire import MULTI_SEPARATOR, Questionnaire
 from survey.scoring import Result, score
 
@@ -161,6 +163,29 @@ def m005_stage_settings(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m006_questionnaire_versions(db: sqlite_utils.Database) -> None:
+    # Every version of the questionnaire file that this database has been used with, by
+    # fingerprint: a participant who started before the file was edited finishes on the
+    # version they started, and a finished result is drawn with the dimensions answered.
+    db.execute(
+        """
+        CREATE TABLE questionnaires (
+            fingerprint TEXT PRIMARY KEY,
+            text TEXT NOT NULL,
+            path TEXT NOT NULL,
+            first_used_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+@migrations()
+def m007_hold_comparison(db: sqlite_utils.Database) -> None:
+    # 1: participants' results leave out the room comparison until results are revealed.
+    db.execute("ALTER TABLE stage ADD COLUMN hold_comparison INTEGER NOT NULL DEFAULT 0")
+
+
 class StoreError(Exception):
     """A user-facing problem with a store operation (unknown code, bad input)."""
 
@@ -255,8 +280,22 @@ class Saved:
     """What happened to a participant's write."""
 
     # "saved" | "completed" | "already_complete" | "incomplete" | "closed" | "unknown_session"
+    # | "other_version" (the response was begun on another version of the questionnaire)
     outcome: str
     token: str
+
+
+@dataclass(frozen=True)
+class VersionMix:
+    """How a session's responses stand against the questionnaire version in force."""
+
+    current_since: str | None  # when this database first saw the version in force (ISO, UTC)
+    finishing_earlier: int  # real participants still answering an earlier version
+    complete_earlier: int  # real participants who finished an earlier version
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.finishing_earlier or self.complete_earlier)
 
 
 def iso(t: datetime) -> str:
@@ -298,6 +337,8 @@ class Store:
         self.q = questionnaire
         self._local = threading.local()
         self._idle: list[_Database] = []  # connections of threads that have ended
+        self._versions: dict[str, Store] = {}  # fingerprint -> a view on another version
+        self._known: dict[str, Questionnaire | None] = {}  # fingerprint -> version read back
         with _unavailable_on_failure(self.path):
             self.db  # noqa: B018 - opens the file and makes the schema now, not on first use
 
@@ -317,12 +358,16 @@ class Store:
             # One stat per rerun: an idle connection may hold a file deleted since.
             if db is not None and self._moved(db):
                 db.conn.close()
+                _forget_schema(self.path)
                 db = None
             lease = self._local.lease = _Lease(db or self._connect(), self._idle)
         return lease.db
 
     def _connect(self) -> _Database:
-        _create_private(Path(self.path))
+        if _create_private(Path(self.path)):
+            # A new file may get the inode number of the deleted one at once (ext4 does):
+            # the schema made for that one says nothing about this one.
+            _forget_schema(self.path)
         # Never used by two threads at once: a lease belongs to one thread until it ends.
         conn = sqlite3.connect(
             self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
@@ -364,8 +409,7 @@ class Store:
         open (or create, with its schema) the file that is at the path now. Connections
         other threads still hold are checked at their next write or lease."""
         log.warning("The database file %s was deleted or replaced; reopening it.", self.path)
-        with _schema_lock:
-            _schema_ready.difference_update({k for k in _schema_ready if k[0] == self.path})
+        _forget_schema(self.path)
         self.close()
 
     @contextlib.contextmanager
@@ -375,6 +419,9 @@ class Store:
         with _unavailable_on_failure(self.path):
             if self._moved(self.db):
                 self._reopen()
+            # A connection may have been opened by a view on another questionnaire version
+            # (see `using`); this version's columns must be there before it writes.
+            self._ensure_schema(self.db)
             with _transaction(self.db.conn) as conn:
                 yield conn
 
@@ -390,7 +437,73 @@ class Store:
                 # several processes starting at once apply them exactly once.
                 migrations.apply(db)
                 self._add_questionnaire_columns(db)
+                self._remember_version(db)
             _schema_ready.add(key)
+
+    def _remember_version(self, db: sqlite_utils.Database) -> None:
+        """Keep this questionnaire version's text, the first time this file is used with it."""
+        if not self.q.text or not self.q.fingerprint:
+            return
+        db.execute(
+            "INSERT OR IGNORE INTO questionnaires (fingerprint, text, path, first_used_at)"
+            " VALUES (?, ?, ?, ?)",
+            [self.q.fingerprint, self.q.text, self.q.path, now_iso()],
+        )
+
+    # ------------------------------------------------------------ questionnaire versions
+
+    def using(self, q: Questionnaire) -> Store:
+        """This database, with `q` as the questionnaire: for a participant who answers an
+        earlier version of the file. It shares this store's connections; its writes
+        store, check and score answers by `q`, and a new response records `q`'s
+        fingerprint."""
+        if q.fingerprint == self.q.fingerprint:
+            return self
+        view = self._versions.get(q.fingerprint)
+        if view is None or view.q is not q:
+            view = copy.copy(self)
+            view.q = q
+            self._versions[q.fingerprint] = view
+        with _unavailable_on_failure(self.path):
+            view._ensure_schema(view.db)  # its columns, also in a file recreated since
+        return view
+
+    @_guarded
+    def questionnaire(self, fingerprint: str) -> Questionnaire | None:
+        """The questionnaire version with this fingerprint, as kept when it was first
+        used here; None if this database never kept it (or it no longer validates)."""
+        if fingerprint == self.q.fingerprint:
+            return self.q
+        if fingerprint in self._known:
+            return self._known[fingerprint]
+        row = self.db.execute(
+            "SELECT text, path FROM questionnaires WHERE fingerprint = ?", [fingerprint]
+        ).fetchone()
+        found = None
+        if row is not None:
+            try:
+                found = questionnaires.from_text(row[0], row[1], fingerprint)
+            except questionnaires.QuestionnaireError as exc:
+                log.warning("Questionnaire version %s no longer loads: %s", fingerprint, exc)
+        self._known[fingerprint] = found
+        return found
+
+    @_guarded
+    def version_mix(self, code: str) -> VersionMix:
+        """A session's real responses on earlier versions of the questionnaire than `q`."""
+        since = self.db.execute(
+            "SELECT first_used_at FROM questionnaires WHERE fingerprint = ?", [self.q.fingerprint]
+        ).fetchone()
+        counts = dict(
+            self.db.execute(
+                "SELECT status, COUNT(*) FROM responses WHERE session_code = ? AND is_demo = 0"
+                " AND fingerprint IS NOT ? AND status IN (?, ?) GROUP BY status",
+                [code, self.q.fingerprint, IN_PROGRESS, COMPLETE],
+            ).fetchall()
+        )
+        return VersionMix(
+            since[0] if since else None, counts.get(IN_PROGRESS, 0), counts.get(COMPLETE, 0)
+        )
 
     def _add_questionnaire_columns(self, db: sqlite_utils.Database) -> None:
         """Answers, scores and profile answers are plain columns, named by questionnaire ids."""
@@ -521,7 +634,14 @@ class Store:
 
     # ------------------------------------------------------------ the stage (projector)
 
-    STAGE_FIELDS = ("view", "threshold", "segment_id", "segment_value", "closes_at")
+    STAGE_FIELDS = (
+        "view",
+        "threshold",
+        "segment_id",
+        "segment_value",
+        "closes_at",
+        "hold_comparison",
+    )
 
     def stage(self, code: str) -> dict | None:
         """The session's stage settings (view, what-if threshold, segment, countdown,
@@ -535,6 +655,12 @@ class Store:
                 " SELECT code, ? FROM sessions WHERE code = ?",
                 [stage_token(), code],
             )
+        return self._stage_row(code)
+
+    @_guarded
+    def stage_settings(self, code: str) -> dict | None:
+        """The session's stage settings as they are, without making any (a read only:
+        a participant's result page asks it)."""
         return self._stage_row(code)
 
     def _stage_row(self, code: str) -> dict | None:
@@ -658,10 +784,14 @@ class Store:
             existing = None
             if token:
                 existing = conn.execute(
-                    "SELECT status FROM responses WHERE token = ?", [token]
+                    "SELECT status, fingerprint FROM responses WHERE token = ?", [token]
                 ).fetchone()
             if existing and existing[0] == COMPLETE:
                 return Saved("already_complete", token)
+            if existing and existing[1] != self.q.fingerprint:
+                # Its answers so far were given to another version: one response, one
+                # version, so the fingerprint stored is the version actually answered.
+                return Saved("other_version", token)
             if not session[0]:
                 return Saved("closed", token or "")
             if finish:
@@ -981,10 +1111,17 @@ def _shrink_wal(conn: sqlite3.Connection) -> None:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def _create_private(path: Path) -> None:
+def _forget_schema(path: str) -> None:
+    """The file at `path` is not the one its schema was made in: make it again on next use."""
+    with _schema_lock:
+        _schema_ready.difference_update({k for k in _schema_ready if k[0] == path})
+
+
+def _create_private(path: Path) -> bool:
     """Make the database's folder (0700) and an empty database file (0600) unless they
     exist already; an existing folder or file keeps its mode. Refuse a path that is not
-    a regular file (a folder, /dev/null): SQLite would "write" answers into nothing."""
+    a regular file (a folder, /dev/null): SQLite would "write" answers into nothing.
+    Returns whether it made the file."""
     if not path.parent.is_dir():
         if path.parent.exists():
             raise Unavailable("its folder is a file, not a folder", str(path))
@@ -994,6 +1131,8 @@ def _create_private(path: Path) -> None:
     except FileExistsError:
         if not stat.S_ISREG(os.stat(path).st_mode):
             raise Unavailable("the path is not a regular file", str(path)) from None
+        return False
+    return True
 
 
 class _Lease:

@@ -14,7 +14,7 @@ import streamlit as st
 
 from survey import aggregate, reliability
 from survey import stage as core
-from survey.store import iso, now_iso
+from survey.store import VersionMix, iso, now_iso
 from survey.ui import resources
 from survey.ui import stage as stage_ui
 
@@ -50,6 +50,7 @@ def sync_widgets(code: str) -> dict:
     threshold = settings["threshold"]
     st.session_state[_key("view", code)] = core.find(core.views(q), settings["view"]).id
     st.session_state[_key("reveal", code)] = bool(session["revealed"])
+    st.session_state[_key("hold", code)] = bool(settings["hold_comparison"])
     st.session_state[_key("whatif", code)] = float(q.threshold if threshold is None else threshold)
     st.session_state[_key("seg", code)] = settings["segment_id"] or NO_SEGMENT
     if settings["segment_id"]:
@@ -72,6 +73,11 @@ def set_view(code: str) -> None:
 
 def set_revealed(code: str) -> None:
     resources.get_store().set_revealed(code, st.session_state[_key("reveal", code)])
+
+
+def set_hold(code: str) -> None:
+    held = int(bool(st.session_state[_key("hold", code)]))
+    resources.get_store().set_stage(code, hold_comparison=held)
 
 
 def set_threshold(code: str) -> None:
@@ -138,6 +144,42 @@ def status(code: str) -> None:
     state = "open to new answers" if session["is_open"] else "closed to new answers"
     shown = "results shown on the stage" if session["revealed"] else "results hidden"
     st.caption(f"The session is {state}; {shown}.")
+    if note := version_note(s.version_mix(code)):
+        st.info(note)
+
+
+def version_note(mix: VersionMix) -> str:
+    """What the console says when the questionnaire file changed during the session."""
+    if not mix.changed:
+        return ""
+    at = ""
+    if mix.current_since:
+        local = datetime.fromisoformat(mix.current_since.replace("Z", "+00:00")).astimezone()
+        at = f" at {local:%H:%M}"
+    text = f"The questionnaire file changed{at}: new participants get the new version"
+    n = mix.finishing_earlier
+    if n:
+        people = "1 person is" if n == 1 else f"{n} people are"
+        text += f"; {people} still finishing the earlier one."
+    else:
+        text += "."
+    if mix.complete_earlier:
+        done = mix.complete_earlier
+        what = "1 finished answer was" if done == 1 else f"{done} finished answers were"
+        text += f" In this session, {what} given to an earlier version."
+    return text
+
+
+def hold_toggle(code: str) -> None:
+    """The switch that keeps participants' room comparisons back until results are shown."""
+    st.toggle(
+        "Hold participants' room comparisons until the results are shown",
+        key=_key("hold", code),
+        on_change=set_hold,
+        args=(code,),
+        help="Their own score and profile still show; the comparison with the room "
+        "appears once you show the results.",
+    )
 
 
 def view_title(code: str):

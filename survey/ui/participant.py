@@ -48,13 +48,24 @@ def place() -> flow.Place:
         s = resources.get_store()
         row = s.current_response(token)
         session = s.get_session(row["session_code"]) if row else None
-        q = resources.get_questionnaire()
-        here = _go(flow.resume(q, token, row, session, new_token()))
+        answered = resources.questionnaire_version(row["fingerprint"]) if row else None
+        current = resources.get_questionnaire().fingerprint
+        here = _go(flow.resume(answered, token, row, session, new_token(), current))
     elif action == flow.RESTORE_LINK:
         _sync_url(here)  # a page switch dropped the query string: put the link back
     elif action == flow.JOIN:
-        here = _go(flow.join(code, resources.get_store().get_session, new_token()))
+        here = _go(flow.join(code, resources.get_store().get_session, new_token(), _current()))
     return here
+
+
+def questionnaire(here: flow.Place) -> Questionnaire:
+    """The questionnaire this participant answers: the version they began on, which is
+    the one in force unless the file was edited since (then theirs is kept for them)."""
+    return resources.questionnaire_version(here.fingerprint) or resources.get_questionnaire()
+
+
+def _current() -> str:
+    return resources.get_questionnaire().fingerprint
 
 
 def take_notice() -> str:
@@ -86,7 +97,7 @@ def _sync_url(here: flow.Place) -> None:
 
 
 def join_session(raw_code: str) -> None:
-    _go(flow.join(raw_code, resources.get_store().get_session, new_token()))
+    _go(flow.join(raw_code, resources.get_store().get_session, new_token(), _current()))
 
 
 def join_from_form() -> None:
@@ -94,20 +105,20 @@ def join_from_form() -> None:
 
 
 def start_over() -> None:
-    _go(flow.retake(st.session_state[_PLACE], new_token()))
+    _go(flow.retake(st.session_state[_PLACE], new_token(), _current()))
 
 
 def submit_page(page: int, direction: int) -> None:
     """Form callback: save this page's answers, then move on, back, or to the result."""
-    q = resources.get_questionnaire()
     here: flow.Place = st.session_state[_PLACE]
+    q = questionnaire(here)
     if page < len(q.pages()):
         given = {it.id: st.session_state.get(answer_key(it.id)) for it in q.pages()[page]}
     else:
         given = {p.id: st.session_state.get(profile_key(p.id)) for p in q.profile}
     moved, write = flow.submit(q, here, page, direction, given)
     if write is not None:
-        s = resources.get_store()
+        s = resources.store_for(q)
         try:
             outcome = s.save_page(**vars(write))
             if earlier := flow.to_supersede(moved, outcome):
@@ -151,7 +162,7 @@ def delete_answers() -> None:
         log.error("A participant's answers were not deleted: %s", exc)
         _go(flow.not_saved(here, f"{Unavailable.PLAIN} Please try again in a moment."))
         return
-    _go(flow.deleted(here, new_token()))
+    _go(flow.deleted(here, new_token(), _current()))
 
 
 def delete_controls(here: flow.Place) -> None:
@@ -192,14 +203,15 @@ def private_link(here: flow.Place) -> str:
 @st.cache_resource(ttl=30, show_spinner=False, max_entries=4)
 def _norm(path: str, fingerprint: str) -> roomstats.Norm:
     # Every session's responses: read at most every 30 s per server, not per result.
-    return roomstats.load_norm(resources.get_store())
+    q = resources.questionnaire_version(fingerprint) or resources.get_questionnaire()
+    return roomstats.load_norm(resources.store_for(q))
 
 
-def _all_rooms(s: Store, overall: float, k: int) -> str:
+def _all_rooms(q: Questionnaire, s: Store, overall: float, k: int) -> str:
     """ "All rooms so far": how the participant compares with everyone who answered this
-    version of the questionnaire, in steps of k like the room; empty until that adds
-    anyone beyond this session."""
-    norm = _norm(s.path, s.q.fingerprint)
+    version of the questionnaire (`q`, theirs), in steps of k like the room; empty until
+    that adds anyone beyond this session."""
+    norm = _norm(s.path, q.fingerprint)
     everyone = aggregate.compare(norm.room, overall, step=k)
     if not everyone.counted:
         return ""
@@ -216,17 +228,20 @@ def _all_rooms(s: Store, overall: float, k: int) -> str:
 
 def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
     """The participant's result: class and score at a glance, the profile against the
-    room, tips, and something to take home."""
+    room, tips, and something to take home. Drawn with the questionnaire version they
+    answered, whatever the file says now."""
     row = s.get_response(here.token)
     if row is None:  # deleted since, with its session or on its own
         st.warning(flow.NOT_FOUND)
         st.button("Start afresh", on_click=lambda: _go(flow.START), type="primary")
         return
+    q = resources.questionnaire_version(row["fingerprint"]) or q
     mine = flow.result_from_row(q, row)
     k = aggregate.min_group()
+    held = flow.comparison_held(s.get_session(here.code), s.stage_settings(here.code))
     with resources.room(here.code) as r:
         room = aggregate.compare(r, mine.overall, step=k)
-    shown = room.n >= k
+    shown = room.n >= k and not held
     with st.container(key="result"):
         believer = mine.klass == "believer"
         st.caption("Your result")
@@ -239,7 +254,9 @@ def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
                 f"You scored higher than {room.share_below:.0f}% of the {room.counted} people "
                 "in this session so far."
             )
-        if everyone := _all_rooms(s, mine.overall, k):
+        if held:
+            st.info(flow.HELD)
+        elif everyone := _all_rooms(q, s, mine.overall, k):
             st.caption(everyone)
         st.write(result.BELIEVER_LINE if believer else result.SPECTATOR_LINE)
 
@@ -251,7 +268,9 @@ def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
             for i, bar in enumerate(bars):
                 st.container(key=f"bar-{i}").progress(bar.you, text=bar.label)
         browser.room_marks([b.room for b in bars])
-        if not shown:
+        if held:
+            st.button("Check again")
+        elif not shown:
             st.info(
                 f"{aggregate.more_responses(k - room.n)} needed before you can "
                 "compare yourself with the room."

@@ -37,6 +37,9 @@ class _Latest:
 
 _questionnaire = _Latest()  # keyed on the file's path, mtime and size
 _store = _Latest()  # keyed on the database path and the questionnaire's fingerprint
+# Every questionnaire version this process has loaded, by fingerprint: a participant who
+# began before the file was edited goes on with theirs (see questionnaire_version).
+_versions: dict[str, questionnaire.Questionnaire] = {}
 
 
 def get_questionnaire() -> questionnaire.Questionnaire:
@@ -44,14 +47,38 @@ def get_questionnaire() -> questionnaire.Questionnaire:
     path = questionnaire.default_path()
     try:
         stat = path.stat()
-        return _questionnaire.get(
-            (str(path), stat.st_mtime_ns, stat.st_size), lambda: questionnaire.load(path)
-        )
+        return _questionnaire.get((str(path), stat.st_mtime_ns, stat.st_size), lambda: _load(path))
     except FileNotFoundError:
         st.error(f"The questionnaire file {path} does not exist.")
     except questionnaire.QuestionnaireError as exc:
         st.error(f"The questionnaire file has a problem, so the survey cannot start.\n\n{exc}")
     st.stop()
+
+
+def _load(path: Path) -> questionnaire.Questionnaire:
+    q = questionnaire.load(path)
+    _versions.setdefault(q.fingerprint, q)
+    return _versions[q.fingerprint]  # the same object for the same text: Rooms stay valid
+
+
+def questionnaire_version(fingerprint: str | None) -> questionnaire.Questionnaire | None:
+    """The questionnaire version with this fingerprint: the one in force, one this process
+    loaded earlier, or one the database kept (loaded by another worker or before a
+    restart). None if none of them has it. An empty fingerprint means the one in force."""
+    q = get_questionnaire()
+    if not fingerprint or fingerprint == q.fingerprint:
+        return q
+    if fingerprint in _versions:
+        return _versions[fingerprint]
+    found = get_store().questionnaire(fingerprint)
+    if found is not None:
+        _versions.setdefault(fingerprint, found)
+    return found
+
+
+def store_for(q: questionnaire.Questionnaire) -> store.Store:
+    """The store, reading and writing answers by the questionnaire version `q`."""
+    return get_store().using(q)
 
 
 def get_store() -> store.Store:

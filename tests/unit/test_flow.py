@@ -431,3 +431,88 @@ def test_a_page_submitted_while_deleting_is_asked_forgets_the_question(q):
     asking = replace(on_page(0, stored=True), confirming_delete=True)
     place, _ = flow.submit(q, asking, 0, 1, page_answers(q, 0))
     assert not place.confirming_delete
+
+
+# ---------------------------------------------------------------- the questionnaire edited
+
+
+@pytest.fixture
+def q2(tmp_path) -> questionnaire.Questionnaire:
+    """The questionnaire after an edit: an item renamed, one reworded, a dimension added."""
+    from tests import versions
+
+    path = tmp_path / "questionnaire.toml"
+    path.write_text(versions.edited(versions.ORIGINAL.read_text("utf-8")), "utf-8")
+    return questionnaire.load(path)
+
+
+def test_joining_fixes_the_questionnaire_version_the_participant_answers():
+    place = flow.join("K7MQ", SESSIONS.get, "new", "v2fingerprint")
+    assert place.fingerprint == "v2fingerprint"
+
+
+def test_an_unfinished_link_goes_on_in_the_version_it_began_after_the_file_changed(q, q2):
+    row = row_for(q, page=1, live_post=4, live_chat=2)  # answered under q
+
+    place = flow.resume(q, "tok", row, SESSIONS["K7MQ"], "fresh", current=q2.fingerprint)
+
+    assert (place.token, place.fingerprint, place.page, place.notice) == (
+        "tok",
+        q.fingerprint,
+        1,
+        "",
+    )
+    assert place.answers == {"live_post": 4, "live_chat": 2}  # under the ids they were asked
+
+
+def test_an_unfinished_link_whose_version_is_lost_starts_again_on_the_version_in_force(q, q2):
+    place = flow.resume(None, "tok", row_for(q), SESSIONS["K7MQ"], "fresh", current=q2.fingerprint)
+    assert (place.token, place.fingerprint, place.notice) == ("fresh", q2.fingerprint, flow.CHANGED)
+    assert not place.stored
+
+
+def test_a_finished_link_shows_its_result_even_when_its_version_is_lost(q):
+    row = row_for(q, status=COMPLETE, fingerprint="lostversion", token="tok")
+    place = flow.resume(None, "tok", row, SESSIONS["K7MQ"], "fresh", current=q.fingerprint)
+    assert (place.complete, place.stored, place.token, place.notice) == (True, True, "tok", "")
+    assert place.fingerprint == "lostversion"
+
+
+@pytest.mark.parametrize("start", ["retake", "deleted"])
+def test_a_fresh_start_after_a_result_answers_the_version_in_force(q, start):
+    done = on_page(3, stored=True, complete=True, fingerprint="v1")
+    fresh = flow.retake(done, "new", "v2") if start == "retake" else flow.deleted(done, "new", "v2")
+    assert (fresh.token, fresh.fingerprint, fresh.stored) == ("new", "v2", False)
+
+
+def test_a_page_the_store_refuses_for_another_version_keeps_the_participant_where_they_were(q):
+    place, write = flow.submit(q, on_page(1, stored=True), 1, 1, page_answers(q, 1))
+    after = flow.saved(place, write, Saved("other_version", "tok"))
+    assert (after.page, after.notice, after.complete) == (1, flow.OTHER_VERSION, False)
+
+
+def test_a_result_drawn_with_another_version_leaves_out_the_dimensions_it_has_no_score_for(q, q2):
+    answers = {i: 4 for i in q.item_ids}
+    mine = score(q, answers)
+    row = {f"score_{d}": s for d, s in mine.dimension_scores.items()}
+    row |= {"overall": mine.overall, "class": mine.klass, f"score_{q2.dimension_ids[-1]}": None}
+
+    shown = flow.result_from_row(q2, row)  # the file has a new dimension the row never had
+
+    assert list(shown.dimension_scores) == q.dimension_ids
+    assert shown.overall == pytest.approx(mine.overall)
+
+
+@pytest.mark.parametrize(
+    "hold,revealed,held",
+    [(0, 0, False), (0, 1, False), (1, 0, True), (1, 1, False)],
+)
+def test_the_room_comparison_is_held_only_while_asked_and_the_results_are_hidden(
+    hold, revealed, held
+):
+    session = {"code": "K7MQ", "revealed": revealed}
+    assert flow.comparison_held(session, {"hold_comparison": hold}) is held
+
+
+def test_a_session_without_stage_settings_never_holds_the_comparison():
+    assert not flow.comparison_held({"code": "K7MQ", "revealed": 0}, None)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from survey import result
+from survey import result, sharecard
 from survey.scoring import Result, score
 
 # ---------------------------------------------------------------- the result's profile
@@ -57,3 +57,25 @@ def test_tips_go_to_the_weakest_dimensions_by_the_documented_rule(q, values, cho
     tips = result.tip_dimensions(q, score(q, answers), answers)
     assert tips.chosen == [dims[i] for i in chosen]
     assert tips.also_tied == [dims[i] for i in also_tied]
+
+
+# ---------------------------------------------------------------- another version of the file
+
+
+def test_a_result_with_fewer_dimensions_than_the_file_draws_the_ones_it_has(q):
+    """A finished result from before a dimension was added to the file, or one renamed."""
+    answers = {i: 4 for i in q.item_ids}
+    full = score(q, answers)
+    dropped = q.dimension_ids[0]
+    kept = {d: s for d, s in full.dimension_scores.items() if d != dropped}
+    mine = Result(kept, 70.0, "believer")
+    room = {d: 50.0 for d in q.dimension_ids[2:]} | {q.dimension_ids[1]: float("nan")}
+
+    bars = result.profile_bars(q, mine, room)
+    tips = result.tip_dimensions(q, mine, {k: v for k, v in answers.items() if k != "live_chat"})
+    card = sharecard.card_for(q, mine)
+
+    assert [b.name for b in bars] == [d.name for d in q.dimensions[1:]]
+    assert bars[0].room is None and bars[1].room == 50  # no number where the room has none
+    assert dropped not in tips.chosen and len(tips.chosen) == 2
+    assert [name for name, _ in card.profile] == [d.name for d in q.dimensions[1:]]

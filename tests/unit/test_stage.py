@@ -268,3 +268,19 @@ def test_cli_demo_clear_and_session_show(db, q, capsys, monkeypatch):
     assert db.rows(code)[1] == []
     assert cli.main(["session", "hide", code]) == 0
     assert db.get_session(code)["revealed"] == 0
+
+
+def test_cli_holds_and_releases_participants_room_comparisons(db, capsys):
+    code = db.create_session("Hall B", "HALLB")
+
+    assert cli.main(["session", "hold", code.lower()]) == 0
+    assert db.stage(code)["hold_comparison"] == 1
+    assert cli.main(["session", "show", code]) == 0
+    out = capsys.readouterr().out
+    assert "held until the results are shown" in out
+
+    assert cli.main(["session", "release", code]) == 0
+    assert db.stage(code)["hold_comparison"] == 0
+    assert cli.main(["session", "show", code]) == 0
+    assert "held" not in capsys.readouterr().out.split("\n", 1)[1]
+    assert cli.main(["session", "hold", "NOPE"]) == 1
