@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from survey.flow import profile_to_row
 from survey.questionnaire import Questionnaire
+from survey.rows import profile_to_row
 from survey.scoring import score
 from survey.store import COMPLETE, iso, new_token
 

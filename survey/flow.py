@@ -15,9 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
-from survey import codes
-from survey.questionnaire import MULTI_SEPARATOR, Questionnaire
-from survey.scoring import Result
+from survey import codes, rows
+from survey.questionnaire import Questionnaire
 from survey.store import COMPLETE, SUPERSEDED, Saved
 
 NOT_FOUND = "We could not find answers for that link. You can start afresh below."
@@ -144,8 +143,8 @@ def resume(
         entered(session, current_token, q.fingerprint),
         stored=True,
         page=min(row["page"], q.page_count - 1),
-        answers=answers_from_row(q, row),
-        profile=profile_from_row(q, row),
+        answers=rows.answers_from_row(q, row),
+        profile=rows.profile_from_row(q, row),
         complete=complete,
         notice="" if current_token == token else RETAKEN,
     )
@@ -254,7 +253,7 @@ def submit(
         session_code=place.code,
         token=place.token,
         answers=on_page,
-        profile=profile_to_row(q, profile) if page >= len(pages) else {},
+        profile=rows.profile_to_row(q, profile) if page >= len(pages) else {},
         page=page if finished else target,
         finish=finished,
     )
@@ -296,49 +295,6 @@ def to_supersede(place: Place, outcome: Saved) -> str | None:
     if place.replaces and stored and outcome.token != place.replaces:
         return place.replaces
     return None
-
-
-# ---------------------------------------------------------------- rows
-
-
-def answers_from_row(q: Questionnaire, row: Mapping) -> dict[str, int]:
-    return {i: int(row[i]) for i in q.item_ids if row.get(i) is not None}
-
-
-def profile_from_row(q: Questionnaire, row: Mapping) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for p in q.profile:
-        value = row.get(p.id)
-        if p.kind == "multi":
-            out[p.id] = [v for v in (value or "").split(MULTI_SEPARATOR) if v]
-        else:
-            out[p.id] = value
-    return out
-
-
-def profile_to_row(q: Questionnaire, values: Mapping[str, object]) -> dict[str, str | None]:
-    """Profile answers as stored: unknown choices dropped, multi-selects '; '-joined."""
-    out: dict[str, str | None] = {}
-    for p in q.profile:
-        value = values.get(p.id)
-        if p.kind == "multi":
-            picked = value if isinstance(value, list | tuple) else []
-            chosen = [o for o in p.options if o in picked]
-            out[p.id] = MULTI_SEPARATOR.join(chosen) or None
-        else:
-            out[p.id] = value if isinstance(value, str) and value in p.options else None
-    return out
-
-
-def result_from_row(q: Questionnaire, row: Mapping) -> Result:
-    """A finished response's stored result, by `q`'s dimensions that the row has a score
-    for: drawn with another version of the file, a renamed or added dimension is left
-    out rather than failing."""
-    return Result(
-        {d: float(row[f"score_{d}"]) for d in q.dimension_ids if row.get(f"score_{d}") is not None},
-        float(row["overall"]),
-        row["class"],
-    )
 
 
 # ---------------------------------------------------------------- the result

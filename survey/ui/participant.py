@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from survey import aggregate, flow, qr, result, roomstats, sharecard
+from survey import aggregate, flow, qr, result, roomstats, rows, sharecard
 from survey.questionnaire import Questionnaire
 from survey.store import Store, StoreError, Unavailable, new_token
 from survey.ui import browser, facilitator, resources
@@ -236,7 +236,7 @@ def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
         st.button("Start afresh", on_click=lambda: _go(flow.START), type="primary")
         return
     q = resources.questionnaire_version(row["fingerprint"]) or q
-    mine = flow.result_from_row(q, row)
+    mine = rows.result_from_row(q, row)
     k = aggregate.min_group()
     held = flow.comparison_held(s.get_session(here.code), s.stage_settings(here.code))
     with resources.room(here.code) as r:
@@ -278,7 +278,7 @@ def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
             st.button("Check again")
 
         st.header("Tips for you", anchor=False)
-        tips = result.tip_dimensions(q, mine, flow.answers_from_row(q, row))
+        tips = result.tip_dimensions(q, mine, rows.answers_from_row(q, row))
         for dim_id in tips.chosen:
             dim = q.dimension(dim_id)
             st.markdown(

@@ -23,7 +23,7 @@ from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from survey import demo, flow, questionnaire, scoring
+from survey import demo, questionnaire, rows, scoring
 from survey.stage import CLOSING_LINE
 from survey.stage import views as stage_views
 from survey.store import Store
@@ -268,7 +268,7 @@ def reveal_results(console: Page) -> None:
 
 def finish_in_store(store: Store, code: str, answers: dict[str, int]) -> str:
     """A participant who finished on another device: the app's own finish path."""
-    profile = flow.profile_to_row(store.q, {})
+    profile = rows.profile_to_row(store.q, {})
     result = scoring.score(store.q, answers)
     saved = store.save_page(code, None, answers, profile, TOTAL_PAGES - 1, result)
     assert saved.outcome == "completed"

@@ -4,8 +4,9 @@ from dataclasses import replace
 
 import pytest
 
-from survey import flow, questionnaire, store
-from survey.flow import JOIN, RESTORE_LINK, RESUME, Place, Write, profile_from_row, profile_to_row
+from survey import flow, questionnaire, rows, store
+from survey.flow import JOIN, RESTORE_LINK, RESUME, Place, Write
+from survey.rows import profile_from_row, profile_to_row
 from survey.scoring import score
 from survey.store import COMPLETE, DEFAULT_SESSION, IN_PROGRESS, Saved
 
@@ -342,12 +343,12 @@ def test_finishing_twice_stores_one_result_and_keeps_the_first_answers(q, db):
 
     assert (first.outcome, again.outcome) == ("completed", "already_complete")
     assert again.token == first.token
-    columns, rows = db.rows(DEFAULT_SESSION)
-    assert len(rows) == 1
+    _, stored = db.rows(DEFAULT_SESSION)
+    assert len(stored) == 1
     row = db.get_response(first.token)
     assert row["status"] == COMPLETE
     assert row["role"] == "Freelance"
-    assert flow.result_from_row(q, row) == score(q, answers)
+    assert rows.result_from_row(q, row) == score(q, answers)
 
 
 def test_finishing_in_a_closed_session_does_not_store_a_result(q, db):
@@ -497,7 +498,7 @@ def test_a_result_drawn_with_another_version_leaves_out_the_dimensions_it_has_no
     row = {f"score_{d}": s for d, s in mine.dimension_scores.items()}
     row |= {"overall": mine.overall, "class": mine.klass, f"score_{q2.dimension_ids[-1]}": None}
 
-    shown = flow.result_from_row(q2, row)  # the file has a new dimension the row never had
+    shown = rows.result_from_row(q2, row)  # the file has a new dimension the row never had
 
     assert list(shown.dimension_scores) == q.dimension_ids
     assert shown.overall == pytest.approx(mine.overall)
