@@ -296,7 +296,11 @@ def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
         st.header("Take it home", anchor=False)
         card = sharecard.card_for(q, mine)
         image = _card_png(card)
-        st.image(image, width=320, alt=f"{browser.SHARE_CARD_ALT}: " + ". ".join(card.lines()))
+        # Shown at 320 px by the page, not resized by Streamlit (which would redraw the
+        # card on every rerun): the share sheet then hands on the full 1080 px card.
+        with st.container(width=320):
+            alt = f"{browser.SHARE_CARD_ALT}: " + ". ".join(card.lines())
+            st.image(image, width="stretch", alt=alt)
         st.download_button(
             "Download my result (PNG)",
             data=image,
