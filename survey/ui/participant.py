@@ -315,7 +315,8 @@ def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
         st.write("Keep this link to see your result later:")
         # st.text, not st.code: st.code loads a 1.5 MB syntax highlighter on the phone.
         st.text(link)
-        st.image(_link_qr(link), width=160, alt="QR code of your private link")
+        with st.container(width=160):  # sized by the page: Streamlit would resize each rerun
+            st.image(_link_qr(link), width="stretch", alt="QR code of your private link")
         st.caption("Anyone with this link can see your result, so keep it to yourself.")
 
         st.button("Take it again", on_click=start_over)
