@@ -1,122 +1,19 @@
 import streamlit as st
 
-from survey import aggregate, report
-from survey import stage as core
-from survey.ui import console, facilitator, gate, resources, stage
+from survey.ui import console, console_panels, facilitator, gate
 
 gate.require_facilitator()
-q, store = resources.get_questionnaire(), resources.get_store()
-k = aggregate.min_group()
-
 code, session = console.pick_session()
 settings = console.sync_widgets(code)
-stage_url = stage.link(code, "console")
 
 st.fragment(run_every=facilitator.REFRESH_S)(console.status)(code)
 
 controls, shown = st.columns([2, 3], gap="large")
 with controls:
-    st.subheader("On the stage")
-    ids, title = console.view_title(code)
-    st.selectbox(
-        "View", ids, format_func=title, key=f"view_{code}", on_change=console.set_view, args=(code,)
-    )
-    nav = st.container(horizontal=True)
-    nav.button("← Previous", on_click=console.move, args=(code, core.PREVIOUS), width="stretch")
-    nav.button("Next →", on_click=console.move, args=(code, core.NEXT), width="stretch")
-    st.toggle(
-        "Show results on the stage",
-        key=f"reveal_{code}",
-        on_change=console.set_revealed,
-        args=(code,),
-    )
-    console.hold_toggle(code)
-    st.slider(
-        "What-if threshold (hypothetical)",
-        0.0,
-        100.0,
-        step=0.5,
-        format="%g",
-        key=f"whatif_{code}",
-        on_change=console.set_threshold,
-        args=(code,),
-        help="Re-draws the split for another threshold. Stored classes never change.",
-    )
-    seg = st.selectbox(
-        "Segment",
-        [console.NO_SEGMENT, *(p.id for p in q.profile)],
-        key=f"seg_{code}",
-        format_func=console.segment_label,
-        on_change=console.set_segment,
-        args=(code,),
-    )
-    if seg:
-        st.selectbox(
-            "Segment value",
-            q.profile_question(seg).options,
-            key=f"segval_{code}",
-            on_change=console.set_segment,
-            args=(code,),
-        )
-    st.caption(f"Every group on the stage needs at least {k} complete responses.")
-
-    st.subheader("The session")
-    acts = st.container(horizontal=True)
-    if session["is_open"]:
-        acts.button("Close now", on_click=console.set_open, args=(code, False))
-        if settings["closes_at"]:
-            acts.button("Cancel countdown", on_click=console.cancel_countdown, args=(code,))
-        else:
-            acts.button(
-                f"Close in {core.COUNTDOWN_S} s",
-                on_click=console.start_countdown,
-                args=(code,),
-                help="Counts down on the stage, then closes and reveals.",
-            )
-    else:
-        acts.button("Reopen", on_click=console.set_open, args=(code, True))
-    acts.button(
-        "Clear demo responses",
-        on_click=console.clear_demo,
-        args=(code,),
-        help="Removes the synthetic rehearsal rows of this session, nothing else.",
-    )
-
+    console_panels.stage_controls(code)
+    console_panels.session_actions(code, session, settings)
 with shown:
-    st.subheader("Preview of the stage")
-    console.preview(code)
-    st.markdown("**Stage link** (read-only; open it on the projector, full screen)")
-    st.code(stage_url, language=None, wrap_lines=True)
-    links = st.container(horizontal=True)
-    links.link_button("Open the stage", stage_url)
-    links.button(
-        "New stage link",
-        on_click=console.new_link,
-        args=(code,),
-        help="Ends the old link: use it if the link was shared by mistake.",
-    )
-    join = facilitator.join_url(code, "console")
-    st.caption(f"Join link for participants: {join}")
-    facilitator.join_notes(join)
+    console_panels.stage_links(code)
 
-st.download_button(
-    "Download the session report (HTML)",
-    data=lambda: report.session_html(store, code),
-    file_name=report.filename(code),
-    mime="text/html",
-    on_click="ignore",  # a rerun racing the lazy download can drop the file (Streamlit 1.67)
-    help="One file that opens offline and prints to PDF; it works during the session too.",
-)
-
-with st.expander("Reliability (for the analyst)"):
-    found = console.reliability_table(code)
-    if found is None:
-        st.write(f"Needs at least {k} complete responses.")
-    else:
-        st.dataframe(
-            found[0],
-            hide_index=True,
-            width="stretch",
-            column_config=facilitator.RELIABILITY_COLUMNS,
-        )
-        st.write(f"Straight-lined responses (same answer everywhere): {found[1]}")
+console_panels.report_download(code)
+console_panels.reliability(code)
