@@ -34,3 +34,33 @@ def db(q, isolated_db) -> store.Store:
     s = store.Store(q, isolated_db)
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One throwaway PostgreSQL server for the whole run (tests/postgres.py)."""
+    from tests.postgres import Cluster
+
+    with Cluster.started() as cluster:
+        yield cluster
+
+
+ENGINES = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=ENGINES)
+def target(request, isolated_db, monkeypatch) -> str:
+    """SURVEY_DB for one test, on each engine: a fresh file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(isolated_db)
+    url = request.getfixturevalue("pg_cluster").new_database()
+    monkeypatch.setenv("SURVEY_DB", url)
+    return url
+
+
+@pytest.fixture
+def any_db(q, target) -> store.Store:
+    """The store, on each engine in turn."""
+    s = store.Store(q, target)
+    yield s
+    s.close()

@@ -106,3 +106,19 @@ def read_only_db(tmp_path) -> Iterator[Path]:
             _unmount(where)
         else:
             where.chmod(0o755)
+
+
+@pytest.fixture
+def db(any_db):
+    """In the unit tests every store test runs on both engines (SQLite and PostgreSQL);
+    a test of SQLite's file handling asks for `sqlite_db` instead."""
+    return any_db
+
+
+@pytest.fixture
+def sqlite_db(q, isolated_db):
+    from survey.store import Store
+
+    s = Store(q, isolated_db)
+    yield s
+    s.close()

@@ -21,9 +21,9 @@ def q2(tmp_path) -> questionnaire.Questionnaire:
 
 
 @pytest.fixture
-def edited_store(q2, isolated_db) -> Store:
-    """The server after the edit: the same database file, opened with the new version."""
-    s = Store(q2, isolated_db)
+def edited_store(q2, target) -> Store:
+    """The server after the edit: the same database, opened with the new version."""
+    s = Store(q2, target)
     yield s
     s.close()
 
@@ -97,6 +97,7 @@ def test_answers_begun_on_one_version_are_never_continued_under_another(q, db, e
     assert row[versions.RENAMED[1]] is None
 
 
+@pytest.mark.parametrize("target", ["sqlite"], indirect=True)  # a file deleted under it
 def test_the_version_is_kept_again_in_a_database_file_made_anew(q, db, edited_store, isolated_db):
     for suffix in ("", "-wal", "-shm"):
         (isolated_db.parent / (isolated_db.name + suffix)).unlink(missing_ok=True)

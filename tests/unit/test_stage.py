@@ -212,7 +212,7 @@ def test_deleting_a_session_deletes_its_stage_link(db):
     token = db.stage(code)["token"]
     db.delete_session(code)
     assert db.stage_for_link(code, token) is None
-    assert db.db.execute("SELECT COUNT(*) FROM stage").fetchone()[0] == 0
+    assert db.engine.one("SELECT COUNT(*) FROM stage")[0] == 0
 
 
 def test_a_due_countdown_closes_and_reveals_once(db):

@@ -14,6 +14,7 @@ import pytest
 
 from survey import codes, export, questionnaire, store
 from survey.scoring import score
+from survey.engine import postgres, sqlite
 from survey.store import DEFAULT_SESSION, Store, StoreError
 
 # spawn: every worker imports the code afresh, like separate server processes would.
@@ -30,8 +31,8 @@ def submit(db: Store, code: str = DEFAULT_SESSION, token=None, value: int = 3):
     return db.save_page(code, token, a, page=db.q.page_count - 1, result=score(db.q, a))
 
 
-def count(db: Store, where: str = "1", params=()) -> int:
-    return db.db.execute(f"SELECT COUNT(*) FROM responses WHERE {where}", params).fetchone()[0]
+def count(db: Store, where: str = "1 = 1", params=()) -> int:
+    return db.engine.one(f"SELECT COUNT(*) FROM responses WHERE {where}", params)[0]
 
 
 def finished_row(token: str, overall: float, scores: dict[str, float] | None = None) -> dict:
@@ -51,10 +52,11 @@ def finished_row(token: str, overall: float, scores: dict[str, float] | None = N
 # ---------------------------------------------------------------- connection settings
 
 
-def test_the_database_uses_wal_with_normal_sync_and_a_busy_timeout(db, isolated_db):
+def test_the_database_uses_wal_with_normal_sync_and_a_busy_timeout(sqlite_db, isolated_db):
+    db = sqlite_db
     assert db.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
-    assert db.db.execute("PRAGMA busy_timeout").fetchone()[0] == store.BUSY_TIMEOUT_S * 1000
+    assert db.db.execute("PRAGMA busy_timeout").fetchone()[0] == sqlite.BUSY_TIMEOUT_S * 1000
     # WAL is a property of the file: a plain connection (a backup tool, the CLI) sees it too.
     with sqlite3.connect(isolated_db) as other:
         assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -213,14 +215,15 @@ def test_answers_to_questions_that_do_not_exist_are_refused(db):
 
 
 def test_no_column_could_hold_who_the_participant_is(db):
-    columns = {c.name for c in db.db["responses"].columns}
+    columns = set(db.rows(limit=0)[0])
     words = {w for c in columns for w in c.split("_")}
     assert not columns & {"ip", "ip_address", "user_agent", "name", "email"}
     assert not words & {"ip", "agent", "name", "email", "mail", "phone", "address"}
 
 
-def test_stored_values_are_plain_sqlite_types_even_from_numpy(db, q):
-    # Pages may hand over numpy numbers (from pandas); sqlite3 would store those as BLOBs.
+def test_stored_values_are_plain_numbers_and_text_even_from_numpy(db, q):
+    # Pages may hand over numpy numbers (from pandas); sqlite3 would store those as BLOBs,
+    # and psycopg has no adapter for them.
     given = {i: np.int64(4) for i in q.item_ids}
     result = score(q, {i: 4 for i in q.item_ids})
     result = type(result)(
@@ -229,12 +232,10 @@ def test_stored_values_are_plain_sqlite_types_even_from_numpy(db, q):
         result.klass,
     )
     token = db.save_page(DEFAULT_SESSION, None, given, {"role": "Agency"}, page=4, result=result)
-    kinds = db.db.execute(
-        "SELECT typeof(live_post), typeof(conv_doubt), typeof(page), typeof(overall),"
-        ' typeof(score_living), typeof("class"), typeof(role) FROM responses WHERE token = ?',
-        [token.token],
-    ).fetchone()
-    assert kinds == ("integer", "integer", "integer", "real", "real", "text", "text")
+    row = db.get_response(token.token)
+    names = ["live_post", "conv_doubt", "page", "overall", "score_living", "class", "role"]
+    kinds = tuple(type(row[n]) for n in names)
+    assert kinds == (int, int, int, float, float, str, str)
 
 
 def test_resume_tokens_never_start_with_a_character_a_spreadsheet_or_shell_treats_specially():
@@ -346,35 +347,42 @@ def run_workers(target, n_procs: int, *args) -> list:
     return [detail for _, detail in out]
 
 
-def test_six_processes_creating_the_schema_at_once_all_succeed(q, tmp_path):
-    path = tmp_path / "fresh.db"  # does not exist yet: every worker races to create it
-    outcomes = run_workers(_open_store_at_once, 6, str(path))
+def _migrations_applied(s: Store) -> tuple[list[str], list[str]]:
+    """(the migrations recorded in the database, the engine's list), in order."""
+    if s.engine.name == "postgresql":
+        rows = s.engine.all("SELECT name FROM schema_migrations ORDER BY name")
+        return [r[0] for r in rows], [name for name, _ in postgres.MIGRATIONS]
+    rows = s.engine.all("SELECT name FROM _sqlite_migrations")
+    return [r[0] for r in rows], [m.name for m in sqlite.migrations._migrations]
+
+
+def test_six_processes_creating_the_schema_at_once_all_succeed(q, target):
+    # The file does not exist yet, or the database is empty: every worker races to make it.
+    outcomes = run_workers(_open_store_at_once, 6, target)
 
     assert outcomes == ["saved"] * 6
-    with sqlite3.connect(path) as conn:
-        applied = conn.execute("SELECT name FROM _sqlite_migrations").fetchall()
-        sessions = conn.execute("SELECT code FROM sessions").fetchall()
-        n = conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0]
-    assert applied == [(m.name,) for m in store.migrations._migrations]  # each exactly once
-    assert sessions == [(DEFAULT_SESSION,)]
-    assert n == 6
+    s = Store(q, target)
+    try:
+        applied, expected = _migrations_applied(s)
+        assert applied == expected  # each exactly once
+        assert s.engine.all("SELECT code FROM sessions") == [(DEFAULT_SESSION,)]
+        assert count(s) == 6
+    finally:
+        s.close()
 
 
-def test_eight_processes_submitting_200_each_lose_nothing(q, tmp_path):
-    path = tmp_path / "fresh.db"  # does not exist yet: every worker races to create it
-    completed = run_workers(_submit_many, 8, str(path), 200)
+def test_eight_processes_submitting_200_each_lose_nothing(q, target):
+    completed = run_workers(_submit_many, 8, target, 200)
 
     assert completed == [200] * 8
-    with sqlite3.connect(path) as conn:
-        complete, tokens = conn.execute(
-            "SELECT SUM(status = 'complete'), COUNT(DISTINCT token) FROM responses"
-        ).fetchone()
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert complete == tokens == 1600
-    s = Store(q, path)
+    s = Store(q, target)
     try:
+        assert count(s, "status = 'complete'") == 1600
+        assert s.engine.one("SELECT COUNT(DISTINCT token) FROM responses")[0] == 1600
         # One version per write: the change counter saw every submission.
         assert s.session_version(DEFAULT_SESSION) == 1600
+        if s.engine.name == "sqlite":
+            assert s.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         s.close()
 
@@ -393,7 +401,7 @@ def test_opening_a_brand_new_file_waits_while_another_process_holds_the_write_lo
         release.join()
         other.close()
     try:
-        assert time.monotonic() - started < store.BUSY_TIMEOUT_S
+        assert time.monotonic() - started < sqlite.BUSY_TIMEOUT_S
         assert s.get_session(DEFAULT_SESSION)["is_open"] == 1
         assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
@@ -405,7 +413,8 @@ def test_a_title_with_control_characters_is_kept_on_one_clean_line(db):
     assert db.get_session(code)["title"] == "Hall B 10:30 [31mred"
 
 
-def test_threads_never_share_a_live_connection_but_reuse_those_of_ended_threads(db):
+def test_threads_never_share_a_live_connection_but_reuse_those_of_ended_threads(sqlite_db):
+    db = sqlite_db
     # Streamlit runs each rerun in a new thread: opening a connection per rerun was ~0.6 ms.
     both_holding = threading.Barrier(2)
     live: list[sqlite3.Connection] = []  # held, so no id is ever reused
@@ -452,7 +461,9 @@ def test_bursts_of_threads_do_not_pile_up_open_files(db):
     after_first = burst()
     for _ in range(9):
         after = burst()
-    assert after <= after_first
+    # PostgreSQL's pool grows as bursts need it, up to its size, and no further.
+    grows = postgres.POOL_SIZE if db.engine.name == "postgresql" else 0
+    assert after <= after_first + grows
 
 
 # ---------------------------------------------------------------- public ids
@@ -477,7 +488,7 @@ def test_responses_stored_before_public_ids_existed_get_one_when_the_store_opens
         conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm004_public_ids'")
         conn.execute("DROP INDEX idx_responses_public_id")
         conn.execute("ALTER TABLE responses DROP COLUMN public_id")
-    store._schema_ready.clear()
+    sqlite._schema_ready.clear()
     again = store.Store(q, path)
     public = again.get_response(token)["public_id"]
     assert public and public != token

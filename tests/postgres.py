@@ -1,0 +1,132 @@
+"""A throwaway PostgreSQL server for the tests and the benchmarks: `initdb` and `pg_ctl`
+on a free port, in a temporary folder, stopped and removed afterwards.
+
+    with Cluster.started() as pg:
+        url = pg.new_database()       # postgresql://survey@127.0.0.1:PORT/test_3
+
+As root, the server runs as the `postgres` user (PostgreSQL refuses to run as root), from
+a folder under the system's temporary directory that this user owns, so it works from a
+project folder nobody else may read. `fsync` is off: the tests kill app processes, never
+this server, so durability across a power cut is not what they check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from tests.system_deps import postgres_bin
+
+USER = "survey"  # the superuser initdb makes; trust authentication on loopback only
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _run_as() -> str | None:
+    """The account to run the server as when we are root (it refuses root)."""
+    if os.geteuid() != 0:
+        return None
+    for name in ("postgres", "nobody"):
+        with contextlib.suppress(KeyError):
+            pwd.getpwnam(name)
+            return name
+    raise RuntimeError("PostgreSQL can't run as root and there is no postgres user")
+
+
+class Cluster:
+    def __init__(self, base: Path, port: int, owner: str | None):
+        self.base = base
+        self.port = port
+        self.owner = owner
+        self.bin = Path(postgres_bin() or "")
+        self._names = itertools.count(1)
+
+    @property
+    def data(self) -> Path:
+        return self.base / "data"
+
+    def url(self, dbname: str = "postgres") -> str:
+        return f"postgresql://{USER}@127.0.0.1:{self.port}/{dbname}"
+
+    def _cmd(self, *args: str) -> list[str]:
+        return ["runuser", "-u", self.owner, "--", *args] if self.owner else list(args)
+
+    def start(self) -> None:
+        if not self.bin.is_dir():
+            raise RuntimeError("PostgreSQL's server is missing: run `python -m tests.system_deps`")
+        if self.owner:
+            shutil.chown(self.base, self.owner)
+        subprocess.run(
+            self._cmd(
+                str(self.bin / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                USER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ),
+            check=True,
+            capture_output=True,
+        )
+        options = (
+            f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off"
+            " -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+        )
+        subprocess.run(
+            self._cmd(
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-o",
+                options,
+                "-l",
+                str(self.base / "server.log"),
+                "-w",
+                "start",
+            ),
+            check=True,
+            capture_output=True,
+        )
+
+    def stop(self) -> None:
+        subprocess.run(
+            self._cmd(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"),
+            capture_output=True,
+        )
+
+    def new_database(self) -> str:
+        """A new, empty database on this server; its URL."""
+        import psycopg
+
+        name = f"test_{next(self._names)}"
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    @classmethod
+    @contextlib.contextmanager
+    def started(cls) -> Iterator[Cluster]:
+        base = Path(tempfile.mkdtemp(prefix="survey-pg-"))
+        cluster = cls(base, _free_port(), _run_as())
+        try:
+            cluster.start()
+            yield cluster
+        finally:
+            cluster.stop()
+            shutil.rmtree(base, ignore_errors=True)
