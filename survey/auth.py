@@ -78,7 +78,8 @@ def resolve_password(
     In order: the SURVEY_ADMIN_PASSWORD environment variable, `admin_password`
     in .streamlit/secrets.toml, else a passcode generated on first start and
     kept in `admin_password` beside the database file (data/ unless SURVEY_DB
-    points elsewhere; mode 0600), announced once in the server log.
+    points elsewhere; data/ too with a PostgreSQL server; mode 0600), announced once
+    in the server log. Several app hosts share one passcode through the environment.
     """
     if env.get("SURVEY_ADMIN_PASSWORD"):
         return env["SURVEY_ADMIN_PASSWORD"], "the SURVEY_ADMIN_PASSWORD environment variable"

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from survey import codes
 from survey import questionnaire as questionnaires
-from survey.engine import Prepare, open_engine
+from survey.engine import Prepare, is_postgres, open_engine
 from survey.errors import StoreError, Unavailable
 from survey.questionnaire import MULTI_SEPARATOR, Questionnaire
 from survey.scoring import Result, score
@@ -115,13 +115,16 @@ def now_iso() -> str:
     return iso(datetime.now(UTC))
 
 
-def default_path() -> Path:
-    return Path(os.environ.get("SURVEY_DB") or DEFAULT_PATH)
-
-
 def default_target() -> str:
     """SURVEY_DB as given: a postgresql:// URL, or a path (default data/survey.db)."""
     return os.environ.get("SURVEY_DB") or str(DEFAULT_PATH)
+
+
+def data_dir() -> Path:
+    """The folder for the server's own files (the generated passcode): the database
+    file's folder, or data/ when the database is a PostgreSQL server."""
+    target = default_target()
+    return DEFAULT_PATH.parent if is_postgres(target) else Path(target).parent
 
 
 class Store:
@@ -758,9 +761,15 @@ class CsvCell:
 
 
 def _guarded_lines(lines: Iterator[str], engine) -> Iterator[str]:
-    """The export's lines, read lazily: a failure while reading is `Unavailable` too."""
+    """The export's lines, read lazily: a failure while reading is `Unavailable` too, and
+    so is any other error of the database's own (never a traceback for the analyst)."""
     with _unavailable_on_failure(engine):
-        yield from lines
+        try:
+            yield from lines
+        except engine.Error as exc:
+            if engine.reason(exc) is not None:
+                raise
+            raise Unavailable(f"the database can't be read: {exc}", engine.where) from exc
 
 
 def _insert(conn, row: Mapping) -> None:

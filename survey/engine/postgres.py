@@ -221,6 +221,7 @@ class Postgres:
     """A PostgreSQL database, through this process's connection pool."""
 
     name = "postgresql"
+    Error = psycopg.Error
 
     def __init__(self, url: str, prepare: Prepare):
         self.url = url
@@ -320,9 +321,16 @@ class Postgres:
         """Each response as one finished CSV line, rendered by the server with
         COPY ... TO STDOUT: text cells neutralised and always quoted (FORCE_QUOTE),
         NULL an empty cell, as SQLite's fast path writes them."""
+        doubles = {
+            r[0]
+            for r in self.all(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema ="
+                " current_schema() AND table_name = 'responses' AND data_type = 'double precision'"
+            )
+        }
         exprs, quoted, args = [], [], []
         for n, c in enumerate(cells):
-            sql, params, is_text = _cell_sql(c, danger)
+            sql, params, is_text = _cell_sql(c, danger, doubles)
             exprs.append(f"{sql} AS c{n}")
             args += params
             if is_text:
@@ -331,9 +339,8 @@ class Postgres:
         for column, op, value in filters:
             where.append(f'r."{column}" {op} %s')
             args.append(value)
-        select = (
-            f"SELECT {', '.join(exprs)} FROM responses r JOIN sessions s ON s.code = r.session_code"
-        )
+        select = f"SELECT {', '.join(exprs)} FROM responses r"
+        select += " JOIN sessions s ON s.code = r.session_code"
         if where:
             select += " WHERE " + " AND ".join(where)
         select += " ORDER BY r.rowid"
@@ -347,17 +354,29 @@ class Postgres:
         with (
             self._pool.connection() as conn,
             conn.cursor() as cur,
-            cur.copy(statement, args) as copy,
+            conn.transaction(),
         ):
-            for block in copy:  # one row per block: the server sends a message per row
-                yield bytes(block).decode("utf-8").removesuffix("\n")
+            # Numbers as SQLite's export writes them: 15 significant digits (SET LOCAL:
+            # only for this export; every other read gets floats exactly).
+            cur.execute("SET LOCAL extra_float_digits = 0")
+            with cur.copy(statement, args) as copy:
+                for block in copy:  # one row per block: the server sends a row per message
+                    yield bytes(block).decode("utf-8").removesuffix("\n")
 
 
-def _cell_sql(c, danger: str) -> tuple[str, list, bool]:
+def _cell_sql(c, danger: str, doubles: set[str]) -> tuple[str, list, bool]:
     """(expression, its parameters, whether it is a text cell to quote)."""
     if c.source == "session_title":
         return _safe_text_sql("s.title", danger), [], True
     ref = f'r."{c.source}"'
+    if c.kind == "bare" and c.source in doubles:
+        # A whole number keeps its ".0", as SQLite writes a REAL (50.0, not 50).
+        whole = f"{ref} = trunc({ref}) AND abs({ref}) < 1e15"
+        return (
+            f"CASE WHEN {whole} THEN {ref}::numeric::text || '.0' ELSE {ref}::text END",
+            ([]),
+            False,
+        )
     if c.kind == "bare":
         return ref, [], False
     if c.kind == "option":

@@ -215,6 +215,7 @@ class SQLite:
     """One database file. Each thread borrows its own connection."""
 
     name = "sqlite"
+    Error = sqlite3.Error
 
     def __init__(self, path: str, prepare: Prepare):
         self.path = self.where = path

@@ -83,12 +83,12 @@ def store_for(q: questionnaire.Questionnaire) -> store.Store:
 
 def get_store() -> store.Store:
     q = get_questionnaire()
-    path = store.default_path()
-    return _store.get((str(path), q.fingerprint), lambda: store.Store(q, path))
+    target = store.default_target()
+    return _store.get((target, q.fingerprint), lambda: store.Store(q, target))
 
 
 def data_dir() -> Path:
-    return store.default_path().parent
+    return store.data_dir()
 
 
 @st.cache_resource(show_spinner=False)

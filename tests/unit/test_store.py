@@ -1,8 +1,10 @@
-"""The SQLite store: sessions, paged saves, idempotent submission, deltas, and many
-writers at once on one real file."""
+"""The store on both engines (a real SQLite file, a real PostgreSQL server): sessions,
+paged saves, idempotent submission, deltas, and many writers at once."""
 
 import multiprocessing
+import os
 import re
+import signal
 import sqlite3
 import threading
 import time
@@ -13,8 +15,8 @@ import psutil
 import pytest
 
 from survey import codes, export, questionnaire, store
-from survey.scoring import score
 from survey.engine import postgres, sqlite
+from survey.scoring import score
 from survey.store import DEFAULT_SESSION, Store, StoreError
 
 # spawn: every worker imports the code afresh, like separate server processes would.
@@ -383,6 +385,45 @@ def test_eight_processes_submitting_200_each_lose_nothing(q, target):
         assert s.session_version(DEFAULT_SESSION) == 1600
         if s.engine.name == "sqlite":
             assert s.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        s.close()
+
+
+def _submit_until_killed(path: str, acked) -> None:
+    """Submit finished responses one after another, telling the parent each token once
+    the store has acknowledged it, until the parent kills this process."""
+    q = questionnaire.load(questionnaire.DEFAULT_PATH)
+    a = {i: 1 + k % 5 for k, i in enumerate(q.item_ids)}
+    result = score(q, a)
+    s = Store(q, path)
+    while True:
+        saved = s.save_page(DEFAULT_SESSION, store.new_token(), a, page=4, result=result)
+        if saved.outcome == "completed":
+            acked.put(saved.token)
+
+
+def test_a_process_killed_mid_burst_loses_no_acknowledged_answer(q, target):
+    acked = MP.Queue()
+    procs = [MP.Process(target=_submit_until_killed, args=(target, acked)) for _ in range(3)]
+    for p in procs:
+        p.start()
+    tokens = []
+    try:
+        while len(tokens) < 150:
+            tokens.append(acked.get(timeout=WORKER_TIMEOUT_S))
+    finally:
+        for p in procs:
+            os.kill(p.pid, signal.SIGKILL)  # mid-write, as a crashed server would stop
+            p.join(timeout=WORKER_TIMEOUT_S)
+    while not acked.empty():  # acknowledged before the kill, read after it
+        tokens.append(acked.get(timeout=1))
+
+    s = Store(q, target)
+    try:
+        stored = {r["token"]: r["status"] for r in map(s.get_response, tokens) if r}
+        assert len(stored) == len(tokens) and set(stored.values()) == {"complete"}
+        # And the database still takes answers: no lock was left behind by the dead.
+        assert submit(s).outcome == "completed"
     finally:
         s.close()
 

@@ -31,11 +31,11 @@ def tokens_in_file(path) -> set[str]:
 # ---------------------------------------------------------------- file modes
 
 
-
 @pytest.fixture
 def db(sqlite_db):
     """These tests are about SQLite's file: deleted, replaced, damaged, on a full disk."""
     return sqlite_db
+
 
 def test_the_database_and_its_wal_and_shm_files_are_readable_only_by_the_app_user(q, tmp_path):
     path = tmp_path / "data" / "survey.db"
