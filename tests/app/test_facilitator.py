@@ -16,6 +16,12 @@ FACILITATOR_PAGES = ["pages/console.py", "pages/sessions.py", "pages/export.py"]
 TITLE = "Summit Hall B"
 
 
+
+@pytest.fixture
+def db(any_db):
+    """These pages run on both engines: the app and the test share SURVEY_DB."""
+    return any_db
+
 @pytest.fixture
 def room(db, q) -> str:
     """A revealed session with enough finished answers for every panel to show."""
