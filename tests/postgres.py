@@ -6,8 +6,9 @@ on a free port, in a temporary folder, stopped and removed afterwards.
 
 As root, the server runs as the `postgres` user (PostgreSQL refuses to run as root), from
 a folder under the system's temporary directory that this user owns, so it works from a
-project folder nobody else may read. `fsync` is off: the tests kill app processes, never
-this server, so durability across a power cut is not what they check.
+project folder nobody else may read. `fsync` is off: a commit still writes the WAL to the
+operating system, so a stopped or killed server keeps every committed answer; only a power
+cut would lose some, and that is not what the tests check.
 """
 
 from __future__ import annotations
@@ -84,9 +85,12 @@ class Cluster:
             check=True,
             capture_output=True,
         )
+        self._pg_ctl_start()
+
+    def _pg_ctl_start(self) -> None:
         options = (
             f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off"
-            " -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+            " -c full_page_writes=off -c max_connections=300"
         )
         subprocess.run(
             self._cmd(
@@ -103,6 +107,10 @@ class Cluster:
             check=True,
             capture_output=True,
         )
+
+    def start_again(self) -> None:
+        """Start a server stopped with `stop`, on the same port and data."""
+        self._pg_ctl_start()
 
     def stop(self) -> None:
         subprocess.run(
