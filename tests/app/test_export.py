@@ -16,11 +16,11 @@ FORMULA_TITLE = '=HYPERLINK("http://x","y")'
 DOWNLOADS = ["Download responses (CSV)", "Download codebook (CSV)", "Download report (HTML)"]
 
 
-
 @pytest.fixture
 def db(any_db):
     """These pages run on both engines: the app and the test share SURVEY_DB."""
     return any_db
+
 
 @pytest.fixture
 def event(db, q) -> str:

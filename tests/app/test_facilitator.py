@@ -16,11 +16,11 @@ FACILITATOR_PAGES = ["pages/console.py", "pages/sessions.py", "pages/export.py"]
 TITLE = "Summit Hall B"
 
 
-
 @pytest.fixture
 def db(any_db):
     """These pages run on both engines: the app and the test share SURVEY_DB."""
     return any_db
+
 
 @pytest.fixture
 def room(db, q) -> str:

@@ -101,11 +101,11 @@ def only_response(db) -> dict:
 # ---------------------------------------------------------------- joining
 
 
-
 @pytest.fixture
 def db(any_db):
     """The participant's pages run on both engines: the app and the test share SURVEY_DB."""
     return any_db
+
 
 def test_a_code_typed_in_the_join_form_is_trimmed_and_case_insensitive(open_app, db, q):
     db.create_session("Hall B", "K7PX")
