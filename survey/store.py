@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import itertools
 import logging
 import numbers
 import os
@@ -610,8 +611,9 @@ class Store:
             ).fetchone()
             if version is None:
                 raise StoreError(f"There is no session with the code {session_code}.")
-            for row in rows:
-                _insert(conn, {**row, "session_code": session_code, "version": version[0]})
+            stamped = ({**row, "session_code": session_code, "version": version[0]} for row in rows)
+            for _, same in itertools.groupby(stamped, key=lambda row: tuple(row)):
+                _insert(conn, *same)
         return len(rows)
 
     @_guarded
@@ -772,11 +774,14 @@ def _guarded_lines(lines: Iterator[str], engine) -> Iterator[str]:
             raise Unavailable(f"the database can't be read: {exc}", engine.where) from exc
 
 
-def _insert(conn, row: Mapping) -> None:
-    row = {"public_id": new_public_id(), **row}
-    cols = ", ".join(f'"{c}"' for c in row)
-    conn.execute(
-        f"INSERT INTO responses ({cols}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+def _insert(conn, *rows: Mapping) -> None:
+    """Insert responses that all have the same columns, in one executemany (a server
+    database gets them in one pipeline instead of a round trip each)."""
+    rows = [{"public_id": new_public_id(), **row} for row in rows]
+    cols = ", ".join(f'"{c}"' for c in rows[0])
+    conn.executemany(
+        f"INSERT INTO responses ({cols}) VALUES ({', '.join('?' * len(rows[0]))})",
+        [list(row.values()) for row in rows],
     )
 
 

@@ -216,6 +216,10 @@ class _Tx:
     def execute(self, sql: str, params: Sequence = ()) -> psycopg.Cursor:
         return self.conn.execute(_pg(sql), params)
 
+    def executemany(self, sql: str, rows: Sequence[Sequence]) -> None:
+        with self.conn.cursor() as cur:
+            cur.executemany(_pg(sql), rows)
+
 
 class Postgres:
     """A PostgreSQL database, through this process's connection pool."""
@@ -370,13 +374,10 @@ def _cell_sql(c, danger: str, doubles: set[str]) -> tuple[str, list, bool]:
         return _safe_text_sql("s.title", danger), [], True
     ref = f'r."{c.source}"'
     if c.kind == "bare" and c.source in doubles:
-        # A whole number keeps its ".0", as SQLite writes a REAL (50.0, not 50).
-        whole = f"{ref} = trunc({ref}) AND abs({ref}) < 1e15"
-        return (
-            f"CASE WHEN {whole} THEN {ref}::numeric::text || '.0' ELSE {ref}::text END",
-            ([]),
-            False,
-        )
+        # As SQLite writes a REAL: 15 significant digits (see _copy_lines), and a number
+        # that prints whole keeps its ".0" (50.0, and 25.0 for 24.999999999999996).
+        text = f"{ref}::text"
+        return f"CASE WHEN {text} ~ '^-?[0-9]+$' THEN {text} || '.0' ELSE {text} END", [], False
     if c.kind == "bare":
         return ref, [], False
     if c.kind == "option":

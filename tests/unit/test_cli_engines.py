@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from survey import export, questionnaire
+from survey import demo, export, questionnaire
 from survey.store import DEFAULT_SESSION, Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,7 +62,10 @@ def test_both_engines_write_the_same_export_for_the_same_answers(q, isolated_db,
                 profile = {"role": q.profile[0].options[k % 3]} if k % 2 else {}
                 s.save_page(code, None, a, profile, page=q.page_count - 1, finish=True)
             s.save_page(code, None, {q.item_ids[0]: 2})  # unfinished
-            data = export.responses_csv(s, code, include_incomplete=True).decode("utf-8-sig")
+            # Enough scores that some print whole, or nearly (24.999999999999996 -> 25.0).
+            s.insert_many(code, demo.responses(q, 1500, seed=3))
+            data = export.responses_csv(s, code, include_incomplete=True, include_demo=True)
+            data = data.decode("utf-8-sig")
         finally:
             s.close()
         # Each response's public id and times differ between the two runs; the rest may not.
@@ -74,7 +77,7 @@ def test_both_engines_write_the_same_export_for_the_same_answers(q, isolated_db,
 
     sqlite_lines = csv_text(str(isolated_db))
     assert sqlite_lines == csv_text(pg_cluster.new_database())
-    assert len(sqlite_lines) == 1 + 8
+    assert len(sqlite_lines) == 1 + 8 + 1500
 
 
 def test_a_server_that_cannot_be_reached_is_one_line_without_the_password(pg_cluster):
