@@ -237,7 +237,8 @@ class ClusterServer:
     """The survey as `make run-workers` serves it: N workers behind nginx (survey.cluster).
 
     Same interface as StreamlitServer for the scenarios: a port, the pids to
-    watch (every worker plus nginx), a temporary database, start/stop.
+    watch (every worker plus nginx), a database (a temporary file unless `db`
+    names one, or a postgresql:// URL), start/stop.
     """
 
     def __init__(
@@ -246,11 +247,12 @@ class ClusterServer:
         server_args: list[str] | None = None,
         env: dict | None = None,
         app: str = "app.py",
+        db: str | os.PathLike | None = None,
     ):
         from survey.cluster import Cluster
 
         self._tmp = tempfile.TemporaryDirectory(prefix="bench-cluster-")
-        self.db = Path(self._tmp.name) / "survey.db"
+        self.db = db if db is not None else Path(self._tmp.name) / "survey.db"
         self.port = free_port_block(workers + 1)
         env = {
             "SURVEY_DB": str(self.db),
@@ -287,6 +289,57 @@ class ClusterServer:
         self._tmp.cleanup()
 
     def __enter__(self) -> ClusterServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.cleanup()
+
+
+class HostsServer:
+    """Several app hosts on one machine behind a front nginx (survey.cluster.Hosts), on one
+    database `db` (a postgresql:// URL): the port is the front's, the pids are every
+    host's workers and nginx and the front nginx."""
+
+    def __init__(self, db: str, hosts: int = 2, workers: int = 2, env: dict | None = None):
+        from survey.cluster import Hosts
+
+        self._tmp = tempfile.TemporaryDirectory(prefix="bench-hosts-")
+        self.db = db
+        self.port = free_port_block(1 + hosts * (workers + 1))
+        env = {
+            "SURVEY_DB": db,
+            "SURVEY_ADMIN_PASSWORD": os.environ.get("SURVEY_ADMIN_PASSWORD", "bench-only"),
+            "PYTHONUNBUFFERED": "1",
+            **(env or {}),
+        }
+        self.cluster = Hosts(
+            hosts,
+            workers,
+            self.port,
+            "127.0.0.1",
+            ["--browser.gatherUsageStats", "false"],
+            env=env,
+            log_dir=Path(self._tmp.name),
+        )
+
+    @property
+    def pid(self) -> list[int]:
+        return self.cluster.pids
+
+    @property
+    def workers(self) -> list[subprocess.Popen]:
+        """Every host's worker processes, host by host."""
+        return [w for host in self.cluster.hosts for w in host.workers]
+
+    def start(self) -> HostsServer:
+        self.cluster.start()
+        return self
+
+    def cleanup(self) -> None:
+        self.cluster.stop()
+        self._tmp.cleanup()
+
+    def __enter__(self) -> HostsServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -372,3 +425,25 @@ class ResourceMonitor:
 
 def mb(n: int | float) -> float:
     return round(n / 2**20, 1)
+
+
+class TreeCPU:
+    """CPU seconds of a process and all its children, those that have exited too.
+
+    For a PostgreSQL server, which forks a backend process per connection: the pids a
+    ResourceMonitor watches are fixed at its start, and would miss a backend opened
+    later. Exited children count once their parent has waited for them (the postmaster
+    always does).
+    """
+
+    def __init__(self, pid: int):
+        self.proc = psutil.Process(pid)
+
+    def seconds(self) -> float:
+        t = self.proc.cpu_times()
+        total = t.user + t.system + t.children_user + t.children_system
+        for child in self.proc.children(recursive=True):
+            with contextlib.suppress(psutil.Error):  # it exited in the meantime
+                c = child.cpu_times()
+                total += c.user + c.system
+        return total
