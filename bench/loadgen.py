@@ -25,7 +25,7 @@ import threading
 import time
 import tomllib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -491,27 +491,45 @@ def measure(
     db: str | Path | None = None,
     on_done: Callable[[Record], None] | None = None,
     warmup: bool = True,
+    cpu_of: Mapping[str, Callable[[], float]] | None = None,
 ) -> tuple[dict, list[Record]]:
     """One monitored run against a running server, checked against its database.
 
     One participant goes through first, unmeasured: a facilitator has always
     opened the app before the room joins, so imports are done and caches warm.
+    `cpu_of` names other processes to count apart from the server (a database
+    server): each gives CPU seconds so far, read just before and after the run.
     """
     if warmup:
         warm, _ = run_load(port, Load(1, seed=-1, code=load.code, journey=load.journey))
         if not warm[0].acknowledged:
             raise RuntimeError(f"warm-up participant failed: {warm[0].error}")
+    cpu_of = dict(cpu_of or {})
+    apart = {name: seconds() for name, seconds in cpu_of.items()}
     server_mon = ResourceMonitor(pid).start() if pid else None
     client_mon = ClientMonitor().start()
     records, wall = run_load(port, load, on_done)
     client = client_mon.stop()
     server = server_mon.stop() if server_mon else None
+    apart = {name: round(cpu_of[name]() - before, 2) for name, before in apart.items()}
     if server and server["cpu_seconds"] is not None:
         # Everything else on the machine during the run, in % of one core.
-        other = client["machine_busy_seconds"] - client["cpu_seconds"] - server["cpu_seconds"]
+        other = (
+            client["machine_busy_seconds"]
+            - client["cpu_seconds"]
+            - server["cpu_seconds"]
+            - sum(apart.values())
+        )
         client["background_cpu_pct"] = round(100 * max(other, 0) / client["wall_seconds"], 1)
     checked = check_db(db, records) if db and load.journey == "survey" else None
-    return summarize(load, records, wall, server, client, checked), records
+    summary = summarize(load, records, wall, server, client, checked)
+    steps = sum(len(r.steps) for r in records)
+    for name, seconds in apart.items():
+        summary[name] = {
+            "cpu_seconds": seconds,
+            "cpu_ms_per_step": round(1000 * seconds / steps, 2) if steps else None,
+        }
+    return summary, records
 
 
 # ---------------------------------------------------------------- CLI

@@ -24,6 +24,7 @@ from pathlib import Path
 import psutil
 
 from survey.cluster import healthy
+from survey.engine import is_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 60  # a cold start imports pandas and plotly: ~5 s here, far more on a busy box
@@ -92,7 +93,10 @@ class StreamlitServer:
         if db is None or log_dir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="bench-")
         base = Path(self._tmp.name) if self._tmp else None
-        self.db = Path(db) if db is not None else base / "survey.db"
+        if db is None:
+            self.db = base / "survey.db"
+        else:  # a PostgreSQL URL stays a string: Path would fold its "//"
+            self.db = str(db) if is_postgres(db) else Path(db)
         self.log_dir = Path(log_dir) if log_dir is not None else base
         self.port = port or free_port()
         self.server_args = list(server_args or [])
