@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         "load_average_at_start": round(os.getloadavg()[0], 1),
         "serving": f"survey.cluster: nginx in front of {args.workers} workers (make run-workers)",
         "postgres": "local throwaway server (tests/postgres.py), loopback, fsync off",
+        "survey_db_pool": int(os.environ.get("SURVEY_DB_POOL") or 4),  # connections per worker
     }
     out["sqlite"] = scenarios.journeys(load(), workers=args.workers)
     with Postgres.started() as pg:
