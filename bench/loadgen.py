@@ -25,7 +25,7 @@ import threading
 import time
 import tomllib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +33,9 @@ import psutil
 
 from bench.protocol import Browser, JourneyError, Screen, Widget
 from bench.server import ROOT, ResourceMonitor, StreamlitServer
+from survey import questionnaire
+from survey.engine import is_postgres
+from survey.store import Store
 from survey.ui.participant import ANSWER_PREFIX
 
 MAX_PAGES = 12  # a journey that has not reached a result after this many submits is broken
@@ -44,17 +47,18 @@ APPS = {"survey": "app.py", "floor": "bench/floor_app.py", "layout": "bench/layo
 # ---------------------------------------------------------------- simulated people
 
 
-def served_questionnaire() -> dict:
-    """The questionnaire the served app uses, as TOML data ({} if unreadable).
-
-    SURVEY_QUESTIONNAIRE if set, else the served checkout's data/questionnaire.toml.
-    """
+def served_questionnaire_path() -> Path:
+    """SURVEY_QUESTIONNAIRE if set, else the served checkout's data/questionnaire.toml."""
     app_root = Path(os.environ.get("BENCH_APP_ROOT") or ROOT)
-    path = Path(
+    return Path(
         os.environ.get("SURVEY_QUESTIONNAIRE") or app_root / QUESTIONNAIRE.relative_to(ROOT)
     )
+
+
+def served_questionnaire() -> dict:
+    """The questionnaire the served app uses, as TOML data ({} if unreadable)."""
     try:
-        return tomllib.loads(path.read_text())
+        return tomllib.loads(served_questionnaire_path().read_text())
     except (OSError, tomllib.TOMLDecodeError):
         return {}
 
@@ -264,45 +268,61 @@ def run_load(
 # ---------------------------------------------------------------- checking and reporting
 
 
-def check_db(db_path: str | Path, records: list[Record]) -> dict:
+def check_db(db: str | Path, records: list[Record]) -> dict:
     """Compare what participants were shown with what the database holds.
 
-    lost: the participant saw a result, but their token is missing from the
-    database or not marked complete. mismatched: stored class differs from
-    the class shown.
+    `db` is the served SURVEY_DB: a SQLite file, read directly (an older checkout's
+    schema too, see BENCH_APP_ROOT), or a postgresql:// URL, read through the app's
+    own store. lost: the participant saw a result, but their token is missing from
+    the database or not marked complete. mismatched: stored class differs from the
+    class shown.
     """
     acked = {r.token: r for r in records if r.acknowledged}
-    conn = sqlite3.connect(str(db_path), timeout=30)
-    try:
-        found: dict[str, tuple[str, str]] = {}
-        tokens = [t for t in acked if t]
-        for i in range(0, len(tokens), 500):
-            chunk = tokens[i : i + 500]
-            sql = (
-                'SELECT token, status, "class" FROM responses WHERE token IN '
-                f"({','.join('?' * len(chunk))})"
-            )
-            found.update({t: (s, k) for t, s, k in conn.execute(sql, chunk)})
-        integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        complete_rows = conn.execute(
-            "SELECT COUNT(*) FROM responses WHERE status = 'complete'"
-        ).fetchone()[0]
-    finally:
-        conn.close()
-    lost = [t for t in acked if not t or found.get(t, ("", ""))[0] != "complete"]
-    mismatched = [
-        t
-        for t, r in acked.items()
-        if t in found and found[t][0] == "complete" and found[t][1] != r.klass
-    ]
+    if is_postgres(db):
+        complete, count, integrity = _complete_in_server(str(db))
+    else:
+        complete, count, integrity = _complete_in_file(db, [t for t in acked if t])
+    lost = [t for t in acked if not t or t not in complete]
+    mismatched = [t for t, r in acked.items() if t in complete and complete[t] != r.klass]
     return {
         "acknowledged": len(acked),
         "lost": len(lost),
         "lost_tokens": lost[:20],
         "class_mismatch": len(mismatched),
-        "complete_rows": complete_rows,
+        "complete_rows": count,
         "integrity_check": integrity,
     }
+
+
+# Each returns the complete responses looked at (token -> stored class), how many
+# complete responses the database holds in all, and its integrity check.
+
+
+def _complete_in_file(path: str | Path, tokens: list[str]) -> tuple[dict[str, str], int, str]:
+    conn = sqlite3.connect(str(path), timeout=30)
+    found: dict[str, str] = {}
+    try:
+        for i in range(0, len(tokens), 500):
+            chunk = tokens[i : i + 500]
+            sql = (
+                "SELECT token, \"class\" FROM responses WHERE status = 'complete' AND token IN "
+                f"({','.join('?' * len(chunk))})"
+            )
+            found.update(conn.execute(sql, chunk))
+        integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        count = conn.execute("SELECT COUNT(*) FROM responses WHERE status = 'complete'")
+        return found, count.fetchone()[0], integrity
+    finally:
+        conn.close()
+
+
+def _complete_in_server(url: str) -> tuple[dict[str, str], int, str]:
+    store = Store(questionnaire.load(served_questionnaire_path()), url)
+    try:
+        _, rows = store.rows(include_incomplete=False, columns=["token", "class"])
+    finally:
+        store.close()
+    return dict(rows), len(rows), "not checked (PostgreSQL)"
 
 
 def percentiles(values: list[float]) -> dict:
@@ -471,27 +491,45 @@ def measure(
     db: str | Path | None = None,
     on_done: Callable[[Record], None] | None = None,
     warmup: bool = True,
+    cpu_of: Mapping[str, Callable[[], float]] | None = None,
 ) -> tuple[dict, list[Record]]:
     """One monitored run against a running server, checked against its database.
 
     One participant goes through first, unmeasured: a facilitator has always
     opened the app before the room joins, so imports are done and caches warm.
+    `cpu_of` names other processes to count apart from the server (a database
+    server): each gives CPU seconds so far, read just before and after the run.
     """
     if warmup:
         warm, _ = run_load(port, Load(1, seed=-1, code=load.code, journey=load.journey))
         if not warm[0].acknowledged:
             raise RuntimeError(f"warm-up participant failed: {warm[0].error}")
+    cpu_of = dict(cpu_of or {})
+    apart = {name: seconds() for name, seconds in cpu_of.items()}
     server_mon = ResourceMonitor(pid).start() if pid else None
     client_mon = ClientMonitor().start()
     records, wall = run_load(port, load, on_done)
     client = client_mon.stop()
     server = server_mon.stop() if server_mon else None
+    apart = {name: round(cpu_of[name]() - before, 2) for name, before in apart.items()}
     if server and server["cpu_seconds"] is not None:
         # Everything else on the machine during the run, in % of one core.
-        other = client["machine_busy_seconds"] - client["cpu_seconds"] - server["cpu_seconds"]
+        other = (
+            client["machine_busy_seconds"]
+            - client["cpu_seconds"]
+            - server["cpu_seconds"]
+            - sum(apart.values())
+        )
         client["background_cpu_pct"] = round(100 * max(other, 0) / client["wall_seconds"], 1)
     checked = check_db(db, records) if db and load.journey == "survey" else None
-    return summarize(load, records, wall, server, client, checked), records
+    summary = summarize(load, records, wall, server, client, checked)
+    steps = sum(len(r.steps) for r in records)
+    for name, seconds in apart.items():
+        summary[name] = {
+            "cpu_seconds": seconds,
+            "cpu_ms_per_step": round(1000 * seconds / steps, 2) if steps else None,
+        }
+    return summary, records
 
 
 # ---------------------------------------------------------------- CLI

@@ -13,7 +13,7 @@ import os
 import statistics
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import psutil
 
@@ -25,20 +25,28 @@ OPEN_CONCURRENCY = 50  # sessions opened at once in the memory scenario: a stead
 RESUME_CHECKS = 5  # acknowledged participants who reopen their link after the crash
 
 
-def journeys(load: Load, server_opts: Sequence[str] = (), workers: int = 0) -> dict:
+def journeys(
+    load: Load,
+    server_opts: Sequence[str] = (),
+    workers: int = 0,
+    db: str | None = None,
+    cpu_of: Mapping[str, Callable[[], float]] | None = None,
+) -> dict:
     """One load run on a fresh server (the survey or the floor app), with a warm-up participant.
 
     workers=0: one process, as `make run` serves it. workers=N: the survey as
     `make run-workers` serves it, N workers behind nginx (CPU and RSS summed).
+    db: SURVEY_DB (a temporary SQLite file by default). cpu_of: other processes'
+    CPU to count apart (see `measure`).
     """
     if workers:
-        srv = ClusterServer(workers, list(server_opts), app=APPS[load.journey])
+        srv = ClusterServer(workers, list(server_opts), app=APPS[load.journey], db=db)
     else:
-        srv = StreamlitServer(APPS[load.journey], server_args=list(server_opts))
+        srv = StreamlitServer(APPS[load.journey], db=db, server_args=list(server_opts))
     with srv:
         if workers:  # warm every worker: each has its own imports and caches
             run_load(srv.port, Load(4 * workers, seed=-1, code=load.code, journey=load.journey))
-        summary, _ = measure(srv.port, load, srv.pid, srv.db)
+        summary, _ = measure(srv.port, load, srv.pid, srv.db, cpu_of=cpu_of)
     summary["workers"] = workers
     summary["load_average_before"] = os.getloadavg()
     return summary

@@ -24,6 +24,7 @@ from pathlib import Path
 import psutil
 
 from survey.cluster import healthy
+from survey.engine import is_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 60  # a cold start imports pandas and plotly: ~5 s here, far more on a busy box
@@ -92,7 +93,10 @@ class StreamlitServer:
         if db is None or log_dir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="bench-")
         base = Path(self._tmp.name) if self._tmp else None
-        self.db = Path(db) if db is not None else base / "survey.db"
+        if db is None:
+            self.db = base / "survey.db"
+        else:  # a PostgreSQL URL stays a string: Path would fold its "//"
+            self.db = str(db) if is_postgres(db) else Path(db)
         self.log_dir = Path(log_dir) if log_dir is not None else base
         self.port = port or free_port()
         self.server_args = list(server_args or [])
@@ -237,7 +241,8 @@ class ClusterServer:
     """The survey as `make run-workers` serves it: N workers behind nginx (survey.cluster).
 
     Same interface as StreamlitServer for the scenarios: a port, the pids to
-    watch (every worker plus nginx), a temporary database, start/stop.
+    watch (every worker plus nginx), a database (a temporary file unless `db`
+    names one, or a postgresql:// URL), start/stop.
     """
 
     def __init__(
@@ -246,11 +251,12 @@ class ClusterServer:
         server_args: list[str] | None = None,
         env: dict | None = None,
         app: str = "app.py",
+        db: str | os.PathLike | None = None,
     ):
         from survey.cluster import Cluster
 
         self._tmp = tempfile.TemporaryDirectory(prefix="bench-cluster-")
-        self.db = Path(self._tmp.name) / "survey.db"
+        self.db = db if db is not None else Path(self._tmp.name) / "survey.db"
         self.port = free_port_block(workers + 1)
         env = {
             "SURVEY_DB": str(self.db),
@@ -287,6 +293,57 @@ class ClusterServer:
         self._tmp.cleanup()
 
     def __enter__(self) -> ClusterServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.cleanup()
+
+
+class HostsServer:
+    """Several app hosts on one machine behind a front nginx (survey.cluster.Hosts), on one
+    database `db` (a postgresql:// URL): the port is the front's, the pids are every
+    host's workers and nginx and the front nginx."""
+
+    def __init__(self, db: str, hosts: int = 2, workers: int = 2, env: dict | None = None):
+        from survey.cluster import Hosts
+
+        self._tmp = tempfile.TemporaryDirectory(prefix="bench-hosts-")
+        self.db = db
+        self.port = free_port_block(1 + hosts * (workers + 1))
+        env = {
+            "SURVEY_DB": db,
+            "SURVEY_ADMIN_PASSWORD": os.environ.get("SURVEY_ADMIN_PASSWORD", "bench-only"),
+            "PYTHONUNBUFFERED": "1",
+            **(env or {}),
+        }
+        self.cluster = Hosts(
+            hosts,
+            workers,
+            self.port,
+            "127.0.0.1",
+            ["--browser.gatherUsageStats", "false"],
+            env=env,
+            log_dir=Path(self._tmp.name),
+        )
+
+    @property
+    def pid(self) -> list[int]:
+        return self.cluster.pids
+
+    @property
+    def workers(self) -> list[subprocess.Popen]:
+        """Every host's worker processes, host by host."""
+        return [w for host in self.cluster.hosts for w in host.workers]
+
+    def start(self) -> HostsServer:
+        self.cluster.start()
+        return self
+
+    def cleanup(self) -> None:
+        self.cluster.stop()
+        self._tmp.cleanup()
+
+    def __enter__(self) -> HostsServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -372,3 +429,25 @@ class ResourceMonitor:
 
 def mb(n: int | float) -> float:
     return round(n / 2**20, 1)
+
+
+class TreeCPU:
+    """CPU seconds of a process and all its children, those that have exited too.
+
+    For a PostgreSQL server, which forks a backend process per connection: the pids a
+    ResourceMonitor watches are fixed at its start, and would miss a backend opened
+    later. Exited children count once their parent has waited for them (the postmaster
+    always does).
+    """
+
+    def __init__(self, pid: int):
+        self.proc = psutil.Process(pid)
+
+    def seconds(self) -> float:
+        t = self.proc.cpu_times()
+        total = t.user + t.system + t.children_user + t.children_system
+        for child in self.proc.children(recursive=True):
+            with contextlib.suppress(psutil.Error):  # it exited in the meantime
+                c = child.cpu_times()
+                total += c.user + c.system
+        return total

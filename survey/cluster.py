@@ -8,6 +8,13 @@ server uses one core. This starts N workers (`python -m survey.serve`, as
 `make run` does) on 127.0.0.1, ports PORT+1 to PORT+N, all on the same SQLite
 file, and nginx on PORT in front of them (deploy/nginx.conf.in says how it
 routes). Ctrl-C stops everything; if one part dies, the rest are stopped too.
+
+    SURVEY_DB=postgresql://... python -m survey.cluster --hosts 2 --workers 2
+
+tries several app hosts on one machine: each host is such a cluster, on its own
+ports, all on one PostgreSQL database, behind a front nginx on PORT that keeps each
+browser on its host (deploy/front.conf.in). Real hosts do the same behind any load
+balancer (README, "Several hosts: PostgreSQL").
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import grp
 import os
 import pwd
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -25,13 +33,21 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from subprocess import Popen
 
 from survey import lan, precompressed
+from survey.engine import is_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "deploy" / "nginx.conf.in"
+FRONT_TEMPLATE = ROOT / "deploy" / "front.conf.in"
 START_TIMEOUT_S = 90  # a worker's cold start imports pandas and plotly; several start at once
+HOSTS_NEED_POSTGRES = (
+    "Several hosts share one database server: set SURVEY_DB=postgresql://user:pass@host:5432/db "
+    '(README, "Several hosts: PostgreSQL").'
+)
 NGINX_HINT = (
     "nginx is needed to run several workers: `apt-get install nginx` (Debian/Ubuntu) "
     "or `brew install nginx` (macOS)."
@@ -87,6 +103,59 @@ def nginx_config(listen: str, worker_ports: list[int], static: Path, run_dir: Pa
     }.items():
         text = text.replace(name, value)
     return text
+
+
+def nginx_run_dir() -> tempfile.TemporaryDirectory:
+    """A folder for one nginx's configuration, pid file and temporary files."""
+    run_dir = tempfile.TemporaryDirectory(prefix="survey-nginx-")
+    Path(run_dir.name).chmod(0o755)  # nginx's worker may run as another user when started as root
+    return run_dir
+
+
+def start_nginx(
+    nginx: str, conf: str, run_dir: Path, port: int, spawn: Callable[[list[str], str], Popen]
+) -> Popen:
+    """Write `conf` into `run_dir`, run nginx with it in the foreground, and wait until
+    the port answers the health check (through nginx, from a worker behind it)."""
+    path = run_dir / "nginx.conf"
+    path.write_text(conf)
+    proc = spawn([nginx, "-e", "stderr", "-p", str(run_dir), "-c", str(path)], "nginx")
+    deadline = time.monotonic() + 10
+    while not healthy(f"http://127.0.0.1:{port}"):
+        if proc.poll() is not None:
+            raise ClusterError(f"nginx stopped at start (is port {port} free?).")
+        if time.monotonic() > deadline:
+            raise ClusterError("nginx did not answer in time.")
+        time.sleep(0.1)
+    return proc
+
+
+def check_page(port: int) -> None:
+    """Fetch the page and its main script through nginx on `port`, as a browser would.
+
+    The health check goes to a worker, so it answers 200 even when nginx cannot
+    read the static files, and every browser would get a blank page.
+    """
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with urllib.request.urlopen(base + "/", timeout=10) as r:
+            page = r.read().decode("utf-8", "replace")
+        script = re.search(r'src="\.?/?(static/js/index\.[^"]+\.js)"', page)
+        if script is None:
+            raise ClusterError("The app's page names no script; is Streamlit complete?")
+        req = urllib.request.Request(f"{base}/{script.group(1)}")
+        req.add_header("Accept-Encoding", "gzip")
+        with urllib.request.urlopen(req, timeout=10) as r:
+            if not r.read(1):
+                raise ClusterError(f"nginx served an empty {script.group(1)}.")
+    except urllib.error.HTTPError as exc:
+        raise ClusterError(
+            f"nginx answers {exc.code} for {exc.url}: it cannot serve the app's scripts "
+            f"from {static_dir()}, so browsers would see a blank page. Its worker user "
+            "must be able to read that folder and every folder above it."
+        ) from exc
+    except OSError as exc:
+        raise ClusterError(f"nginx did not serve the app's page: {exc}") from exc
 
 
 class Cluster:
@@ -165,47 +234,13 @@ class Cluster:
             raise ClusterError(f"Workers on ports {sorted(pending)} did not start in time.")
 
     def _start_nginx(self, nginx: str, static: Path) -> None:
-        self._run_dir = tempfile.TemporaryDirectory(prefix="survey-nginx-")
+        self._run_dir = nginx_run_dir()
         run_dir = Path(self._run_dir.name)
-        run_dir.chmod(0o755)  # nginx's worker may run as another user when started as root
-        conf = run_dir / "nginx.conf"
-        conf.write_text(nginx_config(self.listen, self.worker_ports, static, run_dir))
-        cmd = [nginx, "-e", "stderr", "-p", str(run_dir), "-c", str(conf)]
-        self.nginx = self._spawn(cmd, "nginx")
-        deadline = time.monotonic() + 10
-        while not healthy(f"http://127.0.0.1:{self.port}"):
-            if self.nginx.poll() is not None:
-                raise ClusterError(f"nginx stopped at start (is port {self.port} free?).")
-            if time.monotonic() > deadline:
-                raise ClusterError("nginx did not answer in time.")
-            time.sleep(0.1)
+        conf = nginx_config(self.listen, self.worker_ports, static, run_dir)
+        self.nginx = start_nginx(nginx, conf, run_dir, self.port, self._spawn)
 
     def _check_static(self) -> None:
-        """Fetch the page and its main script through nginx, as a browser would.
-
-        The health check goes to a worker, so it answers 200 even when nginx cannot
-        read the static files, and every browser would get a blank page.
-        """
-        base = f"http://127.0.0.1:{self.port}"
-        try:
-            with urllib.request.urlopen(base + "/", timeout=10) as r:
-                page = r.read().decode("utf-8", "replace")
-            script = re.search(r'src="\.?/?(static/js/index\.[^"]+\.js)"', page)
-            if script is None:
-                raise ClusterError("The app's page names no script; is Streamlit complete?")
-            req = urllib.request.Request(f"{base}/{script.group(1)}")
-            req.add_header("Accept-Encoding", "gzip")
-            with urllib.request.urlopen(req, timeout=10) as r:
-                if not r.read(1):
-                    raise ClusterError(f"nginx served an empty {script.group(1)}.")
-        except urllib.error.HTTPError as exc:
-            raise ClusterError(
-                f"nginx answers {exc.code} for {exc.url}: it cannot serve the app's scripts "
-                f"from {static_dir()}, so browsers would see a blank page. Its worker user "
-                "must be able to read that folder and every folder above it."
-            ) from exc
-        except OSError as exc:
-            raise ClusterError(f"nginx did not serve the app's page: {exc}") from exc
+        check_page(self.port)
 
     def _spawn(self, cmd: list[str], name: str) -> subprocess.Popen:
         out = None
@@ -262,6 +297,130 @@ class Cluster:
         self.stop()
 
 
+COOKIE_SECRET_ENV = "STREAMLIT_SERVER_COOKIE_SECRET"  # Streamlit's server.cookieSecret
+
+
+def front_config(listen: str, host_ports: list[int], run_dir: Path) -> str:
+    """deploy/front.conf.in with its placeholders filled in."""
+    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in host_ports)
+    text = FRONT_TEMPLATE.read_text()
+    for name, value in {
+        "@USER@": worker_user(run_dir),
+        "@LISTEN@": listen,
+        "@UPSTREAM_SERVERS@": servers,
+        "@RUN_DIR@": str(run_dir),
+    }.items():
+        text = text.replace(name, value)
+    return text
+
+
+class Hosts:
+    """Several app hosts tried on one machine, behind a front nginx with cookie affinity.
+
+    Each host is a `Cluster` (its own nginx and workers) on its own block of ports:
+    the front listens on PORT, host i's nginx on PORT + 1 + i * (workers + 1), its
+    workers on the ports after it. They share one database, which for real hosts is
+    a PostgreSQL server (SURVEY_DB=postgresql://...), and one `server.cookieSecret`:
+    STREAMLIT_SERVER_COOKIE_SECRET if set, else one made here for this run.
+    """
+
+    def __init__(
+        self,
+        hosts: int = 2,
+        workers: int = 2,
+        port: int = 8501,
+        address: str = "",
+        worker_args: list[str] | None = None,
+        env: dict[str, str] | None = None,
+        log_dir: Path | None = None,
+    ):
+        if hosts < 1:
+            raise ClusterError("--hosts must be at least 1.")
+        env = dict(env or {})
+        secret = env.get(COOKIE_SECRET_ENV) or os.environ.get(COOKIE_SECRET_ENV)
+        env[COOKIE_SECRET_ENV] = secret or secrets.token_hex(32)
+        self.port = port
+        self.listen = f"{address}:{port}" if address else str(port)
+        self.hosts: list[Cluster] = []
+        for i in range(hosts):
+            host_logs = None
+            if log_dir is not None:  # each host's nginx.log and worker logs in its own folder
+                host_logs = Path(log_dir) / f"host-{i + 1}"
+                host_logs.mkdir(parents=True, exist_ok=True)
+            host_port = port + 1 + i * (workers + 1)
+            self.hosts.append(Cluster(workers, host_port, "127.0.0.1", worker_args, env, host_logs))
+        self.log_dir = log_dir
+        self.nginx: subprocess.Popen | None = None
+        self._run_dir: tempfile.TemporaryDirectory | None = None
+        self._log = None
+
+    def start(self) -> Hosts:
+        nginx = find_nginx()
+        if nginx is None:
+            raise ClusterError(NGINX_HINT)
+        try:
+            for host in self.hosts:
+                host.start()
+            self._run_dir = nginx_run_dir()
+            run_dir = Path(self._run_dir.name)
+            conf = front_config(self.listen, [h.port for h in self.hosts], run_dir)
+            self.nginx = start_nginx(nginx, conf, run_dir, self.port, self._spawn)
+            check_page(self.port)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _spawn(self, cmd: list[str], name: str) -> subprocess.Popen:
+        if self.log_dir is not None:
+            self._log = open(Path(self.log_dir) / f"front-{name}.log", "wb")  # noqa: SIM115
+        out = self._log
+        return subprocess.Popen(
+            cmd, cwd=ROOT, env=os.environ, stdout=out, stderr=subprocess.STDOUT if out else None
+        )
+
+    @property
+    def pids(self) -> list[int]:
+        """Every process: each host's workers and nginx, then the front nginx."""
+        pids = [p for host in self.hosts for p in host.pids]
+        if self.nginx is not None:
+            pids += [self.nginx.pid, *_children(self.nginx.pid)]
+        return pids
+
+    def wait(self) -> int:
+        """Block until one part of any host exits (then stop everything); its exit code."""
+        parts = [self.nginx, *(p for h in self.hosts for p in (h.nginx, *h.workers))]
+        while True:
+            for proc in parts:
+                if proc is not None and proc.poll() is not None:
+                    self.stop()
+                    return proc.returncode or 1
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        if self.nginx is not None and self.nginx.poll() is None:
+            self.nginx.terminate()
+            try:
+                self.nginx.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.nginx.kill()
+                self.nginx.wait()
+        for host in self.hosts:
+            host.stop()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        if self._run_dir is not None:
+            self._run_dir.cleanup()
+            self._run_dir = None
+
+    def __enter__(self) -> Hosts:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
 def healthy(base_url: str) -> bool:
     """Whether a Streamlit server (or nginx in front of one) answers its health check."""
     try:
@@ -286,17 +445,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2, help="app processes (about one per core)")
     ap.add_argument("--port", type=int, default=8501, help="the port people open (nginx)")
     ap.add_argument("--address", default="", help="address nginx listens on (default: all)")
+    ap.add_argument(
+        "--hosts", type=int, default=1, help="app hosts on this machine, behind a front nginx"
+    )
     ap.add_argument("worker_args", nargs="*", help="after --: extra options for every worker")
     args = ap.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     cluster = None
     try:
-        cluster = Cluster(args.workers, args.port, args.address, args.worker_args)
+        if args.hosts > 1 and not is_postgres(os.environ.get("SURVEY_DB", "")):
+            raise ClusterError(HOSTS_NEED_POSTGRES)
+        if args.hosts > 1:
+            cluster = Hosts(args.hosts, args.workers, args.port, args.address, args.worker_args)
+            what = f"{args.hosts} hosts of {args.workers} workers behind a front nginx"
+        else:
+            cluster = Cluster(args.workers, args.port, args.address, args.worker_args)
+            what = f"{args.workers} workers behind nginx"
         cluster.start()
         public_url = os.environ.get("SURVEY_PUBLIC_URL")
         print(
             lan.start_banner(args.address, args.port, lan.discover(), public_url)
-            + f"  {args.workers} workers behind nginx. Ctrl-C stops everything.\n",
+            + f"  {what}. Ctrl-C stops everything.\n",
             file=sys.stderr,
             flush=True,
         )
