@@ -1,12 +1,13 @@
 """PostgreSQL against SQLite: the same room and the same serving, on each storage engine.
 
-    python -m bench.engines [--n 1000] [--window 60] [--workers 2] [--json FILE]
+    python -m bench.engines [--n 1000] [--window 60] [--workers 2] [--pools 4,10] [--json FILE]
 
 In one run, `n` participants arriving over `window` seconds (the load harness,
 bench/loadgen.py), through nginx in front of `workers` workers (`make run-workers`,
 survey.cluster), once on SQLite (a temporary file) and once on PostgreSQL (a
 throwaway server on this machine, tests/postgres.py). Each engine gets a fresh
-cluster and database, warmed up the same way.
+cluster and database, warmed up the same way. With `--pools`, PostgreSQL runs once
+per pool size (SURVEY_DB_POOL, connections per worker), side by side in the same run.
 
 The server's CPU is the workers' and nginx's, as in bench/capacity.py. PostgreSQL's
 own processes (the postmaster and the backend of every pooled connection) are
@@ -38,6 +39,12 @@ def postmaster_pid(pg: Postgres) -> int:
     return int((pg.data / "postmaster.pid").read_text().split()[0])
 
 
+def pool_size() -> int:
+    from survey.engine.postgres import POOL_SIZE
+
+    return int(os.environ.get("SURVEY_DB_POOL") or POOL_SIZE)
+
+
 def ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 2) if a and b else None
 
@@ -63,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--window", type=float, default=60)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--pools", help="PostgreSQL pool sizes to run, e.g. 4,10 (default: as set)")
     ap.add_argument("--json", help="default: bench/results/<commit>-engines/engines.json")
     args = ap.parse_args(argv)
 
@@ -79,14 +87,20 @@ def main(argv: list[str] | None = None) -> int:
         "load_average_at_start": round(os.getloadavg()[0], 1),
         "serving": f"survey.cluster: nginx in front of {args.workers} workers (make run-workers)",
         "postgres": "local throwaway server (tests/postgres.py), loopback, fsync off",
-        "survey_db_pool": int(os.environ.get("SURVEY_DB_POOL") or 4),  # connections per worker
+        "survey_db_pool": pool_size(),  # connections per worker
     }
+    pools = [int(p) for p in args.pools.split(",")] if args.pools else [pool_size()]
     out["sqlite"] = scenarios.journeys(load(), workers=args.workers)
     with Postgres.started() as pg:
         server = TreeCPU(postmaster_pid(pg))
-        out["postgresql"] = scenarios.journeys(
-            load(), workers=args.workers, db=pg.new_database(), cpu_of={PG_CPU: server.seconds}
-        )
+        for pool in pools:
+            os.environ["SURVEY_DB_POOL"] = str(pool)  # the workers inherit it
+            run = scenarios.journeys(
+                load(), workers=args.workers, db=pg.new_database(), cpu_of={PG_CPU: server.seconds}
+            )
+            out.setdefault("postgresql_by_pool", {})[str(pool)] = run
+            out["postgresql"] = out["postgresql_by_pool"][str(pools[0])]
+            print(f"pool {pool}: {figures(run)}", file=sys.stderr)
     lite, post = figures(out["sqlite"]), figures(out["postgresql"])
     out["figures"] = {"sqlite": lite, "postgresql": post}
     out["ratio_postgresql_over_sqlite"] = {
