@@ -34,9 +34,11 @@ from survey.questionnaire import MULTI_SEPARATOR
 
 log = logging.getLogger(__name__)
 
-# Connections per app process: a Streamlit process runs one rerun at a time on the GIL,
-# so a few cover its reads and writes. Connections in all = processes x this.
-POOL_SIZE = int(os.environ.get("SURVEY_DB_POOL", "4"))
+# Connections per app process. Its reruns run in threads that take turns on the GIL, and
+# a thread waiting for the GIL still holds its connection: with 4, a busy worker's result
+# pages queued for one (p95 14.3 s against 0.29 s with 16, same CPU; BENCHMARKS.md).
+# Connections in all = processes x this; the pool closes those above one after 10 idle minutes.
+POOL_SIZE = int(os.environ.get("SURVEY_DB_POOL", "16"))
 POOL_TIMEOUT_S = 10  # waiting for a free connection (or the server) before giving up
 CONNECT_TIMEOUT_S = 5
 # pg_advisory_xact_lock(key1, key2): the app's own lock space ("BoS", then what).
