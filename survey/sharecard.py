@@ -136,9 +136,28 @@ def png(card: Card, size: int = SIZE) -> bytes:
 
     y = size - round(120 * u)
     draw.text((margin, y), card.tagline, font=_font(round(52 * u), True), fill=VIOLET)
-    # A few flat colours and their anti-aliased edges: 64 palette entries look the same
-    # and make a file a third the size, drawn in a quarter of the time of an optimised
-    # RGB PNG (~20 ms instead of ~75 ms, which a busy server pays once per result).
     buf = io.BytesIO()
-    img.quantize(64, method=Image.Quantize.FASTOCTREE).save(buf, format="PNG", compress_level=6)
+    img.quantize(palette=_palette(), dither=Image.Dither.NONE).save(
+        buf, format="PNG", compress_level=3
+    )
     return buf.getvalue()
+
+
+@cache
+def _palette() -> Image.Image:
+    """Every colour the card can hold: each ink over its ground, in 16 anti-aliasing steps.
+
+    The card is a few flat colours and their edges, so mapping onto this fixed palette
+    looks the same as an RGB PNG, in a third of the bytes, and costs ~3 ms where
+    finding a palette per card cost ~13 ms (a busy server pays it once per result).
+    """
+    pairs = [(PAPER, INK), (PAPER, VIOLET), (PAPER, MUTED), (PAPER, TRACK), (TRACK, VIOLET)]
+    colours = dict.fromkeys(
+        tuple(round(bg[k] + (fg[k] - bg[k]) * i / 15) for k in range(3))
+        for bg, fg in pairs
+        for i in range(16)
+    )
+    flat = [v for rgb in colours for v in rgb]
+    img = Image.new("P", (1, 1))
+    img.putpalette(flat + [0] * (768 - len(flat)))
+    return img

@@ -184,7 +184,7 @@ def delete_controls(here: flow.Place) -> None:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _card_png(card: sharecard.Card) -> bytes:
-    # Drawing and compressing a card costs ~0.1 s; the same result is drawn once.
+    # Drawing and compressing a card costs ~14 ms; the same result is drawn once.
     return sharecard.png(card)
 
 
