@@ -1,6 +1,6 @@
 """Capacity with `make run-workers`, and the server's CPU per page turn with `make run`.
 
-    python -m bench.capacity [--n 2000] [--window 60] [--workers 2] [--json FILE]
+    python -m bench.capacity [--n 2000] [--window 60] [--workers 2] [--floor] [--json FILE]
 
 Two runs of the load harness (bench/loadgen.py: Streamlit's websocket protocol, no
 browser, so the frontend's download is not in these figures; bench/phone.py has it):
@@ -8,6 +8,10 @@ browser, so the frontend's download is not in these figures; bench/phone.py has 
   `workers` workers (`make run-workers`): lost answers and the page-turn latency;
 - 1,000 over 60 s on one process (`make run`): the server's CPU per page turn, to
   compare with the figure before the frontend was served precompressed.
+With --floor, the same big run also on the framework's floor (bench/floor_app.py: one
+radio, one button) and on the survey page's layout without its logic
+(bench/layout_app.py), side by side in the same run: what Streamlit itself can do
+here under the same load, against what the survey does.
 """
 
 from __future__ import annotations
@@ -40,23 +44,38 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--window", type=float, default=60)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--floor", action="store_true", help="also run the floor and layout apps")
     ap.add_argument("--json")
     args = ap.parse_args(argv)
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     load_avg = round(os.getloadavg()[0], 1)
-    big = Load(args.n, window_s=args.window, seed=13, concurrency=args.n, time_limit_s=600)
-    out = {
-        "when": started,
-        "load_average_at_start": load_avg,
-        "workers": scenarios.journeys(big, workers=args.workers),
-        "one_process": scenarios.journeys(Load(1000, window_s=60, seed=1, time_limit_s=600)),
-    }
+
+    def big(journey: str) -> dict:
+        load = Load(
+            args.n,
+            window_s=args.window,
+            seed=13,
+            concurrency=args.n,
+            time_limit_s=600,
+            journey=journey,
+        )
+        return scenarios.journeys(load, workers=args.workers)
+
+    out = {"when": started, "load_average_at_start": load_avg, "workers": big("survey")}
+    if args.floor:
+        out["floor_workers"] = big("floor")
+        out["layout_workers"] = big("layout")
+    out["one_process"] = scenarios.journeys(Load(1000, window_s=60, seed=1, time_limit_s=600))
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(out, fh, indent=2)
     print("| Run | Complete | Failed | Lost | Step p50 / p95 / max | Server CPU per step |")
     print("|---|---|---|---|---|---|")
-    print(summary_line(f"{args.n} over {args.window:g} s, nginx + {args.workers}", out["workers"]))
+    many = f"{args.n} over {args.window:g} s, nginx + {args.workers}"
+    print(summary_line(f"{many}, survey", out["workers"]))
+    if args.floor:
+        print(summary_line(f"{many}, floor app", out["floor_workers"]))
+        print(summary_line(f"{many}, layout app", out["layout_workers"]))
     print(summary_line("1,000 over 60 s, one process", out["one_process"]))
     w = out["workers"]
     ok = w["lost"] == 0 and w["failed"] == 0 and w["step_latency_s"]["p95"] <= P95_TARGET_S
