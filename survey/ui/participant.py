@@ -184,7 +184,7 @@ def delete_controls(here: flow.Place) -> None:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _card_png(card: sharecard.Card) -> bytes:
-    # Drawing and compressing a card costs ~14 ms; the same result is drawn once.
+    # Drawing and compressing a card costs ~8 ms; the same result is drawn once.
     return sharecard.png(card)
 
 
@@ -298,9 +298,11 @@ def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
         image = _card_png(card)
         # Shown at 320 px by the page, not resized by Streamlit (which would redraw the
         # card on every rerun): the share sheet then hands on the full 1080 px card.
+        # output_format="PNG": with "auto", Streamlit re-encodes every image without an
+        # alpha channel as a JPEG on each rerun, which costs CPU and blurs a QR code.
         with st.container(width=320):
             alt = f"{browser.SHARE_CARD_ALT}: " + ". ".join(card.lines())
-            st.image(image, width="stretch", alt=alt)
+            st.image(image, width="stretch", alt=alt, output_format="PNG")
         st.download_button(
             "Download my result (PNG)",
             data=image,
@@ -316,7 +318,12 @@ def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
         # st.text, not st.code: st.code loads a 1.5 MB syntax highlighter on the phone.
         st.text(link)
         with st.container(width=160):  # sized by the page: Streamlit would resize each rerun
-            st.image(_link_qr(link), width="stretch", alt="QR code of your private link")
+            st.image(
+                _link_qr(link),
+                width="stretch",
+                alt="QR code of your private link",
+                output_format="PNG",
+            )
         st.caption("Anyone with this link can see your result, so keep it to yourself.")
 
         st.button("Take it again", on_click=start_over)

@@ -193,7 +193,7 @@ def _join(code: str, session: dict, n: Numbers, settings: dict) -> None:
             if not session["is_open"]:
                 st.markdown("**This session is closed to new answers.**")
         with st.container(key="stage-qr", width="content"):
-            st.image(facilitator.qr_png(url), alt=f"QR code for {url}")
+            st.image(facilitator.qr_png(url), alt=f"QR code for {url}", output_format="PNG")
 
 
 def _body(view: core.View, session: dict, n: Numbers) -> None:

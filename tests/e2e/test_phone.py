@@ -10,6 +10,7 @@ from pathlib import Path
 
 import axe_playwright_python
 import pytest
+import zxingcpp
 from PIL import Image, ImageStat
 from playwright.sync_api import Page, expect
 
@@ -249,7 +250,13 @@ def test_the_share_card_downloads_as_a_png_that_says_what_the_result_says(
     link = page.get_by_text(re.compile(r"\?s=\w+&p=[\w-]+$"))
     expect(link).to_have_text(re.compile(rf"p={re.escape(token_of(page))}$"))
     expect(page.get_by_text("Keep this link to see your result later:")).to_be_visible()
-    expect(page.get_by_role("img", name="QR code of your private link")).to_be_visible()
+    qr = page.get_by_role("img", name="QR code of your private link")
+    expect(qr).to_be_visible()
+    # Served as drawn, a lossless PNG (a JPEG blurs the modules), and it opens the link.
+    served = page.request.get(qr.evaluate("img => img.src"))
+    assert served.headers["content-type"] == "image/png"
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(served.body())))
+    assert [f.text for f in found] == [link.inner_text()]
 
 
 def test_the_share_button_hands_the_card_to_the_phones_share_sheet(

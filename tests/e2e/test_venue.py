@@ -36,6 +36,8 @@ def console_join_link(console) -> str:
 def decoded_qr(page) -> str:
     qr = page.locator(".st-key-stage-qr img")
     expect(qr).to_be_visible()
+    # Sent as drawn: a lossless PNG, not re-encoded as a JPEG that blurs the modules.
+    assert page.request.get(qr.evaluate("img => img.src")).headers["content-type"] == "image/png"
     found = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))
     assert len(found) == 1
     return found[0].text
