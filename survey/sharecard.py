@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -88,59 +88,77 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, size: int, width: int, bold: bool
 
 def png(card: Card, size: int = SIZE) -> bytes:
     """Draw the card as a `size` x `size` PNG."""
-    u = size / SIZE  # every measure below is for 1080 px and scales with the card
-    img = Image.new("RGB", (size, size), PAPER)
+    names = tuple(name for name, _ in card.profile)
+    img = _template(card.app_name, card.headline, names, card.tagline, size).copy()
     draw = ImageDraw.Draw(img)
-    margin, inner = round(72 * u), size - 2 * round(72 * u)
-
-    draw.rectangle([0, 0, size, round(16 * u)], fill=VIOLET)
-    y = round(64 * u)
-    draw.text(
-        (margin, y), card.app_name, font=_fit(draw, card.app_name, round(40 * u), inner), fill=MUTED
-    )
-    y += round(72 * u)
-    draw.text(
-        (margin, y),
-        card.headline,
-        font=_fit(draw, card.headline, round(96 * u), inner, True),
-        fill=VIOLET,
-    )
-    y += round(124 * u)
-    draw.text((margin, y), card.score, font=_font(round(64 * u), True), fill=INK)
-    y += round(112 * u)
-
-    # The profile: one labelled bar per dimension, the number at its end.
-    value_font = _font(round(30 * u), True)
-    bar_h, row_h = round(22 * u), round(76 * u)
-    for name, value in card.profile:
-        draw.text(
-            (margin, y), name, font=_fit(draw, name, round(30 * u), inner - round(80 * u)), fill=INK
-        )
+    layout = _Layout(size)
+    draw.text((layout.margin, layout.score_y), card.score, font=layout.score_font, fill=INK)
+    for i, (_, value) in enumerate(card.profile):
+        y = layout.profile_y + i * layout.row_h
         number = str(value)
-        draw.text(
-            (margin + inner - draw.textlength(number, font=value_font), y),
-            number,
-            font=value_font,
-            fill=INK,
-        )
-        top = y + round(40 * u)
-        draw.rounded_rectangle(
-            [margin, top, margin + inner, top + bar_h], radius=bar_h // 2, fill=TRACK
-        )
+        right = layout.margin + layout.inner
+        width = draw.textlength(number, font=layout.value_font)
+        draw.text((right - width, y), number, font=layout.value_font, fill=INK)
         if value > 0:
-            right = margin + max(bar_h, round(inner * value / 100))
+            top = y + layout.bar_offset
+            end = layout.margin + max(layout.bar_h, round(layout.inner * value / 100))
             draw.rounded_rectangle(
-                [margin, top, right, top + bar_h], radius=bar_h // 2, fill=VIOLET
+                [layout.margin, top, end, top + layout.bar_h],
+                radius=layout.bar_h // 2,
+                fill=VIOLET,
             )
-        y += row_h
-
-    y = size - round(120 * u)
-    draw.text((margin, y), card.tagline, font=_font(round(52 * u), True), fill=VIOLET)
     buf = io.BytesIO()
     img.quantize(palette=_palette(), dither=Image.Dither.NONE).save(
         buf, format="PNG", compress_level=3
     )
     return buf.getvalue()
+
+
+class _Layout:
+    """Where everything goes on a card of `size` px: every measure is for 1080 px, scaled."""
+
+    def __init__(self, size: int):
+        u = size / SIZE
+        self.margin = round(72 * u)
+        self.inner = size - 2 * self.margin
+        self.app_name_y, self.app_name_size = round(64 * u), round(40 * u)
+        self.headline_y, self.headline_size = self.app_name_y + round(72 * u), round(96 * u)
+        self.score_y = self.headline_y + round(124 * u)
+        self.score_font = _font(round(64 * u), True)
+        self.profile_y = self.score_y + round(112 * u)
+        self.label_size, self.label_room = round(30 * u), self.inner - round(80 * u)
+        self.value_font = _font(round(30 * u), True)
+        self.bar_h, self.row_h, self.bar_offset = round(22 * u), round(76 * u), round(40 * u)
+        self.band_h = round(16 * u)
+        self.tagline_y, self.tagline_font = size - round(120 * u), _font(round(52 * u), True)
+
+
+@lru_cache(maxsize=16)
+def _template(
+    app_name: str, headline: str, names: tuple[str, ...], tagline: str, size: int
+) -> Image.Image:
+    """What every card with this headline shares: the band, the titles, the dimension
+    names and their empty bars, and the tagline. Drawn once per questionnaire and class
+    (about two thirds of the drawing); `png` adds a result's figures to a copy."""
+    layout = _Layout(size)
+    m, inner = layout.margin, layout.inner
+    img = Image.new("RGB", (size, size), PAPER)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle([0, 0, size, layout.band_h], fill=VIOLET)
+    font = _fit(draw, app_name, layout.app_name_size, inner)
+    draw.text((m, layout.app_name_y), app_name, font=font, fill=MUTED)
+    font = _fit(draw, headline, layout.headline_size, inner, True)
+    draw.text((m, layout.headline_y), headline, font=font, fill=VIOLET)
+    for i, name in enumerate(names):
+        y = layout.profile_y + i * layout.row_h
+        font = _fit(draw, name, layout.label_size, layout.label_room)
+        draw.text((m, y), name, font=font, fill=INK)
+        top = y + layout.bar_offset
+        draw.rounded_rectangle(
+            [m, top, m + inner, top + layout.bar_h], radius=layout.bar_h // 2, fill=TRACK
+        )
+    draw.text((m, layout.tagline_y), tagline, font=layout.tagline_font, fill=VIOLET)
+    return img
 
 
 @cache
