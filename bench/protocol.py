@@ -149,7 +149,7 @@ class Browser:
         cs.widget_states.widgets.extend(states)
         ctx = cs.context_info
         ctx.timezone, ctx.timezone_offset, ctx.locale = "UTC", 0, "en-US"
-        ctx.url = f"http://127.0.0.1:{self.port}/?{self.query_string}"
+        ctx.url = f"http://127.0.0.1:{self.port}/"  # as a browser sends it: no query string
         ctx.color_scheme = "light"
         self.ws.settimeout(self._timeout())
         for _ in range(repeat):
