@@ -1,6 +1,7 @@
 """Capacity with `make run-workers`, and the server's CPU per page turn with `make run`.
 
-    python -m bench.capacity [--n 2000] [--window 60] [--workers 2] [--floor] [--json FILE]
+    python -m bench.capacity [--n 2000] [--window 60] [--workers 2] [--floor] [--think S]
+                             [--json FILE]
 
 Two runs of the load harness (bench/loadgen.py: Streamlit's websocket protocol, no
 browser, so the frontend's download is not in these figures; bench/phone.py has it):
@@ -11,7 +12,9 @@ browser, so the frontend's download is not in these figures; bench/phone.py has 
 With --floor, the same big run also on the framework's floor (bench/floor_app.py: one
 radio, one button) and on the survey page's layout without its logic
 (bench/layout_app.py), side by side in the same run: what Streamlit itself can do
-here under the same load, against what the survey does.
+here under the same load, against what the survey does. With --think S, the survey's
+big run once more with each participant pausing S seconds on every page before Next,
+as people reading the questions do (the simulated phones otherwise never pause).
 """
 
 from __future__ import annotations
@@ -45,12 +48,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--window", type=float, default=60)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--floor", action="store_true", help="also run the floor and layout apps")
+    ap.add_argument("--think", type=float, default=0, help="also run with S s of reading a page")
     ap.add_argument("--json")
     args = ap.parse_args(argv)
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     load_avg = round(os.getloadavg()[0], 1)
 
-    def big(journey: str) -> dict:
+    def big(journey: str, think_s: float = 0) -> dict:
         load = Load(
             args.n,
             window_s=args.window,
@@ -58,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             concurrency=args.n,
             time_limit_s=600,
             journey=journey,
+            think_s=think_s,
         )
         return scenarios.journeys(load, workers=args.workers)
 
@@ -65,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.floor:
         out["floor_workers"] = big("floor")
         out["layout_workers"] = big("layout")
+    if args.think:
+        out["reading_workers"] = big("survey", args.think)
     out["one_process"] = scenarios.journeys(Load(1000, window_s=60, seed=1, time_limit_s=600))
     if args.json:
         with open(args.json, "w") as fh:
@@ -76,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.floor:
         print(summary_line(f"{many}, floor app", out["floor_workers"]))
         print(summary_line(f"{many}, layout app", out["layout_workers"]))
+    if args.think:
+        print(summary_line(f"{many}, survey, {args.think:g} s a page", out["reading_workers"]))
     print(summary_line("1,000 over 60 s, one process", out["one_process"]))
     w = out["workers"]
     ok = w["lost"] == 0 and w["failed"] == 0 and w["step_latency_s"]["p95"] <= P95_TARGET_S
