@@ -20,6 +20,12 @@ loads both its text and icon fonts on every page. So the copy cuts them down:
   appears anywhere in Streamlit's JavaScript or as `:material/name:` in this project
   (about 650, 65 KB): every icon the frontend or the app can ask for.
 
+A page's own widgets (the radio, the progress bar, st.html) load their scripts only
+once the page has run, a round trip after the main bundle, and the icon font only once
+the frontend has drawn its first frame. On a slow network that is most of a second, so
+the copy also lists them (`preload.html`) and the middleware adds the list to the page's
+HTML head, where the browser fetches them together with the main bundle.
+
 This module never imports streamlit: `python -m survey.precompressed` builds the
 cache at install time.
 """
@@ -48,11 +54,15 @@ MIN_SIZE = 1024  # below one packet, compression saves nothing
 GZIP_LEVEL = 9  # once per install: the smallest gzip is worth 1.4 s of CPU
 BROTLI_QUALITY = 6  # all 23 MB in ~2 s; quality 11 saves another 8% for a minute of CPU
 STAMP = ".complete"
-BUILD = "3"  # part of the cache's fingerprint: bump it when what build() makes changes
+BUILD = "4"  # part of the cache's fingerprint: bump it when what build() makes changes
 # Streamlit's text font, cut to Latin (with Latin Extended-A for European names) and
 # punctuation: the questionnaire is English, and any other character falls back.
 SUBSET_FONTS = ("SourceSansVF-Upright.", "SourceSansVF-Italic.")
 ICON_FONT = "MaterialSymbols-Rounded."
+# The participant's first page: the elements whose scripts Streamlit loads on demand.
+FIRST_PAGE_CHUNKS = ("Radio", "Progress", "Html")
+PRELOAD = "preload.html"
+JS_IMPORT = re.compile(r'(?:\bfrom|\bimport)\s*"\./([\w.-]+\.js)"')
 APP_ICON = re.compile(r":material/([a-z0-9_]+):")
 SUBSET_UNICODES = [
     *range(0x20, 0x7F),
@@ -130,6 +140,7 @@ def build(src: Path | None = None, dest: Path | None = None) -> Path:
             if path.suffix in COMPRESSIBLE and len(data) >= MIN_SIZE:
                 for suffix, packed in _compress(data).items():
                     out.with_name(out.name + suffix).write_bytes(packed)
+        (tmp / PRELOAD).write_text(preloads(src))
         (tmp / STAMP).write_text(fingerprint + "\n")
         _make_readable(tmp)
         if dest.exists():  # an older build: move it aside, then swap in the new one
@@ -141,6 +152,31 @@ def build(src: Path | None = None, dest: Path | None = None) -> Path:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return dest
+
+
+def preloads(src: Path) -> str:
+    """The <link> tags that fetch the first page's on-demand scripts and the icon font
+    with the main bundle: each widget's script and everything it imports, less what
+    index.html preloads already."""
+    js = src / "static" / "js"
+    index = (src / "index.html").read_text()
+    listed = set(re.findall(r'(?:href|src)="\./static/js/([^"]+)"', index))
+    todo = [p.name for p in js.glob("*.js") if p.name.split(".", 1)[0] in FIRST_PAGE_CHUNKS]
+    found: set[str] = set()
+    while todo:
+        name = todo.pop()
+        path = js / name
+        if name in found or not path.is_file():
+            continue
+        found.add(name)
+        todo += JS_IMPORT.findall(path.read_text(errors="replace"))
+    links = [
+        f'<link rel="modulepreload" crossorigin href="./static/js/{name}">'
+        for name in sorted(found - listed)
+    ]
+    font = '<link rel="preload" as="font" type="font/woff2" crossorigin href="./static/media/{}">'
+    links += [font.format(p.name) for p in sorted((src / "static" / "media").glob(ICON_FONT + "*"))]
+    return "\n".join(links)
 
 
 def _compress(data: bytes) -> dict[str, bytes]:
@@ -237,12 +273,14 @@ def accepted(accept_encoding: str) -> set[str]:
 
 
 class PrecompressedStatic:
-    """ASGI middleware: GET and HEAD for /static/... answered from the compressed copy.
+    """ASGI middleware: GET and HEAD for /static/... answered from the compressed copy,
+    and the copy's preload links added to the head of every page's HTML.
 
     Anything else, and any file not in the copy, goes to the wrapped app (Streamlit)
     unchanged. Each (file, encoding) is read from disk once and kept in memory: at
     most the size of the compressed copy, about 7 MB, and in practice the ~1 MB a
-    page needs.
+    page needs. The page's HTML (the same index.html for every page) is changed and
+    compressed once per encoding, then sent from memory too.
     """
 
     def __init__(self, app, folder: Path, base_url_path: str = "") -> None:
@@ -250,24 +288,33 @@ class PrecompressedStatic:
         self.folder = Path(folder).resolve()
         base = base_url_path.strip("/")
         self.prefix = f"/{base}/static/" if base else "/static/"
+        self.internal = f"/{base}/_stcore/" if base else "/_stcore/"
         self._bodies: dict[tuple[str, str], tuple[bytes, bytes] | None] = {}
+        try:
+            self._preload = (self.folder / PRELOAD).read_bytes()
+        except OSError:  # a copy made before preloads: pages go out as Streamlit made them
+            self._preload = b""
+        self._pages: dict[tuple[bytes, str], tuple[bytes, str]] = {}
 
     async def __call__(self, scope, receive, send) -> None:
         path = scope.get("path", "")
-        if (
-            scope["type"] != "http"
-            or scope["method"] not in ("GET", "HEAD")
-            or not path.startswith(self.prefix)
-        ):
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        rel = "static/" + path[len(self.prefix) :]
         header = b""
         for name, value in scope["headers"]:
             if name == b"accept-encoding":
                 header = value
                 break
         ok = accepted(header.decode("latin-1"))
+        if not path.startswith(self.prefix):
+            page = scope["method"] == "GET" and self._preload and _is_page(path, self.internal)
+            if page:
+                await self._page(scope, receive, send, ok)
+            else:
+                await self.app(scope, receive, send)
+            return
+        rel = "static/" + path[len(self.prefix) :]
         for encoding, suffix in (("br", ".br"), ("gzip", ".gz"), ("", "")):
             if encoding and encoding not in ok:
                 continue
@@ -276,6 +323,60 @@ class PrecompressedStatic:
                 await self._send(scope, send, found, encoding)
                 return
         await self.app(scope, receive, send)
+
+    async def _page(self, scope, receive, send, ok: set[str]) -> None:
+        """Streamlit's answer for a page, its HTML given the preload links on the way out.
+
+        Streamlit is asked for the page uncompressed, so the HTML can be changed; the
+        result is compressed here, once, as the browser accepts."""
+        plain = [(k, v) for k, v in scope["headers"] if k != b"accept-encoding"]
+        start: dict | None = None
+        parts: list[bytes] = []
+
+        async def rewrite(message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                if message["status"] == 200 and _is_html(message.get("headers", [])):
+                    start = message
+                    return
+            elif start is not None and message["type"] == "http.response.body":
+                parts.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                body, encoding = self._with_preloads(b"".join(parts), ok)
+                headers = [
+                    (k, v)
+                    for k, v in start.get("headers", [])
+                    if k.lower() not in (b"content-length", b"content-encoding", b"vary")
+                ]
+                headers += [
+                    (b"content-length", str(len(body)).encode()),
+                    (b"vary", b"Accept-Encoding"),
+                ]
+                if encoding:
+                    headers.append((b"content-encoding", encoding.encode()))
+                await send({**start, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+            await send(message)
+
+        await self.app({**scope, "headers": plain}, receive, rewrite)
+
+    def _with_preloads(self, html: bytes, ok: set[str]) -> tuple[bytes, str]:
+        wanted = "br" if "br" in ok else "gzip" if "gzip" in ok else ""
+        key = (html, wanted)
+        if key not in self._pages:
+            if len(self._pages) > 8:  # only ever one index.html; a bound all the same
+                self._pages.clear()
+            changed = html.replace(b"</head>", self._preload + b"\n</head>", 1)
+            variants = _compress(changed) if wanted else {}
+            if wanted == "br" and ".br" in variants:
+                self._pages[key] = variants[".br"], "br"
+            elif "gzip" in ok:  # gzip, also where brotli is asked for but not installed
+                self._pages[key] = variants[".gz"], "gzip"
+            else:
+                self._pages[key] = changed, ""
+        return self._pages[key]
 
     def _load(self, rel: str, suffix: str) -> tuple[bytes, bytes] | None:
         key = (rel, suffix)
@@ -312,6 +413,19 @@ class PrecompressedStatic:
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         head = scope["method"] == "HEAD"
         await send({"type": "http.response.body", "body": b"" if head else body})
+
+
+def _is_page(path: str, internal: str) -> bool:
+    """A page's address (/, /console, /stage), not a file, media or Streamlit's own routes."""
+    last = path.rsplit("/", 1)[-1]
+    return "." not in last and not path.startswith(internal) and "/media/" not in path
+
+
+def _is_html(headers) -> bool:
+    for k, v in headers:
+        if k.lower() == b"content-type":
+            return v.startswith(b"text/html")
+    return False
 
 
 def main() -> int:

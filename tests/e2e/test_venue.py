@@ -113,6 +113,19 @@ def test_make_run_sends_the_main_script_compressed_and_cacheable_for_a_year(app_
     assert gzip.decompress(body) == shipped.read_bytes()
 
 
+def test_the_first_pages_widget_scripts_are_fetched_with_the_main_bundle(app_server, new_page):
+    # On slow Wi-Fi the radio's script, asked for only once the page has run, cost a
+    # round trip at the end; the page's head now lists it with the main bundle.
+    phone = new_page(PHONE)
+    asked: list[str] = []
+    phone.on("request", lambda r: asked.append(urlsplit(r.url).path))
+    visit(phone, f"{app_server.url}/?s=SHARE")
+    expect(phone.get_by_text("Page 1 of")).to_be_visible()
+    radio = [i for i, path in enumerate(asked) if re.search(r"/static/js/Radio\.[^/]+\.js$", path)]
+    assert len(radio) == 1, asked  # fetched once, from the preload
+    assert radio[0] < asked.index("/_stcore/health"), asked  # before the app even starts
+
+
 def test_the_server_starts_quietly_and_prints_the_link_phones_use(app_server):
     log = app_server.log_path.read_text()
     assert "WARNING" not in log, log

@@ -1,5 +1,6 @@
 """The compressed copy of Streamlit's frontend that `make run` and nginx serve to phones."""
 
+import asyncio
 import gzip
 
 import pytest
@@ -60,3 +61,101 @@ def test_the_text_font_keeps_latin_and_the_questionnaires_punctuation(copy):
     cmap = TTFont(str(font)).getBestCmap()
     for ch in "Aaz09é€“”‘’–—…ñüßŁ":
         assert ord(ch) in cmap, ch
+
+
+# ---------------------------------------------------------------- preloads on the page
+
+PAGE = b"<!doctype html><html><head><title>x</title></head><body></body></html>"
+
+
+def _fake_frontend(root):
+    js, media = root / "static" / "js", root / "static" / "media"
+    js.mkdir(parents=True)
+    media.mkdir()
+    (root / "index.html").write_text(
+        '<script type="module" crossorigin src="./static/js/index.A1.js"></script>'
+        '<link rel="modulepreload" crossorigin href="./static/js/shared.B2.js">'
+    )
+    (js / "index.A1.js").write_text('import"./shared.B2.js";')
+    (js / "shared.B2.js").write_text("export const a=1;")
+    (js / "Radio.C3.js").write_text(
+        'import{a}from"./shared.B2.js";import{b}from"./useField.D4.js";'
+    )
+    (js / "useField.D4.js").write_text('import{a}from"./index.A1.js";export const b=2;')
+    (js / "Chart.E5.js").write_text('import{c}from"./vega.F6.js";')  # not on the first page
+    (media / "MaterialSymbols-Rounded.G7.woff2").write_bytes(b"wOF2")
+    return root
+
+
+def test_the_first_pages_widget_scripts_and_what_they_import_are_preloaded_once(tmp_path):
+    links = precompressed.preloads(_fake_frontend(tmp_path)).splitlines()
+    assert links == [
+        '<link rel="modulepreload" crossorigin href="./static/js/Radio.C3.js">',
+        '<link rel="modulepreload" crossorigin href="./static/js/useField.D4.js">',
+        '<link rel="preload" as="font" type="font/woff2" crossorigin '
+        'href="./static/media/MaterialSymbols-Rounded.G7.woff2">',
+    ]  # not the main bundle or what index.html lists already, not other pages' charts
+
+
+def _get(app, path: str, accept: str = "gzip, deflate") -> tuple[int, dict, bytes]:
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "headers": [(b"accept-encoding", accept.encode())] if accept else [],
+    }
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    start = sent[0]
+    headers = {k.decode(): v.decode() for k, v in start["headers"]}
+    return start["status"], headers, b"".join(m.get("body", b"") for m in sent[1:])
+
+
+def _streamlit_like(seen: list):
+    """Answers every page with index.html in two parts, and anything else as text."""
+
+    async def app(scope, receive, send):
+        seen.append(dict(scope["headers"]))
+        if scope["path"].startswith("/_stcore/") or "." in scope["path"].rsplit("/", 1)[-1]:
+            body, ctype = b"ok", b"text/plain"
+        else:
+            body, ctype = PAGE, b"text/html"
+        headers = [(b"content-type", ctype), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body[:10], "more_body": True})
+        await send({"type": "http.response.body", "body": body[10:]})
+
+    return app
+
+
+def test_every_page_gets_the_preloads_in_its_head_compressed_as_the_browser_accepts(tmp_path):
+    (tmp_path / precompressed.PRELOAD).write_text('<link rel="modulepreload" href="x.js">')
+    seen: list = []
+    app = precompressed.PrecompressedStatic(_streamlit_like(seen), tmp_path)
+
+    for path in ("/", "/console"):
+        status, headers, body = _get(app, path)
+        assert status == 200 and headers["content-encoding"] == "gzip"
+        assert int(headers["content-length"]) == len(body)
+        html = gzip.decompress(body)
+        assert html == PAGE.replace(b"</head>", b'<link rel="modulepreload" href="x.js">\n</head>')
+    assert b"accept-encoding" not in seen[0]  # Streamlit sends it plain, to be changed
+
+    _, headers, body = _get(app, "/", accept="")
+    assert "content-encoding" not in headers and b'href="x.js"' in body
+
+    for path in ("/_stcore/health", "/media/abc.png"):  # not pages: passed on untouched
+        _, headers, body = _get(app, path)
+        assert body == b"ok" and "content-encoding" not in headers
+
+
+def test_a_copy_without_a_preload_list_serves_pages_as_streamlit_made_them(tmp_path):
+    app = precompressed.PrecompressedStatic(_streamlit_like([]), tmp_path)
+    assert _get(app, "/")[2] == PAGE
