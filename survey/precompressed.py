@@ -54,7 +54,7 @@ MIN_SIZE = 1024  # below one packet, compression saves nothing
 GZIP_LEVEL = 9  # once per install: the smallest gzip is worth 1.4 s of CPU
 BROTLI_QUALITY = 6  # all 23 MB in ~2 s; quality 11 saves another 8% for a minute of CPU
 STAMP = ".complete"
-BUILD = "4"  # part of the cache's fingerprint: bump it when what build() makes changes
+BUILD = "5"  # part of the cache's fingerprint: bump it when what build() makes changes
 # Streamlit's text font, cut to Latin (with Latin Extended-A for European names) and
 # punctuation: the questionnaire is English, and any other character falls back.
 SUBSET_FONTS = ("SourceSansVF-Upright.", "SourceSansVF-Italic.")
@@ -170,10 +170,10 @@ def preloads(src: Path) -> str:
             continue
         found.add(name)
         todo += JS_IMPORT.findall(path.read_text(errors="replace"))
-    links = [
-        f'<link rel="modulepreload" crossorigin href="./static/js/{name}">'
-        for name in sorted(found - listed)
-    ]
+    # Fetched early, compiled when the page asks for them: modulepreload would compile
+    # them early too, which a slow phone's CPU pays for before the page can start.
+    script = '<link rel="preload" as="script" crossorigin href="./static/js/{}">'
+    links = [script.format(name) for name in sorted(found - listed)]
     font = '<link rel="preload" as="font" type="font/woff2" crossorigin href="./static/media/{}">'
     links += [font.format(p.name) for p in sorted((src / "static" / "media").glob(ICON_FONT + "*"))]
     return "\n".join(links)

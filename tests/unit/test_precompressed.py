@@ -90,8 +90,8 @@ def _fake_frontend(root):
 def test_the_first_pages_widget_scripts_and_what_they_import_are_preloaded_once(tmp_path):
     links = precompressed.preloads(_fake_frontend(tmp_path)).splitlines()
     assert links == [
-        '<link rel="modulepreload" crossorigin href="./static/js/Radio.C3.js">',
-        '<link rel="modulepreload" crossorigin href="./static/js/useField.D4.js">',
+        '<link rel="preload" as="script" crossorigin href="./static/js/Radio.C3.js">',
+        '<link rel="preload" as="script" crossorigin href="./static/js/useField.D4.js">',
         '<link rel="preload" as="font" type="font/woff2" crossorigin '
         'href="./static/media/MaterialSymbols-Rounded.G7.woff2">',
     ]  # not the main bundle or what index.html lists already, not other pages' charts
