@@ -61,10 +61,11 @@ def sync_widgets(code: str) -> dict:
 # ---------------------------------------------------------------- callbacks
 
 
-def move(code: str, direction: str) -> None:
+def move(code: str, direction: str, shown: str) -> None:
+    """One step from the view this console showed when the button was drawn, so a
+    click handled twice (or a double click before the page redraws) moves one view."""
     vs = core.views(resources.get_questionnaire())
-    view = resources.get_store().stage(code)["view"]
-    resources.get_store().set_stage(code, view=core.step(vs, view, direction))
+    resources.get_store().set_stage(code, view=core.step(vs, shown, direction))
 
 
 def set_view(code: str) -> None:

@@ -21,9 +21,11 @@ def stage_controls(code: str) -> None:
     st.selectbox(
         "View", ids, format_func=title, key=f"view_{code}", on_change=console.set_view, args=(code,)
     )
+    shown = st.session_state[f"view_{code}"]  # the database's view, put there by sync_widgets
     nav = st.container(horizontal=True)
-    nav.button("← Previous", on_click=console.move, args=(code, core.PREVIOUS), width="stretch")
-    nav.button("Next →", on_click=console.move, args=(code, core.NEXT), width="stretch")
+    back, forward = (code, core.PREVIOUS, shown), (code, core.NEXT, shown)
+    nav.button("← Previous", on_click=console.move, args=back, width="stretch")
+    nav.button("Next →", on_click=console.move, args=forward, width="stretch")
     st.toggle(
         "Show results on the stage",
         key=f"reveal_{code}",

@@ -1,6 +1,7 @@
 """The compressed copy of Streamlit's frontend that `make run` and nginx serve to phones."""
 
 import asyncio
+import concurrent.futures
 import gzip
 
 import pytest
@@ -112,7 +113,9 @@ def _get(app, path: str, accept: str = "gzip, deflate") -> tuple[int, dict, byte
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: the browser tests' Playwright keeps an event loop running here.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     start = sent[0]
     headers = {k.decode(): v.decode() for k, v in start["headers"]}
     return start["status"], headers, b"".join(m.get("body", b"") for m in sent[1:])
