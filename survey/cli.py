@@ -4,7 +4,7 @@
     python -m survey session list
     python -m survey session close CODE | open CODE
     python -m survey session delete CODE --yes
-    python -m survey session show CODE
+    python -m survey session show CODE [--port PORT]
     python -m survey session reveal CODE | hide CODE
     python -m survey session hold CODE | release CODE
     python -m survey demo CODE --n 500 [--seed N]
@@ -27,7 +27,7 @@ import os
 import sys
 from pathlib import Path
 
-from survey import codes, compare, demo, export, formats, questionnaire, report, stage
+from survey import codes, compare, demo, export, formats, lan, questionnaire, report, stage
 from survey.store import Store, StoreError, Unavailable
 
 
@@ -118,7 +118,7 @@ def _show(store: Store, args) -> None:
     session = _session(store, args.code)
     code = session["code"]
     counts = next(s for s in store.list_sessions() if s["code"] == code)
-    base = os.environ.get("SURVEY_PUBLIC_URL") or "http://localhost:8501"
+    base, warning = _phones_base(args.port)
     state = "open" if session["is_open"] else "closed"
     shown = "shown" if session["revealed"] else "hidden"
     print(session["title"])
@@ -128,6 +128,20 @@ def _show(store: Store, args) -> None:
     print(f"complete: {counts['complete']}, in progress: {counts['in_progress']}")
     print(f"join: {stage.join_link(base, code)}")
     print(f"stage: {stage.stage_link(base, code, store.stage(code)['token'])}")
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
+def _phones_base(port: int) -> tuple[str, str | None]:
+    """The base of the links phones open, as the app and the start banner give it:
+    SURVEY_PUBLIC_URL if set, else this machine's LAN address on `port`; and a warning
+    when phones cannot open it (no LAN address at all).
+
+    Whether the server accepts connections from the LAN is not asked: before an event
+    it is usually not running yet, and the app warns about that once it is."""
+    choice = lan.discover()
+    base = lan.join_base(f"http://localhost:{port}", choice, os.environ.get("SURVEY_PUBLIC_URL"))
+    return base, lan.link_warning(base, choice, reachable_from_lan=True)
 
 
 def _set_revealed(revealed: bool):
@@ -228,69 +242,120 @@ class _Parser(argparse.ArgumentParser):
         return super()._parse_optional(arg_string)
 
 
+def _port(raw: str) -> int:
+    try:
+        port = int(raw)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a port (1 to 65535)")
+    return port
+
+
+_CODE_HELP = "the session's code, e.g. HALLB (case does not matter)"
+_OUTPUT_HELP = "write to FILE instead of standard output"
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m survey", description="Believer or Spectator: sessions and data.")
     sub = p.add_subparsers(required=True, metavar="COMMAND", parser_class=_Parser)
 
-    session = sub.add_parser("session", help="create, list, open, close or delete sessions")
+    session = sub.add_parser(
+        "session", help="create, list, show, open, close or delete sessions; reveal or hold results"
+    )
     ss = session.add_subparsers(required=True, metavar="ACTION", parser_class=_Parser)
     c = ss.add_parser("create", help="create a session and print its code", dash_values=True)
-    c.add_argument("title")
+    c.add_argument("title", help='the session\'s title, e.g. "Hall B, 10:30"')
     c.add_argument("--code", help="your own code: 4-6 letters/digits, no 0/O/1/I")
     c.set_defaults(run=_create)
     ss.add_parser("list", help="list sessions with response counts").set_defaults(run=_list)
     for name, is_open in (("open", True), ("close", False)):
         a = ss.add_parser(name, help=f"{name} a session to new answers")
-        a.add_argument("code")
+        a.add_argument("code", help=_CODE_HELP)
         a.set_defaults(run=_set_open(is_open))
     d = ss.add_parser("delete", help="delete a session and all its answers")
-    d.add_argument("code")
+    d.add_argument("code", help=_CODE_HELP)
     d.add_argument("--yes", action="store_true", help="confirm the deletion")
     d.set_defaults(run=_delete)
     sh = ss.add_parser("show", help="a session's state, counts, join link and stage link")
-    sh.add_argument("code")
+    sh.add_argument("code", help=_CODE_HELP)
+    sh.add_argument(
+        "--port",
+        type=_port,
+        default=8501,
+        help="the port the app's server listens on, for the links (default: %(default)s; "
+        "SURVEY_PUBLIC_URL, when set, is used as it is)",
+    )
     sh.set_defaults(run=_show)
     for name, revealed in (("reveal", True), ("hide", False)):
         r = ss.add_parser(name, help=f"{name} the results on the stage")
-        r.add_argument("code")
+        r.add_argument("code", help=_CODE_HELP)
         r.set_defaults(run=_set_revealed(revealed))
     for name, held, text in (
         ("hold", True, "hold participants' room comparisons until the results are shown"),
         ("release", False, "let participants see their room comparison at once"),
     ):
         h = ss.add_parser(name, help=text)
-        h.add_argument("code")
+        h.add_argument("code", help=_CODE_HELP)
         h.set_defaults(run=_set_held(held))
 
     dm = sub.add_parser("demo", help="add synthetic complete responses for rehearsing")
-    dm.add_argument("code")
-    dm.add_argument("--n", type=int, default=500)
-    dm.add_argument("--seed", type=int)
+    dm.add_argument("code", help=_CODE_HELP)
+    dm.add_argument(
+        "--n",
+        type=int,
+        default=500,
+        help="how many responses to add, 1 to 200000 (default: %(default)s)",
+    )
+    dm.add_argument(
+        "--seed",
+        type=int,
+        help="any whole number: the same seed adds the same answers again "
+        "(default: new answers each run)",
+    )
     dm.add_argument("--clear", action="store_true", help="remove the demo responses instead")
     dm.set_defaults(run=_demo)
 
     e = sub.add_parser("export", help="write the responses as CSV, XLSX or SPSS (stdout unless -o)")
-    e.add_argument("code", nargs="?")
+    e.add_argument("code", nargs="?", help="the session's code (or --all)")
     e.add_argument("--all", action="store_true", help="every session")
-    e.add_argument("-o", "--output")
-    e.add_argument("--format", choices=["csv", "xlsx", "sav"], default="csv")
-    e.add_argument("--include-incomplete", action="store_true")
+    e.add_argument("-o", "--output", metavar="FILE", help=_OUTPUT_HELP)
+    e.add_argument(
+        "--format",
+        choices=["csv", "xlsx", "sav"],
+        default="csv",
+        help="csv, xlsx (Excel) or sav (SPSS) (default: %(default)s)",
+    )
+    e.add_argument(
+        "--include-incomplete",
+        action="store_true",
+        help="keep unfinished responses (left out by default)",
+    )
     e.add_argument(
         "--include-demo", action="store_true", help="keep demo rows (left out by default)"
     )
-    e.add_argument("--plain-utf8", action="store_true", help="no byte-order mark")
+    e.add_argument(
+        "--plain-utf8",
+        action="store_true",
+        help="CSV without the byte-order mark Excel needs, for other tools",
+    )
     e.set_defaults(run=_export)
 
     r = sub.add_parser(
         "report",
         help="write a session report, or rooms compared for several CODEs or --all (HTML)",
     )
-    r.add_argument("codes", nargs="*", metavar="CODE")
+    r.add_argument(
+        "codes",
+        nargs="*",
+        metavar="CODE",
+        help="one session's code for its report; several to compare those rooms",
+    )
     r.add_argument("--all", action="store_true", help="every session, compared")
-    r.add_argument("-o", "--output")
+    r.add_argument("-o", "--output", metavar="FILE", help=_OUTPUT_HELP)
     r.set_defaults(run=_report)
 
     cb = sub.add_parser("codebook", help="write the codebook CSV (stdout unless -o)")
-    cb.add_argument("-o", "--output")
+    cb.add_argument("-o", "--output", metavar="FILE", help=_OUTPUT_HELP)
     cb.set_defaults(run=_codebook)
     return p

@@ -1,4 +1,5 @@
-"""Docs as tests: the README names every command and setting, and the layout rule holds."""
+"""Docs as tests: the README names every command, option and setting, every option has a
+help text, and the layout rule holds."""
 
 import argparse
 import ast
@@ -31,6 +32,99 @@ CLI_COMMANDS = _commands(cli._parser(), "python -m survey")
 @pytest.mark.parametrize("command", CLI_COMMANDS)
 def test_every_command_line_command_is_shown_in_the_readme(command):
     assert command in README, f"README does not show `{command}`"
+
+
+def _arguments(parser: argparse.ArgumentParser, prefix: str):
+    """(where, action) for every option, positional argument and subcommand of every
+    command, e.g. ("python -m survey export --format", <action>)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:  # what `--help` lists for each subcommand
+                yield f"{prefix} {choice.dest}", choice
+            for name, sub in action.choices.items():
+                yield from _arguments(sub, f"{prefix} {name}")
+        elif not isinstance(action, argparse._HelpAction):
+            name = "/".join(action.option_strings) or action.metavar or action.dest
+            yield f"{prefix} {name}", action
+
+
+def _without_help(parser: argparse.ArgumentParser) -> list[str]:
+    return [
+        where
+        for where, action in _arguments(parser, "python -m survey")
+        if not (action.help or "").strip() or action.help == argparse.SUPPRESS
+    ]
+
+
+def test_every_command_line_option_and_argument_has_a_help_text():
+    missing = _without_help(cli._parser())
+    assert missing == [], "no help text (shown by --help) for: " + ", ".join(missing)
+
+
+@pytest.mark.parametrize(
+    "command,dest,where",
+    [
+        ("export", "format", "python -m survey export --format"),
+        ("demo", "seed", "python -m survey demo --seed"),
+        ("report", "codes", "python -m survey report CODE"),
+        ("codebook", "output", "python -m survey codebook -o/--output"),
+    ],
+)
+def test_the_help_check_names_an_argument_whose_help_was_removed(command, dest, where):
+    parser = cli._parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    action = next(a for a in sub.choices[command]._actions if a.dest == dest)
+    action.help = None
+    assert _without_help(parser) == [where]
+
+
+def _readme_cli_block() -> str:
+    section = README.split("### Rehearsing and preparing from the command line", 1)[1]
+    return section.split("```sh", 1)[1].split("```", 1)[0]
+
+
+def _options(parser: argparse.ArgumentParser, prefix: str) -> dict[str, list[list[str]]]:
+    """Each command (as in CLI_COMMANDS) and its options' spellings, --help left out."""
+    found = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found |= _options(sub, f"{prefix} {name}")
+    if not found:
+        found[prefix] = [
+            a.option_strings
+            for a in parser._actions
+            if a.option_strings and not isinstance(a, argparse._HelpAction)
+        ]
+    return found
+
+
+CLI_OPTIONS = _options(cli._parser(), "python -m survey")
+
+
+def _readme_lines(command: str) -> list[str]:
+    return [line for line in _readme_cli_block().splitlines() if f"{command} " in line + " "]
+
+
+@pytest.mark.parametrize(
+    "command,spellings",
+    [(c, s) for c, options in CLI_OPTIONS.items() for s in options],
+    ids=lambda v: "/".join(v) if isinstance(v, list) else v,
+)
+def test_every_command_line_option_is_shown_beside_its_command_in_the_readme(command, spellings):
+    pattern = rf"(?<![\w-])({'|'.join(map(re.escape, spellings))})(?![\w-])"
+    assert any(re.search(pattern, line) for line in _readme_lines(command)), (
+        f"README's command-line section does not show {'/'.join(spellings)} for `{command}`"
+    )
+
+
+@pytest.mark.parametrize("command", CLI_COMMANDS)
+def test_every_option_the_readme_shows_for_a_command_exists(command):
+    known = {s for spellings in CLI_OPTIONS[command] for s in spellings}
+    for line in _readme_lines(command):
+        # What follows the command, comment included ("# or --all; --include-incomplete").
+        shown = set(re.findall(r"(?<![\w-])(--?[a-z][\w-]*)", line.split(command, 1)[1]))
+        assert shown <= known, f"README shows {sorted(shown - known)} for `{command}`: {line}"
 
 
 def _settings_in_code() -> set[str]:
