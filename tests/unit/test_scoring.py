@@ -1,11 +1,13 @@
 """Scoring: answers 1-5 become 0-4 (flipped for reverse-keyed items), a dimension is
 100 * mean / 4, overall is the mean of the dimensions, believer iff overall >= threshold."""
 
+from fractions import Fraction
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from survey import questionnaire, scoring
+from survey import demo, questionnaire, scoring
 from survey.scoring import BELIEVER, SPECTATOR, Result, item_value, score
 
 # Dimension "a": a1 forward, a2 reverse.  Dimension "b": b1, b2 forward, b3 reverse.
@@ -211,3 +213,73 @@ def test_weakest_of_a_real_result_names_the_dimensions_the_tips_are_for(q):
     for item in q.items_of("realtime") + q.items_of("conviction"):
         answers[item.id] = 3  # both drop to 50, everything else stays at 100
     assert scoring.score(q, answers).weakest() == ["realtime", "conviction"]
+
+
+# ---------------------------------------------------------------- exactly on a boundary
+
+SHIPPED = questionnaire.load(questionnaire.DEFAULT_PATH)
+
+# Keyed values summing to 42 of 84: an overall score of exactly 50. In floating point
+# 100 * sum / n / 4 per dimension, then the mean, gives 49.99999999999999.
+ON_FIFTY = {
+    "live_post": 4, "live_chat": 3, "live_lurk": 4,
+    "learn_new": 2, "learn_rethink": 1, "learn_search": 3,
+    "adv_recommend": 4, "adv_review": 4, "adv_quiet": 4,
+    "rt_follow": 4, "rt_join": 5, "rt_later": 1,
+    "rel_touch": 2, "rel_local": 1, "rel_fade": 4,
+    "insp_follow": 3, "insp_share": 2, "insp_create": 1,
+    "conv_explain": 5, "conv_enthuse": 5, "conv_doubt": 3,
+}  # fmt: skip
+
+
+def exact_overall(q, answers) -> Fraction:
+    """The overall score recomputed from the raw answers with fractions, independently."""
+    dims = []
+    for d in q.dimensions:
+        items = q.items_of(d.id)
+        keyed_sum = sum(5 - answers[i.id] if i.reverse else answers[i.id] - 1 for i in items)
+        dims.append(Fraction(100 * keyed_sum, 4 * len(items)))
+    return sum(dims, Fraction(0)) / len(dims)
+
+
+def test_a_score_of_exactly_50_is_50_and_a_believer_at_a_threshold_of_50(q):
+    assert exact_overall(q, ON_FIFTY) == 50
+    result = score(q, ON_FIFTY, threshold=50)
+    assert result.overall == 50.0
+    assert result.klass == BELIEVER
+    assert score(q, ON_FIFTY, threshold=50.5).klass == SPECTATOR
+
+
+@pytest.mark.parametrize("threshold", [33.3, 50, 60.1, 62.5])
+def test_a_decimal_threshold_is_compared_as_the_decimal_it_is_written_as(threshold):
+    assert scoring.classify(Fraction(str(threshold)), threshold) == BELIEVER
+    below = Fraction(str(threshold)) - Fraction(1, 10**12)
+    assert scoring.classify(below, threshold) == SPECTATOR
+
+
+def test_3000_demo_responses_are_each_in_the_class_of_their_exact_score(q):
+    threshold = 50
+    rows = demo.responses(q, 3000, seed=7)
+    on_boundary = 0
+    for row in rows:
+        answers = {i: row[i] for i in q.item_ids}
+        exact = exact_overall(q, answers)
+        on_boundary += exact == threshold
+        result = score(q, answers, threshold=threshold)
+        assert result.klass == (BELIEVER if exact >= threshold else SPECTATOR)
+        # The float stored is the nearest one to the exact score: it compares with the
+        # threshold (the what-if slider, the histogram's bin edges) the same way.
+        assert Fraction(result.overall) == Fraction(float(exact))
+        assert (result.overall >= threshold) == (exact >= threshold)
+    assert on_boundary > 0  # the data set does exercise the boundary
+
+
+@given(st.lists(st.integers(1, 5), min_size=21, max_size=21), st.integers(0, 1000))
+def test_every_score_is_the_nearest_float_to_the_exact_one(values, tenths):
+    q = SHIPPED
+    answers = dict(zip(q.item_ids, values, strict=True))
+    threshold = tenths / 10
+    result = score(q, answers, threshold=threshold)
+    exact = exact_overall(q, answers)
+    assert result.overall == float(exact)
+    assert result.klass == (BELIEVER if exact >= Fraction(tenths, 10) else SPECTATOR)
