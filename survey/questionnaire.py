@@ -9,30 +9,12 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from survey import schema
+
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "questionnaire.toml"
 
 # Ids become column names in the database and the CSV export, so keep them plain.
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-# Column names the store and export already use; an item or profile id may not shadow them.
-RESERVED_IDS = frozenset(
-    {
-        "token",
-        "session_code",
-        "status",
-        "page",
-        "fingerprint",
-        "is_demo",
-        "started_at",
-        "updated_at",
-        "completed_at",
-        "overall",
-        "class",
-        "version",
-        "response_id",
-        "public_id",
-        "session_title",
-    }
-)
 SCALE_POINTS = 5
 # Each item is a column of the responses table (with the dimension scores and profile
 # answers beside it) and of the export. SQLite allows 2,000 columns per table, and a
@@ -261,6 +243,7 @@ def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") ->
         for option in options:
             v.plain(where, "options", option)
         profile.append(ProfileQuestion(pid, v.text(p, "text", where), kind, tuple(options)))
+    _check_option_columns(v, profile, seen)
 
     return Questionnaire(
         title=title,
@@ -274,6 +257,29 @@ def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") ->
         fingerprint=fingerprint,
         path=source,
     )
+
+
+def _check_option_columns(v: _Validator, profile: list[ProfileQuestion], ids: set[str]) -> None:
+    """A multi-select question's choices become export columns (`<id>_<choice>`): each
+    name must be its own, not another id's or another choice's."""
+    taken: dict[str, str] = {}
+    for p in profile:
+        if p.kind != "multi":
+            continue
+        where = f"profile question '{p.id}'"
+        for option in p.options:
+            name = schema.option_column(p.id, option)
+            if name in ids:
+                v.fail(where, "options", f"'{option}' makes the export column '{name}', an id")
+            if reason := schema.reserved_reason(name):
+                v.fail(where, "options", f"'{option}' makes the export column {reason}")
+            if name in taken:
+                v.fail(
+                    where,
+                    "options",
+                    f"'{option}' and '{taken[name]}' both make the export column '{name}'",
+                )
+            taken[name] = option
 
 
 class _Validator:
@@ -319,8 +325,8 @@ class _Validator:
             self.fail(
                 where, "id", f"{value!r} must be lower-case letters, digits and _, letter first"
             )
-        if value in RESERVED_IDS or value.startswith("score_"):
-            self.fail(where, "id", f"'{value}' is reserved; choose another id")
+        if reason := schema.reserved_reason(value):
+            self.fail(where, "id", f"{reason}; choose another id")
         if value in seen:
             self.fail(where, "id", f"duplicate id '{value}'")
         seen.add(value)

@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from survey import questionnaire
+from survey import export, questionnaire
 from survey.questionnaire import QuestionnaireError
 
 # A small questionnaire that is valid; each error test breaks exactly one thing in it.
@@ -256,7 +256,7 @@ def test_the_questionnaire_path_can_be_chosen_with_an_environment_variable(tmp_p
             'id = "status"',
             "item #3",
             "id",
-            "'status' is reserved",
+            "'status' is a column the app keeps for every response; choose another id",
             id="reserved-id",
         ),
         pytest.param(
@@ -264,7 +264,7 @@ def test_the_questionnaire_path_can_be_chosen_with_an_environment_variable(tmp_p
             'id = "score_total"',
             "item #3",
             "id",
-            "'score_total' is reserved",
+            "'score_total' is how the export names a dimension's score",
             id="reserved-score-prefix",
         ),
         pytest.param(
@@ -551,3 +551,47 @@ def test_more_than_twenty_profile_questions_is_one_clear_message(tmp_path):
     )
     message, path = error_for(tmp_path, MINIMAL + extra)
     assert message.startswith(f"{path}: questionnaire, field 'profile': has 21 questions")
+
+
+# ---------------------------------------------------------------- ids and the export's columns
+
+
+def test_an_item_may_not_take_the_name_of_any_column_of_the_export(tmp_path):
+    multi = '\n[[profile]]\nid = "tools"\ntext = "Tools"\nkind = "multi"\noptions = ["Slack"]\n'
+    q = questionnaire.load(write(tmp_path, MINIMAL + multi))
+    own = set(q.item_ids) | {p.id for p in q.profile}
+    names = {c.name for c in export.columns(q)} - own
+    assert {"response_id", "overall", "class", "score_alpha", "tools_slack"} <= names
+    for name in sorted(names):
+        message, path = error_for(tmp_path, broken('id = "b_one"', f'id = "{name}"') + multi)
+        assert message.startswith(f"{path}: "), message
+        assert f"'{name}'" in message and "\n" not in message
+
+
+@pytest.mark.parametrize("name", ["superseded_by", "rowid", "public_id", "ctid", "oid"])
+def test_the_stores_own_columns_are_refused_as_ids(tmp_path, name):
+    message, path = error_for(tmp_path, broken('id = "b_one"', f'id = "{name}"'))
+    assert message == (
+        f"{path}: item #3, field 'id': '{name}' is a column the app keeps for every "
+        "response; choose another id."
+    )
+
+
+def test_a_choice_whose_export_column_is_an_item_id_is_refused(tmp_path):
+    text = MINIMAL.replace('id = "b_one"', 'id = "tools_slack"') + (
+        '\n[[profile]]\nid = "tools"\ntext = "Tools"\nkind = "multi"\noptions = ["Slack", "Teams"]\n'
+    )
+    message, path = error_for(tmp_path, text)
+    assert message == (
+        f"{path}: profile question 'tools', field 'options': 'Slack' makes the export "
+        "column 'tools_slack', an id."
+    )
+
+
+def test_two_choices_that_make_the_same_export_column_are_refused(tmp_path):
+    text = MINIMAL + (
+        '\n[[profile]]\nid = "tools"\ntext = "Tools"\nkind = "multi"\n'
+        'options = ["X (Twitter)", "X twitter"]\n'
+    )
+    message, _ = error_for(tmp_path, text)
+    assert "'X twitter' and 'X (Twitter)' both make the export column 'tools_x_twitter'" in message
