@@ -10,16 +10,23 @@ from survey.rows import profile_to_row
 from survey.scoring import score
 from survey.store import COMPLETE, iso, new_token
 
+ARRIVALS = timedelta(minutes=20)  # people start over this span, as a talk's audience does
+LONGEST = timedelta(seconds=245)  # the slowest start-to-finish, with up to 5 s of jitter
 
-def responses(q: Questionnaire, n: int, seed: int | None = None) -> list[dict]:
-    """`n` complete responses with a believer/spectator mix.
+
+def responses(
+    q: Questionnaire, n: int, seed: int | None = None, now: datetime | None = None
+) -> list[dict]:
+    """`n` complete responses with a believer/spectator mix, all finished by `now`.
 
     Each synthetic person has a latent engagement level, and each dimension a
     small personal offset, so dimensions correlate the way real answers do and
     reliability statistics look plausible.
     """
     rng = random.Random(seed)
-    start = datetime.now(UTC) - timedelta(minutes=20)
+    # Early enough that the last person to start has finished by now: a report made at
+    # once never shows answers finished in the future.
+    start = (now or datetime.now(UTC)) - ARRIVALS - LONGEST
     rows = []
     for i in range(n):
         engagement = rng.gauss(0.15, 1.0)
@@ -39,7 +46,7 @@ def responses(q: Questionnaire, n: int, seed: int | None = None) -> list[dict]:
             for p in q.profile
         }
         result = score(q, answers)
-        began = start + timedelta(seconds=i * 1200 / max(n, 1) + rng.uniform(0, 5))
+        began = start + ARRIVALS * (i / max(n, 1)) + timedelta(seconds=rng.uniform(0, 5))
         done = began + timedelta(seconds=rng.uniform(60, 240))
         rows.append(
             {
