@@ -49,6 +49,14 @@ DEFAULT_SESSION = "SHARE"
 IN_PROGRESS = "in_progress"
 COMPLETE = "complete"
 SUPERSEDED = "superseded"  # replaced by a later response of the same person (a retake)
+# Never stored: what an in-progress response of a closed session is reported as, since it
+# can no longer be finished (unless the session is opened again).
+DID_NOT_FINISH = "did_not_finish"
+
+
+def reported_status(status: str, session_open: bool) -> str:
+    """A response's status as every output reports it (see DID_NOT_FINISH)."""
+    return DID_NOT_FINISH if status == IN_PROGRESS and not session_open else status
 
 
 @contextlib.contextmanager
@@ -758,7 +766,9 @@ class CsvCell:
     """One column of the export as the store renders it."""
 
     source: str  # a responses column, or "session_title" for the session's title
-    kind: str = "text"  # "text" (neutralised, quoted), "bare" (written as is), or "option"
+    # "text" (neutralised, quoted), "bare" (written as is), "option", or "status" (the
+    # stored status, with DID_NOT_FINISH for an unfinished response of a closed session)
+    kind: str = "text"
     option: str | None = None  # for "option": 1 if this choice is among the '; '-joined ones
 
 
@@ -799,10 +809,17 @@ def new_token() -> str:
             return token
 
 
+PUBLIC_ID_PREFIX = "r"
+
+
 def new_public_id() -> str:
     """A response's public id, the one an export shows: random, and unrelated to its token.
-    Hex, so it never looks like a formula or an option either."""
-    return secrets.token_hex(8)
+
+    "r" and 16 hex digits (64 random bits), e.g. r3f09a1c27be4d856. The letter keeps it
+    text in every spreadsheet: a bare hex id can be all digits or digits-e-digits
+    (1556389859875737, 6025778931e21487), which Excel and LibreOffice read as numbers.
+    It never starts with a character a spreadsheet runs as a formula either."""
+    return PUBLIC_ID_PREFIX + secrets.token_hex(8)
 
 
 def stage_token() -> str:

@@ -140,6 +140,11 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         "m007_hold_comparison",
         ["ALTER TABLE stage ADD COLUMN hold_comparison INTEGER NOT NULL DEFAULT 0"],
     ),
+    (
+        # Public ids as text in every spreadsheet (see the SQLite engine's m008).
+        "m008_text_public_ids",
+        ["UPDATE responses SET public_id = 'r' || public_id WHERE public_id NOT LIKE 'r%'"],
+    ),
 ]
 
 
@@ -375,6 +380,10 @@ def _cell_sql(c, danger: str, doubles: set[str]) -> tuple[str, list, bool]:
     if c.source == "session_title":
         return _safe_text_sql("s.title", danger), [], True
     ref = f'r."{c.source}"'
+    if c.kind == "status":
+        # An unfinished response in a closed session can never be finished.
+        did_not_finish = "r.status = 'in_progress' AND s.is_open = 0"
+        return f"CASE WHEN {did_not_finish} THEN 'did_not_finish' ELSE r.status END", [], False
     if c.kind == "bare" and c.source in doubles:
         # As SQLite writes a REAL: 15 significant digits (see _copy_lines), and a number
         # that prints whole keeps its ".0" (50.0, and 25.0 for 24.999999999999996).

@@ -117,9 +117,10 @@ def m004_public_ids(db: sqlite_utils.Database) -> None:
     (which opens the participant's result and their unfinished answers)."""
     db["responses"].add_column("public_id", str)
     tokens = [row[0] for row in db.execute("SELECT token FROM responses")]
-    for token in tokens:  # random hex, like store.new_public_id
+    for token in tokens:  # as store.new_public_id makes them
         db.execute(
-            "UPDATE responses SET public_id = ? WHERE token = ?", [secrets.token_hex(8), token]
+            "UPDATE responses SET public_id = ? WHERE token = ?",
+            ["r" + secrets.token_hex(8), token],
         )
     db["responses"].create_index(["public_id"], unique=True)
 
@@ -167,6 +168,14 @@ def m006_questionnaire_versions(db: sqlite_utils.Database) -> None:
 def m007_hold_comparison(db: sqlite_utils.Database) -> None:
     # 1: participants' results leave out the room comparison until results are revealed.
     db.execute("ALTER TABLE stage ADD COLUMN hold_comparison INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m008_text_public_ids(db: sqlite_utils.Database) -> None:
+    # Public ids were 16 bare hex digits, and about 1 in 400 of those reads as a number in
+    # a spreadsheet. Every id gains the letter store.new_public_id now starts with, so one
+    # format holds everywhere and an id from an earlier export is still recognisable.
+    db.execute("UPDATE responses SET public_id = 'r' || public_id WHERE public_id NOT LIKE 'r%'")
 
 
 # SQLite's primary result codes that mean "the file or the disk", as plain words.
@@ -369,7 +378,7 @@ class SQLite:
             where.append(f'+r."{column}" {op} ?')
             args.append(value)
         sql = (
-            f"WITH s AS (SELECT code, {title} AS title_csv FROM sessions)"
+            f"WITH s AS (SELECT code, is_open, {title} AS title_csv FROM sessions)"
             f" SELECT {line} FROM responses r JOIN s ON s.code = r.session_code"
         )
         if where:
@@ -380,10 +389,18 @@ class SQLite:
         return (row[0] for row in self.db.execute(sql, args))
 
 
+# An unfinished response in a closed session can never be finished (store.DID_NOT_FINISH).
+_STATUS_SQL = (
+    "CASE WHEN r.status = 'in_progress' AND s.is_open = 0 THEN 'did_not_finish' ELSE r.status END"
+)
+
+
 def _cell_sql(c, danger: str) -> tuple[str, list]:
     if c.source == "session_title":
         return "s.title_csv", []  # made safe once per session, in csv_lines' WITH clause
     ref = f'r."{c.source}"'
+    if c.kind == "status":
+        return _STATUS_SQL, []
     if c.kind == "bare":
         return ref, []  # printf's %s writes NULL as an empty cell
     if c.kind == "option":

@@ -14,7 +14,7 @@ import numpy as np
 import psutil
 import pytest
 
-from survey import codes, export, questionnaire, store
+from survey import codes, export, questionnaire, schema, store
 from survey.engine import postgres, sqlite
 from survey.scoring import score
 from survey.store import DEFAULT_SESSION, Store, StoreError
@@ -517,7 +517,37 @@ def test_the_export_shows_a_public_id_and_never_the_private_resume_token(db, q):
     for token in tokens:
         assert token not in data
     ids = [line.split(",")[0] for line in data.splitlines()[1:]]
-    assert len(set(ids)) == 4 and all(len(i) == 16 for i in ids)
+    assert len(set(ids)) == 4 and all(re.fullmatch(r"r[0-9a-f]{16}", i) for i in ids)
+
+
+def test_no_public_id_in_10000_reads_as_a_number_in_a_spreadsheet():
+    # Bare hex ids were all digits, or digits-e-digits, about 1 in 400 times.
+    ids = [store.new_public_id() for _ in range(10_000)]
+    assert len(set(ids)) == 10_000
+    for public in ids:
+        with pytest.raises(ValueError):
+            float(public)
+        assert not public.startswith(export.DANGEROUS_FIRST)
+
+
+def test_public_ids_of_an_earlier_version_gain_the_letter_and_keep_their_digits(q, tmp_path):
+    path = tmp_path / "old.db"
+    first = store.Store(q, path)
+    tokens = [submit(first).token for _ in range(2)]
+    first.close()
+    with sqlite3.connect(path) as conn:  # as a database from before ids began with a letter
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm008_text_public_ids'")
+        conn.execute(
+            "UPDATE responses SET public_id = ? WHERE token = ?", ["1556389859875737", tokens[0]]
+        )
+        conn.execute(
+            "UPDATE responses SET public_id = ? WHERE token = ?", ["6025778931e21487", tokens[1]]
+        )
+    sqlite._schema_ready.clear()
+    again = store.Store(q, path)
+    assert again.get_response(tokens[0])["public_id"] == "r1556389859875737"
+    assert again.get_response(tokens[1])["public_id"] == "r6025778931e21487"
+    again.close()
 
 
 def test_responses_stored_before_public_ids_existed_get_one_when_the_store_opens(q, tmp_path):
@@ -532,7 +562,7 @@ def test_responses_stored_before_public_ids_existed_get_one_when_the_store_opens
     sqlite._schema_ready.clear()
     again = store.Store(q, path)
     public = again.get_response(token)["public_id"]
-    assert public and public != token
+    assert re.fullmatch(r"r[0-9a-f]{16}", public)
     again.close()
 
 
@@ -667,3 +697,15 @@ def test_deleting_a_response_removes_it_and_the_ones_it_replaced(db):
     assert [r[0] for r in db.rows("SHARE", columns=["token"])[1]] == [keep]
     assert db.room_key("SHARE")[1] == removed + 1
     assert db.delete_response(second) == 0  # a second click deletes nothing more
+
+
+# ---------------------------------------------------------------- the schema and the ids
+
+
+def test_every_engine_has_exactly_the_response_columns_questionnaire_ids_may_not_take(db, q):
+    with db._write() as conn:
+        have = db.engine.columns(conn, "responses")
+    from_questionnaire = {*q.item_ids, *(f"score_{d}" for d in q.dimension_ids)}
+    from_questionnaire |= {p.id for p in q.profile}
+    # SQLite's rowid is built in, not listed; PostgreSQL's is a column of its own.
+    assert (have | {"rowid"}) - from_questionnaire == set(schema.RESPONSE_COLUMNS)
