@@ -232,34 +232,49 @@ but not scored. Scores are computed unrounded and shown rounded.</p>"""
     return htmldoc.page("method", "Method", body)
 
 
+# The reliability table keeps each question on one line at this length, so the appendix
+# prints on one page (A4 and Letter).
+RELIABILITY_QUESTION_CHARS = 40
+
+
 def _reliability(q: Questionnaire, room: Room, n: RoomNumbers) -> str:
     intro = (
-        "<p>How consistently each dimension's three questions measure one thing. "
-        "Cronbach's α per dimension (0.7 and above is usually read as consistent); "
-        "the corrected item-total r is each question's correlation with the other questions "
-        f"of its dimension, flagged below {reliability.ITEM_TOTAL_FLAG:g}.</p>"
+        "<p>How consistently questions measure one thing, for each dimension and all of them "
+        "together: Cronbach's α with Feldt's 95% confidence interval and McDonald's ω total "
+        "(0.7 and above is usually read as consistent). Per question: the corrected item-total "
+        f"r (flagged below {reliability.ITEM_TOTAL_FLAG:g}) and the dimension's α without it. "
+        "A dash: not enough data.</p>"
     )
     if not n.shown:
         return htmldoc.page(
             "reliability", "Appendix: reliability", intro + htmldoc.few(n.k, "responses", "it")
         )
-    rows = reliability.reliability(room)
-    alphas = {r["dimension"]: r["alpha"] for r in rows}
-    alpha_table = htmldoc.table(
-        ["Dimension", "α", "n"],
-        [[html.escape(d), htmldoc.num(a, 2), str(n.n_complete)] for d, a in alphas.items()],
-    )
-    item_table = htmldoc.table(
-        ["Question", "Dimension", "Reverse", "Item-total r", ""],
+    scale_table = htmldoc.table(
+        ["Dimension", "n", "Questions", "α", "95% CI", "ω"],
         [
             [
-                html.escape(charts._short(q.item(r["item"]).text, 54)),
+                html.escape(s["dimension"]),
+                str(s["n"]),
+                str(s["items"]),
+                htmldoc.num(s["alpha"], 2),
+                _interval(s["alpha_low"], s["alpha_high"]),
+                htmldoc.num(s["omega"], 2),
+            ]
+            for s in reliability.summary(room)
+        ],
+        small=True,
+    )
+    item_table = htmldoc.table(
+        ["Question", "Dimension", "Reverse", "Item-total r", "α if dropped"],
+        [
+            [
+                html.escape(charts._short(q.item(r["item"]).text, RELIABILITY_QUESTION_CHARS)),
                 html.escape(r["dimension"]),
                 "yes" if r["reverse"] else "",
-                htmldoc.num(r["item_total_r"], 2),
-                "low" if r["flag"] else "",
+                htmldoc.num(r["item_total_r"], 2) + (" low" if r["flag"] else ""),
+                htmldoc.num(r["alpha_if_dropped"], 2),
             ]
-            for r in rows
+            for r in reliability.reliability(room)
         ],
         small=True,
     )
@@ -269,8 +284,12 @@ def _reliability(q: Questionnaire, room: Room, n: RoomNumbers) -> str:
         f"{htmldoc.stat('straightlined', lined)} of {n.n_complete}.</p>"
     )
     return htmldoc.page(
-        "reliability", "Appendix: reliability", intro + alpha_table + straight + item_table
+        "reliability", "Appendix: reliability", intro + scale_table + straight + item_table
     )
+
+
+def _interval(low: float, high: float) -> str:
+    return "–" if low != low else f"{low:.2f}–{high:.2f}"  # NaN (undefined) as one dash
 
 
 def filename(session_code: str | None) -> str:

@@ -9,6 +9,7 @@ Widgets are set from the database before they are drawn, so a change made elsewh
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 import streamlit as st
 
@@ -204,12 +205,36 @@ def preview(code: str) -> None:
         st.iframe(core.stage_link("", code, token), height=400)
 
 
-def reliability_table(code: str) -> tuple[list[dict], int] | None:
-    """The analyst's table and the count of straight-lined responses (None under k)."""
+class Reliability(NamedTuple):
+    """The analyst's tables: one row per dimension and the whole scale, one per question."""
+
+    scales: list[dict]
+    items: list[dict]
+    straightlined: int
+
+
+def reliability_table(code: str) -> Reliability | None:
+    """The analyst's tables and the count of straight-lined responses (None under k)."""
     with resources.room(code) as room:
         if room.n < aggregate.min_group():
             return None
-        return reliability.reliability(room), reliability.straightlined(room)
+        scales = [
+            {
+                "dimension": s["dimension"],
+                "n": s["n"],
+                "items": s["items"],
+                "alpha": s["alpha"],
+                "ci": _interval(s["alpha_low"], s["alpha_high"]),
+                "omega": s["omega"],
+            }
+            for s in reliability.summary(room)
+        ]
+        return Reliability(scales, reliability.reliability(room), reliability.straightlined(room))
+
+
+def _interval(low: float, high: float) -> str | None:
+    # One readable cell; None (undefined) shows as the table's placeholder dash.
+    return None if low != low else f"{low:.2f} – {high:.2f}"
 
 
 # The preview frame holds a 1920x1080 stage drawn at a third of its size.

@@ -121,17 +121,26 @@ def report_download(code: str) -> None:
 
 
 def reliability(code: str) -> None:
-    """The analyst's table, out of the way in an expander."""
+    """The analyst's tables, out of the way in an expander: each dimension and the whole
+    scale, then each question. An undefined number shows as a dash."""
     k = aggregate.min_group()
     with st.expander("Reliability (for the analyst)"):
         found = console.reliability_table(code)
         if found is None:
             st.write(f"Needs at least {k} complete responses.")
-        else:
-            st.dataframe(
-                found[0],
-                hide_index=True,
-                width="stretch",
-                column_config=facilitator.RELIABILITY_COLUMNS,
-            )
-            st.write(f"Straight-lined responses (same answer everywhere): {found[1]}")
+            return
+        st.dataframe(
+            found.scales,
+            hide_index=True,
+            width="stretch",
+            column_config=facilitator.RELIABILITY_SCALE_COLUMNS,
+            placeholder="–",
+        )
+        st.write(f"Straight-lined responses (same answer everywhere): {found.straightlined}")
+        st.dataframe(
+            found.items,
+            hide_index=True,
+            width="stretch",
+            column_config=facilitator.RELIABILITY_COLUMNS,
+            placeholder="–",
+        )

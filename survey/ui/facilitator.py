@@ -45,13 +45,22 @@ def delete_session(code: str) -> None:
 # ---------------------------------------------------------------- the console
 
 
+RELIABILITY_SCALE_COLUMNS = {
+    "dimension": "Dimension",
+    "n": st.column_config.NumberColumn("n"),
+    "items": st.column_config.NumberColumn("Items"),
+    "alpha": st.column_config.NumberColumn("Cronbach's α", format="%.2f"),
+    "ci": st.column_config.TextColumn("α 95% CI (Feldt)"),
+    "omega": st.column_config.NumberColumn("McDonald's ω total", format="%.2f"),
+}
 RELIABILITY_COLUMNS = {
     "dimension": "Dimension",
-    "alpha": st.column_config.NumberColumn("Cronbach's α", format="%.2f"),
-    "n": st.column_config.NumberColumn("n"),
+    "alpha": None,  # shown once per dimension, in the table above
+    "n": None,
     "item": "Item",
     "reverse": st.column_config.CheckboxColumn("Reverse-keyed"),
     "item_total_r": st.column_config.NumberColumn("Item-total r (corrected)", format="%.2f"),
+    "alpha_if_dropped": st.column_config.NumberColumn("α if dropped", format="%.2f"),
     "flag": st.column_config.TextColumn("Below 0.2"),
 }
 

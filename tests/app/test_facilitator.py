@@ -281,10 +281,30 @@ def test_a_new_stage_link_from_the_console_ends_the_old_one(facilitator, db, roo
     assert "not valid" in texts(open_stage(db, room, token=old))
 
 
-def test_the_reliability_table_is_on_the_console_only(facilitator, db, room):
+def test_the_reliability_tables_are_on_the_console_only(facilitator, db, room, q):
     at = console(facilitator, room)
-    assert at.dataframe, "the analyst's table"
+
+    scales, items = (d.value for d in at.dataframe)
+    assert scales.columns.tolist() == ["dimension", "n", "items", "alpha", "ci", "omega"]
+    assert scales["dimension"].tolist() == [*(d.name for d in q.dimensions), "Whole scale"]
+    assert scales["ci"].str.fullmatch(r"0\.\d\d – (0\.\d\d|1\.00)").all()
+    assert sorted(items["item"]) == sorted(q.item_ids)
+    assert items["alpha_if_dropped"].between(-1, 1).all()
     assert not open_stage(db, room, "split").dataframe
+
+
+def test_reliability_that_cannot_be_computed_is_a_dash_on_the_console(facilitator, db, q):
+    # Everyone answered "Sometimes" everywhere: no variance, so no alpha, interval or omega.
+    code = db.create_session("Flat room", "FLAT")
+    rows = demo.responses(q, 6, seed=2)
+    db.insert_many(code, [{**r, "is_demo": 0, **dict.fromkeys(q.item_ids, 3)} for r in rows])
+
+    at = console(facilitator, code)
+
+    scales, items = at.dataframe
+    assert scales.value[["alpha", "ci", "omega"]].isna().all().all()
+    assert items.value[["item_total_r", "alpha_if_dropped"]].isna().all().all()
+    assert scales.proto.placeholder == items.proto.placeholder == "–"  # not "None"
 
 
 def test_the_console_offers_the_session_report_of_its_session(facilitator, db, room):

@@ -214,22 +214,42 @@ def test_the_method_states_the_formula_threshold_k_and_fingerprint(db, q, hall):
     assert "Every complete response was given under this version." in page.text
 
 
-def test_the_reliability_appendix_shows_alpha_item_total_r_and_straight_lining(db, q, hall):
+def test_the_reliability_appendix_shows_alpha_ci_omega_per_question_and_straight_lining(
+    db, q, hall
+):
     straight = {**real(q, 1, seed=7)[0], **dict.fromkeys(q.item_ids, 3)}
     db.insert_many(hall, [straight])
 
     data = report.session_html(db, hall).decode()
 
-    room, _ = roomstats.load_room(db, hall)
-    rows = reliability.reliability(room)
+    room = roomstats.load_room(db, hall)[0]
     appendix = data[data.index('data-section="reliability"') :]
-    for r in rows[:: len(q.items) // len(q.dimensions)]:
+    scales = reliability.summary(room)
+    assert [s["dimension"] for s in scales] == [*(d.name for d in q.dimensions), "Whole scale"]
+    for s in scales:
         assert (
-            f"<td>{html.escape(r['dimension'])}</td><td>{r['alpha']:.2f}</td><td>61</td>"
-            in appendix
-        )
-    assert f"<td>{rows[0]['item_total_r']:.2f}</td>" in appendix
+            f"<td>{html.escape(s['dimension'])}</td><td>61</td><td>{s['items']}</td>"
+            f"<td>{s['alpha']:.2f}</td><td>{s['alpha_low']:.2f}–{s['alpha_high']:.2f}</td>"
+            f"<td>{s['omega']:.2f}</td>"
+        ) in appendix
+    for r in reliability.reliability(room):
+        assert f"<td>{r['item_total_r']:.2f}</td><td>{r['alpha_if_dropped']:.2f}</td>" in appendix
     assert parse(data.encode()).stats[(None, "straightlined")] == "1"
+
+
+def test_reliability_that_cannot_be_computed_shows_a_dash_never_nan(db, q):
+    # K people who all answered "Sometimes" everywhere: no variance, so no alpha or omega.
+    flat = db.create_session("Flat room", "FLAT")
+    db.insert_many(flat, [{**r, **dict.fromkeys(q.item_ids, 3)} for r in real(q, K, seed=4)])
+
+    appendix = report.session_html(db, flat).decode().split('data-section="reliability"')[1]
+
+    assert "nan" not in appendix.lower()
+    assert f"<td>Whole scale</td><td>{K}</td><td>{len(q.items)}</td>" + "<td>–</td>" * 3 in (
+        appendix
+    )
+    first = html.escape(q.dimensions[0].name)
+    assert f"<td>{first}</td><td>{K}</td><td>3</td>" + "<td>–</td>" * 3 in appendix
 
 
 def test_an_unknown_session_is_a_key_error(db):
