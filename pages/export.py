@@ -27,10 +27,12 @@ fmt = st.radio(
 )
 c1, c2, c3 = st.columns(3)
 incomplete = c1.checkbox(
-    "Include unfinished responses", help="Their status column says in_progress."
+    "Include unfinished responses",
+    help="Their status says in_progress (may still finish) or did_not_finish (closed first).",
 )
 demo_rows = c2.checkbox(
-    "Include demo responses", help="Synthetic rehearsal data, flagged in the is_demo column."
+    "Include demo responses",
+    help="Synthetic rehearsal data, flagged in the is_demo column: in every file and the report.",
 )
 plain = fmt == "csv" and c3.checkbox(
     "Plain UTF-8 (no byte-order mark)", help="Excel needs the mark to show accents."
@@ -63,7 +65,11 @@ d2.download_button(
 )
 d3.download_button(
     "Download report (HTML)" if scope else "Download rooms compared (HTML)",
-    data=lambda: report.session_html(store, scope) if scope else compare.compare_html(store),
+    data=lambda: (
+        report.session_html(store, scope, include_demo=demo_rows)
+        if scope
+        else compare.compare_html(store, include_demo=demo_rows)
+    ),
     file_name=report.filename(scope),
     mime="text/html",
     on_click="ignore",

@@ -23,6 +23,28 @@ HIST_BIN = 5  # histogram of overall scores in 5-point bins over 0..100
 UNANSWERED = -1
 
 
+@dataclass(frozen=True)
+class LiveCounts:
+    """A session's counts as the console states them: real participants, demo rows apart."""
+
+    complete: int  # real participants who finished
+    answering: int  # begun and still able to finish (the session is open)
+    did_not_finish: int  # begun, but the session closed before they finished
+    demo: int  # demo responses, not counted above
+
+
+def live_counts(room: Room, is_open: bool) -> LiveCounts:
+    """The console's counts: the same rule as every export (demo rows counted apart), and
+    unfinished responses split by whether they can still be finished."""
+    unfinished = room.n_in_progress
+    return LiveCounts(
+        complete=room.n - room.n_demo,
+        answering=unfinished if is_open else 0,
+        did_not_finish=0 if is_open else unfinished,
+        demo=room.n_demo,
+    )
+
+
 def min_group() -> int:
     """k: the fewest complete responses any shown group may have (SURVEY_MIN_GROUP)."""
     return int(os.environ.get("SURVEY_MIN_GROUP", "5"))
@@ -110,6 +132,11 @@ class Room:
         return sum(1 for s in self.status.values() if s == "in_progress")
 
     @property
+    def n_demo(self) -> int:
+        """Complete demo responses (synthetic rehearsal data) among the n."""
+        return int(self._demo[: self.n].sum())
+
+    @property
     def answers(self) -> np.ndarray:
         return self._answers[: self.n]
 
@@ -134,6 +161,19 @@ class Room:
         if p.kind == "multi":
             return (col >= 0) & ((col >> k) & 1 == 1)
         return col == k
+
+    def without_demo(self) -> Room:
+        """A copy holding only real participants' complete responses (the analyst's rule:
+        demo rows count only where asked for). Unfinished responses are kept, all real."""
+        real = ~self._demo[: self.n]
+        out = Room(self.q, capacity=max(int(real.sum()), 16))
+        out.version, out.removed, out.epoch = self.version, self.removed, self.epoch
+        out.status = dict(self.status)
+        m = int(real.sum())
+        for name in ("_answers", "_dims", "_overall", "_demo", "_minute", "_profile"):
+            getattr(out, name)[:m] = getattr(self, name)[: self.n][real]
+        out.n = m
+        return out
 
     def dimension_means(self) -> dict[str, float]:
         """The room's average score per dimension (complete responses)."""

@@ -11,7 +11,7 @@
     python -m survey demo CODE --clear
     python -m survey export CODE|--all [-o FILE] [--format csv|xlsx|sav] [--include-incomplete]
                                        [--include-demo] [--plain-utf8]
-    python -m survey report CODE [CODE ...] | --all [-o FILE]
+    python -m survey report CODE [CODE ...] | --all [-o FILE] [--include-demo]
     python -m survey codebook [-o FILE]
 
 Every command uses SURVEY_DB (default data/survey.db; a postgresql:// URL for a
@@ -198,9 +198,11 @@ def _report(store: Store, args) -> None:
         raise CliError("give one or more session CODEs, or --all")
     picked = list(dict.fromkeys(_session(store, c)["code"] for c in args.codes))
     if len(picked) == 1:
-        data = report.session_html(store, picked[0])
+        data = report.session_html(store, picked[0], include_demo=args.include_demo)
     else:
-        data = compare.compare_html(store, None if args.all else picked)
+        data = compare.compare_html(
+            store, None if args.all else picked, include_demo=args.include_demo
+        )
     _write(data, args.output)
 
 
@@ -329,7 +331,8 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument(
         "--include-incomplete",
         action="store_true",
-        help="keep unfinished responses (left out by default)",
+        help="keep unfinished responses (left out by default): status in_progress, or "
+        "did_not_finish once the session is closed",
     )
     e.add_argument(
         "--include-demo", action="store_true", help="keep demo rows (left out by default)"
@@ -352,6 +355,11 @@ def _parser() -> argparse.ArgumentParser:
         help="one session's code for its report; several to compare those rooms",
     )
     r.add_argument("--all", action="store_true", help="every session, compared")
+    r.add_argument(
+        "--include-demo",
+        action="store_true",
+        help="count demo rows (left out by default, as in the export)",
+    )
     r.add_argument("-o", "--output", metavar="FILE", help=_OUTPUT_HELP)
     r.set_defaults(run=_report)
 

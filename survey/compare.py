@@ -22,10 +22,11 @@ def compare_html(
     codes: Sequence[str] | None = None,
     k: int | None = None,
     now: datetime | None = None,
+    include_demo: bool = False,
 ) -> bytes:
     """Two or more sessions (or every session, with None) side by side, as HTML bytes.
 
-    Raises KeyError for an unknown code.
+    Demo rows are left out unless `include_demo`. Raises KeyError for an unknown code.
     """
     sessions = store.list_sessions() if codes is None else []
     for code in codes or ():
@@ -35,8 +36,8 @@ def compare_html(
         sessions.append(session)
     rooms = []
     for session in sessions:
-        room, prints = load_room(store, session["code"])
-        rooms.append(room_numbers(session, room, prints, k)[0])
+        room, prints, left_out = load_room(store, session["code"], include_demo)
+        rooms.append(room_numbers(session, room, prints, k, left_out)[0])
     return render_compare(store.q, rooms, now).encode("utf-8")
 
 
@@ -75,6 +76,8 @@ def render_compare(
         )
     if any(r.n_demo for r in shown):
         body += '<p class="note">Some rooms include demo (synthetic rehearsal) responses.</p>'
+    if left_out := sum(r.demo_left_out for r in rooms):
+        body += f'<p class="note">{htmldoc.demo_left_out(left_out)}</p>'
     sections = [htmldoc.page("overview", "", body + table, h1="Rooms compared")]
     if shown:
         sections += [

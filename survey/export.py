@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 
 import pandas as pd
 
+from survey import schema
 from survey.questionnaire import Questionnaire
 from survey.store import CsvCell, Store
 
@@ -35,12 +35,20 @@ def neutralise(value: object) -> object:
     return value
 
 
+WHEN = (
+    "UTC. CSV: ISO 8601 with the zone, to the millisecond (2026-11-26T18:03:13.512Z); "
+    "Excel and SPSS: a date-time value (UTC, shown to the second), ready for arithmetic."
+)
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
     meaning: str
     source: str  # the responses column it comes from ("session_title": the session's title)
-    kind: str = "text"  # "text", "number", or "option" (0/1 for one multi-select choice)
+    # "text", "number", "datetime" (ISO 8601 text in the CSV, a date-time value in the
+    # workbook and the .sav), or "option" (0/1 for one multi-select choice)
+    kind: str = "text"
     option: str | None = None
     item_text: str = ""
     dimension: str = ""
@@ -55,17 +63,29 @@ def columns(q: Questionnaire) -> list[Column]:
     cols = [
         Column(
             "response_id",
-            "Anonymous id of one response (random; not the participant's private link)",
+            "Anonymous id of one response: the letter r and 16 random hex digits, e.g. "
+            "r3f09a1c27be4d856; text, never a number (not the participant's private link)",
             "public_id",
         ),
         Column("session_code", "Code of the session the participant joined", "session_code"),
         Column("session_title", "Title of that session (set by the facilitator)", "session_title"),
         Column(
-            "started_at", "When the participant first saved answers (ISO 8601, UTC)", "started_at"
+            "started_at",
+            f"When the participant first saved answers. {WHEN}",
+            "started_at",
+            "datetime",
         ),
-        Column("completed_at", "When they finished (ISO 8601, UTC); empty if not", "completed_at"),
         Column(
-            "status", "complete, or in_progress (only with the include-unfinished option)", "status"
+            "completed_at",
+            f"When they finished; empty if they did not. {WHEN}",
+            "completed_at",
+            "datetime",
+        ),
+        Column(
+            "status",
+            "complete; with the include-unfinished option also in_progress (the session is "
+            "open: they may still finish) or did_not_finish (the session closed first)",
+            "status",
         ),
         Column(
             "fingerprint",
@@ -83,7 +103,7 @@ def columns(q: Questionnaire) -> list[Column]:
         if p.kind == "multi":
             cols += [
                 Column(
-                    f"{p.id}_{_slug(option)}",
+                    schema.option_column(p.id, option),
                     f"{p.text}: 1 if '{option}' was chosen, 0 if not, empty if unanswered",
                     p.id,
                     "option",
@@ -185,6 +205,8 @@ GENERATED_TEXT = {
 
 
 def _cell(c: Column) -> CsvCell:
+    if c.source == "status":
+        return CsvCell(c.source, "status")
     if c.kind == "number" or c.source in GENERATED_TEXT:
         return CsvCell(c.source, "bare")
     if c.kind == "option":
@@ -216,7 +238,3 @@ def codebook_csv(q: Questionnaire, bom: bool = True) -> bytes:
 def filename(session_code: str | None, kind: str = "responses") -> str:
     scope = session_code or "all-sessions"
     return f"believer-or-spectator_{scope}_{kind}.csv"
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")

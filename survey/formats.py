@@ -27,13 +27,15 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
+from pandas.api.types import is_datetime64_dtype
 
 from survey import export
 from survey.export import Column
 from survey.questionnaire import MULTI_SEPARATOR, Questionnaire
-from survey.store import Store
+from survey.store import SUPERSEDED, Store, reported_status
 
 PRIVATE_SOURCES = {"token"}  # the resume token: a key to someone's answers, never exported
 LABELS = {"csv": "CSV", "xlsx": "Excel (.xlsx)", "sav": "SPSS (.sav)"}
@@ -42,6 +44,8 @@ MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "sav": "application/x-spss-sav",
 }
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"  # Excel: a date-time cell, read the same everywhere
+SPSS_DATETIME = "DATETIME20"  # dd-mmm-yyyy hh:mm:ss, SPSS's own date-time format
 SPSS_LABEL_MAX = 256  # SPSS truncates variable labels longer than this
 OPTION_LABELS = {0.0: "Not chosen", 1.0: "Chosen"}
 DEMO_LABELS = {0.0: "Real participant", 1.0: "Demo (synthetic rehearsal data)"}
@@ -65,20 +69,33 @@ def frame(
     """
     cols = shown_columns(store.q)
     sources = list(dict.fromkeys(c.source for c in cols if c.source != "session_title"))
-    wanted = list(dict.fromkeys([*sources, "session_code", "is_demo"]))
+    wanted = list(dict.fromkeys([*sources, "session_code", "is_demo", "status"]))
     names, rows = store.rows(session_code, include_incomplete=include_incomplete, columns=wanted)
     raw = pd.DataFrame(rows, columns=names, dtype=object)
     if not include_demo:
         raw = raw[raw["is_demo"] == 0]
-    titles = {s["code"]: s["title"] for s in store.list_sessions()}
+    # A superseded response is a person's earlier try: it never counts (as in the CSV).
+    raw = raw[raw["status"] != SUPERSEDED]
+    sessions = store.list_sessions()
+    titles = {s["code"]: s["title"] for s in sessions}
+    is_open = {s["code"]: bool(s["is_open"]) for s in sessions}
     out = {}
     for c in cols:
         if c.source == "session_title":
             out[c.name] = raw["session_code"].map(titles)
+        elif c.source == "status":
+            pairs = zip(raw["status"], raw["session_code"].map(is_open), strict=True)
+            out[c.name] = pd.Series(
+                [reported_status(st, op) for st, op in pairs], index=raw.index, dtype=object
+            )
         elif c.kind == "option":
             out[c.name] = raw[c.source].map(lambda v, o=c.option: _chose(v, o))
         elif c.kind == "number":
             out[c.name] = pd.to_numeric(raw[c.source], errors="coerce").astype(float)
+        elif c.kind == "datetime":
+            # Neither Excel nor SPSS has time zones: UTC date-times, as the codebook says.
+            stamps = pd.to_datetime(raw[c.source], utc=True, format="ISO8601")
+            out[c.name] = stamps.dt.tz_localize(None)
         else:
             out[c.name] = raw[c.source]
     return pd.DataFrame(out, index=raw.index).reset_index(drop=True)
@@ -120,11 +137,25 @@ def xlsx_bytes(
         for j, col in enumerate(df.columns, 1):
             ws.column_dimensions[get_column_letter(j)].width = _width(name, str(col))
         ws.append([export.neutralise(str(c)) for c in df.columns])
+        stamps = [j for j, col in enumerate(df.columns) if is_datetime64_dtype(df[col])]
         for row in _safe_text(df).itertuples(index=False, name=None):
+            if stamps:
+                row = list(row)
+                for j in stamps:
+                    row[j] = _datetime_cell(ws, row[j])
             ws.append(row)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _datetime_cell(ws, value) -> WriteOnlyCell | None:
+    """A date-time cell that shows its seconds (openpyxl's default format drops them)."""
+    if value is None:
+        return None
+    cell = WriteOnlyCell(ws, value=value.to_pydatetime())
+    cell.number_format = DATETIME_FORMAT
+    return cell
 
 
 def codebook_frame(q: Questionnaire) -> pd.DataFrame:
@@ -208,6 +239,7 @@ def sav_bytes(
     labels: dict[str, str] = {}
     values: dict[str, dict[float, str]] = {}
     measure: dict[str, str] = {}
+    formats: dict[str, str] = {}
     for name, c in cols.items():
         labels[name] = (c.item_text or c.meaning)[:SPSS_LABEL_MAX]
         if c.source in q.item_ids:
@@ -218,6 +250,8 @@ def sav_bytes(
             values[name], measure[name] = DEMO_LABELS, "nominal"
         elif c.kind == "number":
             measure[name] = "scale"
+        elif c.kind == "datetime":
+            formats[name], measure[name] = SPSS_DATETIME, "scale"
         elif c.source in {p.id for p in q.profile}:
             # SPSS labels numbers, not text: code the single-choice answer 1..n.
             options = q.profile_question(c.source).options
@@ -238,6 +272,7 @@ def sav_bytes(
             column_labels=labels,
             variable_value_labels=values,
             variable_measure=measure,
+            variable_format=formats,
         )
         return Path(path).read_bytes()
     finally:

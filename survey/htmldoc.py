@@ -69,6 +69,15 @@ def few(k: int, group: str, what: str) -> str:
     )
 
 
+def demo_left_out(n: int) -> str:
+    """The note for demo rows a report did not count (text of our own, no user input)."""
+    return (
+        f"{stat('demo_left_out', n)} demo responses (synthetic rehearsal data) are not "
+        "counted. Include them with the export page's \u201cInclude demo responses\u201d or "
+        "the command line's --include-demo."
+    )
+
+
 def num(x: float, digits: int) -> str:
     return "–" if x != x else f"{x:.{digits}f}"  # NaN (undefined) as a dash
 

@@ -26,18 +26,23 @@ from survey.store import Store
 
 
 def session_html(
-    store: Store, code: str, k: int | None = None, now: datetime | None = None
+    store: Store,
+    code: str,
+    k: int | None = None,
+    now: datetime | None = None,
+    include_demo: bool = False,
 ) -> bytes:
     """The session report for `code` as UTF-8 HTML bytes (what the download and CLI write).
 
     Works while the session is still running: it reports what has been stored so
-    far and says so. Raises KeyError for an unknown session code.
+    far and says so. Demo rows are left out unless `include_demo`, as in the exports.
+    Raises KeyError for an unknown session code.
     """
     session = store.get_session(code)
     if session is None:
         raise KeyError(code)
-    room, prints = load_room(store, code)
-    return render_session(store.q, session, room, prints, k, now).encode("utf-8")
+    room, prints, left_out = load_room(store, code, include_demo)
+    return render_session(store.q, session, room, prints, k, now, left_out).encode("utf-8")
 
 
 def render_session(
@@ -47,9 +52,10 @@ def render_session(
     fingerprints: Sequence[str] = (),
     k: int | None = None,
     now: datetime | None = None,
+    demo_left_out: int = 0,
 ) -> str:
     """The session report as an HTML string, from values (no database)."""
-    nums, s = room_numbers(session, room, fingerprints, k)
+    nums, s = room_numbers(session, room, fingerprints, k, demo_left_out)
     k = nums.k
     sections = [_overview(q, nums, s, now)]
     if nums.shown:
@@ -81,7 +87,11 @@ def _overview(q: Questionnaire, n: RoomNumbers, s: Summary, now: datetime | None
         ("Created", html.escape(htmldoc.when(n.created_at))),
         ("Report made", html.escape(htmldoc.when(now or datetime.now(UTC)))),
         ("Complete responses", htmldoc.stat("n_complete", n.n_complete)),
-        ("Still answering", htmldoc.stat("n_in_progress", n.n_in_progress)),
+        (
+            ("Still answering", htmldoc.stat("n_in_progress", n.n_answering))
+            if n.is_open
+            else ("Did not finish", htmldoc.stat("n_did_not_finish", n.n_did_not_finish))
+        ),
         ("Questionnaire", html.escape(q.title)),
     ]
     if s.timeline[0]:
@@ -99,6 +109,13 @@ def _overview(q: Questionnaire, n: RoomNumbers, s: Summary, now: datetime | None
         notes.append(
             f"Includes {htmldoc.stat('n_demo', n.n_demo)} demo responses: synthetic "
             "rehearsal data, not real participants."
+        )
+    if n.demo_left_out:
+        notes.append(htmldoc.demo_left_out(n.demo_left_out))
+    if n.n_did_not_finish:
+        notes.append(
+            "Did not finish: people who had begun but not finished when the session closed. "
+            "Their answers are in the export with the include-unfinished option."
         )
     body = htmldoc.facts(facts) + "".join(f'<p class="note">{t}</p>' for t in notes)
     if not n.shown:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from survey import aggregate
 from survey.aggregate import Room, Summary
@@ -29,9 +30,10 @@ class RoomNumbers:
     is_open: bool
     k: int
     n_complete: int
-    n_in_progress: int
+    n_in_progress: int  # unfinished: still answering while open, did not finish once closed
     n_demo: int
     fingerprints: tuple[str, ...]  # questionnaire versions the complete answers were given under
+    demo_left_out: int = 0  # the session's demo responses not counted here
     believers: int = 0
     spectators: int = 0
     mean_overall: float = 0.0
@@ -44,18 +46,40 @@ class RoomNumbers:
     def shown(self) -> bool:
         return self.n_complete >= self.k
 
+    @property
+    def n_answering(self) -> int:
+        """Still able to finish: unfinished responses while the session is open."""
+        return self.n_in_progress if self.is_open else 0
+
+    @property
+    def n_did_not_finish(self) -> int:
+        """Cut off by the close: unfinished responses of a closed session."""
+        return 0 if self.is_open else self.n_in_progress
+
     def share(self, n: int) -> float:
         return 100 * n / self.n_complete if self.n_complete else 0.0
 
 
-def load_room(store: Store, code: str) -> tuple[Room, tuple[str, ...]]:
-    """A session's responses as a `Room` (unfinished ones counted), and its fingerprints."""
+class LoadedRoom(NamedTuple):
+    room: Room
+    fingerprints: tuple[str, ...]  # questionnaire versions of the complete answers counted
+    demo_left_out: int  # demo responses in the session that were not counted
+
+
+def load_room(store: Store, code: str, include_demo: bool = False) -> LoadedRoom:
+    """A session's responses as a `Room` (unfinished ones counted), and its fingerprints.
+
+    Demo rows (synthetic rehearsal data) are left out unless asked for: the rule every
+    analyst's output follows (the report, the comparison, CSV, workbook and .sav).
+    """
     cols = [*aggregate.room_columns(store.q), "fingerprint"]
     names, rows = store.rows(code, columns=cols)
-    room = Room(store.q, capacity=max(len(rows), 16)).add(names, rows, version=0)
+    at_demo = names.index("is_demo")
+    kept = rows if include_demo else [r for r in rows if not r[at_demo]]
+    room = Room(store.q, capacity=max(len(kept), 16)).add(names, kept, version=0)
     at_status, at_fp = names.index("status"), names.index("fingerprint")
-    prints = sorted({r[at_fp] for r in rows if r[at_status] == "complete" and r[at_fp]})
-    return room, tuple(prints)
+    prints = sorted({r[at_fp] for r in kept if r[at_status] == "complete" and r[at_fp]})
+    return LoadedRoom(room, tuple(prints), len(rows) - len(kept))
 
 
 @dataclass(frozen=True)
@@ -93,7 +117,11 @@ def load_norm(store: Store) -> Norm:
 
 
 def room_numbers(
-    session: dict, room: Room, fingerprints: Sequence[str] = (), k: int | None = None
+    session: dict,
+    room: Room,
+    fingerprints: Sequence[str] = (),
+    k: int | None = None,
+    demo_left_out: int = 0,
 ) -> tuple[RoomNumbers, Summary]:
     """The figures both reports show for one room, with the k rule applied."""
     k = aggregate.min_group() if k is None else k
@@ -108,6 +136,7 @@ def room_numbers(
         n_in_progress=s.n_in_progress,
         n_demo=s.n_demo,
         fingerprints=tuple(fingerprints),
+        demo_left_out=demo_left_out,
     )
     if s.n_complete < k:
         return base, s

@@ -8,6 +8,9 @@ PostgreSQL tests Debian's server binaries (/usr/lib/postgresql/*/bin). As root
 on Debian or Ubuntu the missing ones are installed with apt-get; elsewhere
 Chromium comes from Playwright's own download. Whatever cannot be installed
 stops `make test` with one line giving the exact command to run.
+
+PSPP (GNU's SPSS clone, which opens our .sav as an analyst would) is installed the
+same way where apt-get can; elsewhere its tests are skipped, and this says so.
 """
 
 from __future__ import annotations
@@ -112,6 +115,11 @@ def how_to_install(name: str) -> str:
     return "brew install postgresql@16" if mac else f"{sudo}apt-get install postgresql"
 
 
+def optional_missing() -> list[str]:
+    """Tools some tests use when present (they skip without them): PSPP."""
+    return [] if shutil.which("pspp") else ["pspp"]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tests.system_deps", description=__doc__)
     ap.add_argument("--check", action="store_true", help="only report, install nothing")
@@ -120,6 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     if absent and not args.check:
         install(absent)
         absent = missing()
+    extra = optional_missing()
+    if extra and not args.check:
+        install(extra)
+        extra = optional_missing()
+    for name in extra:
+        print(f"Without {name} its tests are skipped (apt-get install {name})", file=sys.stderr)
     for name in absent:
         print(f"The tests need {name}: {how_to_install(name)}", file=sys.stderr)
     return 1 if absent else 0

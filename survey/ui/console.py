@@ -133,13 +133,20 @@ def status(code: str) -> None:
     s.settle_countdown(code, now_iso())
     session, settings = s.get_session(code), s.stage(code)
     with resources.room(code) as r:
-        complete, in_progress = r.n, r.n_in_progress
-        demo = int(r._demo[: r.n].sum())
+        counts = aggregate.live_counts(r, bool(session["is_open"]))
     row = st.container(horizontal=True)
-    row.metric("Answers complete", complete)
-    row.metric("Answering now", in_progress)
-    if demo:
-        row.metric("Demo responses", demo, help="Synthetic rehearsal data")
+    # Real participants, as every export and the report count them; demo rows apart.
+    row.metric("Answers complete", counts.complete)
+    if session["is_open"]:
+        row.metric("Answering now", counts.answering)
+    else:
+        row.metric(
+            "Did not finish",
+            counts.did_not_finish,
+            help="Had begun but not finished when the session closed",
+        )
+    if counts.demo:
+        row.metric("Demo responses", counts.demo, help="Synthetic rehearsal data, not counted")
     left = stage_ui._countdown(settings)
     if left is not None:
         st.warning(f"Closing in {left} s, then the results are revealed.")
@@ -214,8 +221,10 @@ class Reliability(NamedTuple):
 
 
 def reliability_table(code: str) -> Reliability | None:
-    """The analyst's tables and the count of straight-lined responses (None under k)."""
-    with resources.room(code) as room:
+    """The analyst's tables and the count of straight-lined responses (None under k).
+    Real participants only, as in the report and every export."""
+    with resources.room(code) as live:
+        room = live.without_demo()
         if room.n < aggregate.min_group():
             return None
         scales = [

@@ -127,7 +127,7 @@ def reliability(code: str) -> None:
     with st.expander("Reliability (for the analyst)"):
         found = console.reliability_table(code)
         if found is None:
-            st.write(f"Needs at least {k} complete responses.")
+            st.write(f"Needs at least {k} complete responses of real participants.")
             return
         st.dataframe(
             found.scales,

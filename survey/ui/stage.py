@@ -187,22 +187,27 @@ def _join(code: str, session: dict, n: Numbers, settings: dict) -> None:
             st.markdown(f"Join at **{core.short_link(url)}**")
             st.markdown("or scan the code, and enter")
             st.title(code, anchor=False)
-            counts = st.container(horizontal=True, key="stage-counts")
-            counts.metric("Answering now", n.everyone.n_in_progress, width="content")
-            counts.metric("Finished", n.everyone.n_complete, width="content")
+            _counts(session, n)
             if not session["is_open"]:
                 st.markdown("**This session is closed to new answers.**")
         with st.container(key="stage-qr", width="content"):
             st.image(facilitator.qr_png(url), alt=f"QR code for {url}", output_format="PNG")
 
 
+def _counts(session: dict, n: Numbers) -> None:
+    """Finished, and while the session is open, how many are still answering (once it
+    is closed, nobody is: those who had not finished can no longer)."""
+    counts = st.container(horizontal=True, key="stage-counts")
+    if session["is_open"]:
+        counts.metric("Answering now", n.everyone.n_in_progress, width="content")
+    counts.metric("Finished", n.everyone.n_complete, width="content")
+
+
 def _body(view: core.View, session: dict, n: Numbers) -> None:
     k = aggregate.min_group()
     status = core.screen(view, bool(session["revealed"]), n.groups)
     if status == core.COMING:
-        counts = st.container(horizontal=True, key="stage-counts")
-        counts.metric("Answering now", n.everyone.n_in_progress, width="content")
-        counts.metric("Finished", n.everyone.n_complete, width="content")
+        _counts(session, n)
         st.markdown("### Results coming…")
         return
     if status == core.FEW:

@@ -260,12 +260,26 @@ def test_the_console_clears_demo_responses_and_nothing_else(facilitator, db, q, 
     db.insert_many(room, demo.responses(q, 12, seed=8))
     at = console(facilitator, room)
     assert next(m for m in at.metric if m.label == "Demo responses").value == "12"
+    # Real participants only, as the exports and the report count them.
+    assert next(m for m in at.metric if m.label == "Answers complete").value == "13"
 
     button(at, "Clear demo responses").click().run()
 
     assert set(stored_classes(db, room)) == real_before | {real}
     assert next(m for m in at.metric if m.label == "Answers complete").value == "13"
     assert not [m for m in at.metric if m.label == "Demo responses"]
+
+
+def test_once_closed_the_console_counts_those_who_did_not_finish(facilitator, db, q, room):
+    db.save_page(room, None, {q.items[0].id: 3})
+    at = console(facilitator, room)
+    assert next(m for m in at.metric if m.label == "Answering now").value == "1"
+
+    db.set_open(room, False)
+    at.run()
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Did not finish"] == "1"
+    assert "Answering now" not in labels
 
 
 def test_a_new_stage_link_from_the_console_ends_the_old_one(facilitator, db, room):

@@ -118,6 +118,17 @@ def test_a_hostile_session_title_is_plain_text_on_the_stage(db, title):
     assert title in [t.value for t in at.text]
 
 
+def test_once_closed_the_stage_counts_nobody_as_still_answering(db, q, room):
+    db.save_page(room, None, {q.items[0].id: 3})
+    assert metric(open_stage(db, room, "join"), "Answering now") == "1"
+
+    db.set_open(room, False)  # they can no longer finish
+    at = open_stage(db, room, "join")
+    assert "Answering now" not in [m.label for m in at.metric]
+    assert metric(at, "Finished") == "12"
+    assert "This session is closed to new answers." in texts(at)
+
+
 # ---------------------------------------------------------------- reveal and k
 
 

@@ -65,6 +65,20 @@ def room(db, q) -> Room:
 # ---------------------------------------------------------------- the dashboard's numbers
 
 
+def test_the_consoles_counts_leave_demo_rows_apart_and_split_the_unfinished(room):
+    assert aggregate.live_counts(room, is_open=True) == aggregate.LiveCounts(4, 1, 0, 1)
+    assert aggregate.live_counts(room, is_open=False) == aggregate.LiveCounts(4, 0, 1, 1)
+
+
+def test_a_room_without_demo_rows_keeps_every_real_answer_in_order(room):
+    real = room.without_demo()
+    keep = ~room._demo[: room.n]
+    assert (real.n, real.n_demo, real.n_in_progress) == (4, 0, 1)
+    assert (real.answers == room.answers[keep]).all()
+    assert (real.overall == room.overall[keep]).all()
+    assert aggregate.summarise(real).n_complete == 4
+
+
 def test_the_summary_counts_believers_spectators_and_unfinished(room):
     s = aggregate.summarise(room)
     assert (s.n_complete, s.n_in_progress, s.n_demo) == (5, 1, 1)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from dataclasses import replace
+from datetime import datetime, timedelta
+from fractions import Fraction
 
 import openpyxl
 import pyreadstat
 import pytest
 
-from survey import cli, demo, export, formats
+from survey import aggregate, cli, demo, export, formats, roomstats
+from survey.store import Store
 
 FORMULA_TITLE = '=HYPERLINK("http://x","y")'
 
@@ -208,3 +213,89 @@ def test_every_format_leaves_demo_rows_out_unless_asked_for(db, q, event):
     assert sorted(r["is_demo"] for r in parse_csv(plain)) == ["0"] * 13
     assert sorted(r["is_demo"] for r in parse_csv(every)) == ["0"] * 13 + ["1"] * 3
     assert len(sheet_rows(workbook(formats.xlsx_bytes(db, event, True)), "data")) == 13
+
+
+# ---------------------------------------------------------------- numbers an analyst can trust
+
+
+def exact_overall(q, row) -> Fraction:
+    """The overall score recomputed from a file's raw answers with fractions."""
+    dims = []
+    for d in q.dimensions:
+        items = q.items_of(d.id)
+        keyed = sum(5 - int(row[i.id]) if i.reverse else int(row[i.id]) - 1 for i in items)
+        dims.append(Fraction(100 * keyed, 4 * len(items)))
+    return sum(dims, Fraction(0)) / len(dims)
+
+
+def test_3000_responses_at_a_threshold_of_50_are_in_the_right_class_in_every_file(
+    q, isolated_db, tmp_path
+):
+    at_50 = replace(q, threshold=50.0)
+    store = Store(at_50, isolated_db)
+    store.insert_many("SHARE", demo.responses(at_50, 3000, seed=22))
+    expected = {}
+    for row in parse_csv(export.responses_csv(store, include_demo=True)):
+        exact = exact_overall(q, row)
+        expected[row["response_id"]] = "believer" if exact >= 50 else "spectator"
+        assert row["class"] == expected[row["response_id"]]
+    on_the_line = sum(
+        exact_overall(q, row) == 50
+        for row in parse_csv(export.responses_csv(store, include_demo=True))
+    )
+    assert on_the_line > 0  # the boundary is exercised, not just near it
+
+    book = sheet_rows(workbook(formats.xlsx_bytes(store, include_demo=True)), "data")
+    assert {r["response_id"]: r["class"] for r in book} == expected
+    df, _ = read_sav(formats.sav_bytes(store, include_demo=True), tmp_path)
+    assert dict(zip(df["response_id"], df["class"], strict=True)) == expected
+
+    # The console's what-if count and histogram, from the same stored scores.
+    room = roomstats.load_room(store, "SHARE", include_demo=True).room
+    summary = aggregate.summarise(room, threshold=50.0)
+    assert summary.believers == sum(k == "believer" for k in expected.values())
+    assert sum(summary.hist_counts[: int(50 / aggregate.HIST_BIN)]) == summary.spectators
+    store.close()
+
+
+def test_no_response_id_in_10000_exported_rows_reads_as_a_number(db, q):
+    db.insert_many("SHARE", demo.responses(q, 10_000, seed=23))
+    ids = [row["response_id"] for row in parse_csv(export.responses_csv(db, include_demo=True))]
+    assert len(set(ids)) == 10_000
+    for public in ids:
+        assert re.fullmatch(r"r[0-9a-f]{16}", public)
+        with pytest.raises(ValueError):
+            float(public)
+
+
+def test_the_workbook_holds_date_time_cells_shown_to_the_second(db, q, event):
+    wb = workbook(formats.xlsx_bytes(db, event, include_incomplete=True))
+    header = [c.value for c in wb["data"][1]]
+    stored = {r["response_id"]: r for r in parse_csv(export.responses_csv(db, event, True))}
+    for row in wb["data"].iter_rows(min_row=2):
+        cells = dict(zip(header, row, strict=True))
+        started = cells["started_at"]
+        assert started.is_date and started.number_format == "yyyy-mm-dd hh:mm:ss"
+        want = datetime.fromisoformat(stored[cells["response_id"].value]["started_at"])
+        assert abs(started.value - want.replace(tzinfo=None)) < timedelta(milliseconds=1)
+        done = cells["completed_at"]
+        if cells["status"].value == "complete":
+            assert done.is_date and done.value >= started.value
+        else:
+            assert done.value is None
+
+
+def test_the_sav_holds_spss_date_times(db, q, event, tmp_path):
+    df, meta = read_sav(formats.sav_bytes(db, event), tmp_path)
+    assert meta.original_variable_types["started_at"].startswith("DATETIME")
+    assert meta.original_variable_types["completed_at"].startswith("DATETIME")
+    assert str(df["started_at"].dtype).startswith("datetime64")
+    assert ((df["completed_at"] - df["started_at"]).dt.total_seconds() > 0).all()
+
+
+def test_the_codebook_says_what_an_id_and_a_time_look_like(q):
+    meanings = {c.name: c.meaning for c in export.columns(q)}
+    assert "the letter r and 16 random hex digits" in meanings["response_id"]
+    for column in ("started_at", "completed_at"):
+        assert "ISO 8601 with the zone" in meanings[column]
+        assert "date-time value" in meanings[column]

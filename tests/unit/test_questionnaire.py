@@ -579,7 +579,8 @@ def test_the_stores_own_columns_are_refused_as_ids(tmp_path, name):
 
 def test_a_choice_whose_export_column_is_an_item_id_is_refused(tmp_path):
     text = MINIMAL.replace('id = "b_one"', 'id = "tools_slack"') + (
-        '\n[[profile]]\nid = "tools"\ntext = "Tools"\nkind = "multi"\noptions = ["Slack", "Teams"]\n'
+        '\n[[profile]]\nid = "tools"\ntext = "Tools"\nkind = "multi"\n'
+        'options = ["Slack", "Teams"]\n'
     )
     message, path = error_for(tmp_path, text)
     assert message == (

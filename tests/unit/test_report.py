@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from survey import charts, cli, compare, demo, reliability, report, roomstats
+from survey import charts, cli, compare, demo, formats, reliability, report, roomstats
 from survey.scoring import BELIEVER, SPECTATOR
 
 K = 5
@@ -145,7 +145,7 @@ def test_every_question_is_charted_once_over_pages_that_each_fit_a_printed_page(
 def test_the_headline_numbers_are_the_rooms(db, q, hall):
     page = parse(report.session_html(db, hall))
 
-    room, _ = roomstats.load_room(db, hall)
+    room = roomstats.load_room(db, hall).room
     believers = int((room.overall >= q.threshold).sum())
     assert page.stats[(None, "n_complete")] == "60"
     assert page.stats[(None, "believers")] == str(believers)
@@ -169,7 +169,7 @@ def test_a_room_under_k_shows_no_chart_and_says_why(db, q):
 
 
 def test_a_class_under_k_is_left_out_of_the_profiles(db, q):
-    rows = demo.responses(q, 400, seed=5)
+    rows = [{**r, "is_demo": 0} for r in demo.responses(q, 400, seed=5)]
     believers = [r for r in rows if r["class"] == BELIEVER][: K - 1]
     spectators = [r for r in rows if r["class"] == SPECTATOR][:20]
     code = db.create_session("Mostly spectators", "SPECT")
@@ -195,13 +195,52 @@ def test_during_a_session_the_report_counts_those_still_answering(db, q, hall):
     assert "The session is still open" not in parse(report.session_html(db, hall)).text
 
 
-def test_demo_responses_are_flagged_with_their_count(db, q, hall):
+def test_demo_responses_are_left_out_and_counted_unless_asked_for(db, q, hall):
+    real_only = parse(report.session_html(db, hall))
     db.insert_many(hall, demo.responses(q, 7, seed=6))
 
     page = parse(report.session_html(db, hall))
+    assert page.stats[(None, "n_complete")] == real_only.stats[(None, "n_complete")]
+    assert page.stats[(None, "demo_left_out")] == "7"
+    assert "demo responses (synthetic rehearsal data) are not counted" in page.text
+    assert "--include-demo" in page.text
 
-    assert page.stats[(None, "n_demo")] == "7"
-    assert "demo responses: synthetic rehearsal data" in page.text
+    counted = parse(report.session_html(db, hall, include_demo=True))
+    assert counted.stats[(None, "n_demo")] == "7"
+    assert (
+        int(counted.stats[(None, "n_complete")]) == int(real_only.stats[(None, "n_complete")]) + 7
+    )
+    assert "demo responses: synthetic rehearsal data" in counted.text
+    assert (None, "demo_left_out") not in counted.stats
+
+
+def test_the_report_and_every_export_count_the_same_rows(db, q, hall):
+    db.insert_many(hall, demo.responses(q, 7, seed=6))
+    for include_demo in (False, True):
+        page = parse(report.session_html(db, hall, include_demo=include_demo))
+        n = int(page.stats[(None, "n_complete")])
+        csv_rows = formats.responses(db, "csv", hall, include_demo=include_demo)
+        assert len(csv_rows.decode("utf-8-sig").splitlines()) - 1 == n
+        assert len(formats.frame(db, hall, include_demo=include_demo)) == n
+
+
+def test_once_the_session_closes_the_unfinished_did_not_finish(db, q, hall):
+    db.save_page(hall, None, {q.items[0].id: 3})
+    assert parse(report.session_html(db, hall)).stats[(None, "n_in_progress")] == "1"
+
+    db.set_open(hall, False)
+    page = parse(report.session_html(db, hall))
+    assert page.stats[(None, "n_did_not_finish")] == "1"
+    assert (None, "n_in_progress") not in page.stats
+    assert "Still answering" not in page.text
+    data = formats.responses(db, "csv", hall, include_incomplete=True).decode("utf-8-sig")
+    assert ",did_not_finish," in data and ",in_progress," not in data
+    frame = formats.frame(db, hall, include_incomplete=True)
+    assert "did_not_finish" in set(frame["status"])
+
+    db.set_open(hall, True)  # opened again: they can finish after all
+    data = formats.responses(db, "csv", hall, include_incomplete=True).decode("utf-8-sig")
+    assert ",in_progress," in data and "did_not_finish" not in data
 
 
 def test_the_method_states_the_formula_threshold_k_and_fingerprint(db, q, hall):
