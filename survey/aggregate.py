@@ -45,9 +45,24 @@ def live_counts(room: Room, is_open: bool) -> LiveCounts:
     )
 
 
+class SettingError(ValueError):
+    """A setting holds a value the app cannot use. The message names the setting and what
+    it may be, in one line, for the command line and the app to show as it is."""
+
+
 def min_group() -> int:
-    """k: the fewest complete responses any shown group may have (SURVEY_MIN_GROUP)."""
-    return int(os.environ.get("SURVEY_MIN_GROUP", "5"))
+    """k: the fewest complete responses any shown group may have (SURVEY_MIN_GROUP).
+
+    Anything but a whole number of at least 1 is refused rather than read as some default:
+    k is a privacy promise, and a typo must not quietly weaken it."""
+    raw = os.environ.get("SURVEY_MIN_GROUP") or "5"
+    try:
+        k = int(raw.strip())
+    except ValueError:
+        k = 0
+    if k < 1:
+        raise SettingError(f"SURVEY_MIN_GROUP must be a whole number of at least 1, not {raw!r}")
+    return k
 
 
 def room_columns(q: Questionnaire) -> list[str]:

@@ -13,10 +13,13 @@
                                        [--include-demo] [--plain-utf8]
     python -m survey report CODE [CODE ...] | --all [-o FILE] [--include-demo]
     python -m survey codebook [-o FILE]
+    python -m survey backup FILE
+    python -m survey restore FILE
 
 Every command uses SURVEY_DB (default data/survey.db; a postgresql:// URL for a
 PostgreSQL server) and SURVEY_QUESTIONNAIRE.
-Bad input exits with status 1 and one line on stderr.
+Bad input, a bad setting or a closed stdout exits with status 1 and one line on stderr.
+Every file written (-o FILE, a backup) is readable only by its owner (0600): it holds answers.
 """
 
 from __future__ import annotations
@@ -27,8 +30,22 @@ import os
 import sys
 from pathlib import Path
 
-from survey import codes, compare, demo, export, formats, lan, questionnaire, report, stage
-from survey.store import Store, StoreError, Unavailable
+from survey import (
+    aggregate,
+    backup,
+    codes,
+    compare,
+    demo,
+    export,
+    formats,
+    lan,
+    questionnaire,
+    report,
+    stage,
+)
+from survey.engine import is_postgres
+from survey.engine.sqlite import FILE_MODE
+from survey.store import Store, StoreError, Unavailable, default_target, new_public_id
 
 
 class CliError(Exception):
@@ -39,16 +56,26 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command. Every failure is one line on stderr and exit status 1: a person
     preparing an event reads it, and a traceback only hides the one line that matters."""
     args = _parser().parse_args(argv)
+    if sys.stdout is None:  # started with stdout closed (`>&-`): Python leaves it None
+        return _fail("standard output is closed; nothing was done")
     store = None
     try:
-        q = questionnaire.load()
-        store = Store(q)
+        _check_settings()
+        if args.needs_store:
+            store = Store(questionnaire.load())
         status = args.run(store, args) or 0
         sys.stdout.flush()  # here, not at exit, where a failure prints a traceback-like note
         return status
     except Unavailable as exc:
         return _fail(f"the database can't be used: {exc.reason} ({exc.path})")
-    except (CliError, StoreError, codes.CodeError, questionnaire.QuestionnaireError) as exc:
+    except (
+        CliError,
+        StoreError,
+        codes.CodeError,
+        questionnaire.QuestionnaireError,
+        aggregate.SettingError,
+        backup.BackupError,
+    ) as exc:
         return _fail(str(exc))
     except BrokenPipeError:  # e.g. `export ... | head`
         _drop_stdout()
@@ -62,6 +89,22 @@ def main(argv: list[str] | None = None) -> int:
             # failure there has nothing left to lose.
             with contextlib.suppress(Exception):
                 store.close()
+
+
+def _check_settings() -> None:
+    """Settings read as the engine module is imported, where a bad value would be a
+    traceback: checked here first, in the same words as every other bad setting."""
+    # TODO(engine owner): survey/engine/postgres.py could raise SettingError itself.
+    raw = os.environ.get("SURVEY_DB_POOL")
+    if is_postgres(default_target()) and raw is not None:
+        try:
+            ok = int(raw) >= 1
+        except ValueError:
+            ok = False
+        if not ok:
+            raise aggregate.SettingError(
+                f"SURVEY_DB_POOL must be a whole number of at least 1, not {raw!r}"
+            )
 
 
 def _fail(message: str) -> int:
@@ -140,8 +183,14 @@ def _phones_base(port: int) -> tuple[str, str | None]:
     Whether the server accepts connections from the LAN is not asked: before an event
     it is usually not running yet, and the app warns about that once it is."""
     choice = lan.discover()
-    base = lan.join_base(f"http://localhost:{port}", choice, os.environ.get("SURVEY_PUBLIC_URL"))
-    return base, lan.link_warning(base, choice, reachable_from_lan=True)
+    public = os.environ.get("SURVEY_PUBLIC_URL")
+    try:
+        base = lan.join_base(f"http://localhost:{port}", choice, public)
+        return base, lan.link_warning(base, choice, reachable_from_lan=True)
+    except ValueError as exc:  # e.g. "http://[::1": urllib cannot read it
+        raise aggregate.SettingError(
+            f"SURVEY_PUBLIC_URL is not a web address ({exc}): {public!r}"
+        ) from None
 
 
 def _set_revealed(revealed: bool):
@@ -210,16 +259,54 @@ def _codebook(store: Store, args) -> None:
     _write(export.codebook_csv(store.q), args.output)
 
 
+def _backup(store: None, args) -> None:
+    copied = backup.backup(default_target(), args.file)
+    print(
+        f"backed up {copied.sessions} sessions and {copied.responses} responses to "
+        f"{copied.path} ({copied.size:,} bytes; integrity check ok)"
+    )
+
+
+def _restore(store: Store, args) -> None:
+    done = backup.restore(store, args.file)
+    print(
+        f"restored {done.sessions} sessions and {done.responses} responses from {args.file}; "
+        f"{done.kept} responses the database already had were kept as they are"
+    )
+
+
 def _write(data: bytes, output: str | None) -> None:
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
     try:
-        Path(output).write_bytes(data)
+        _write_private(Path(output), data)
     except OSError as exc:
         raise CliError(f"cannot write {output}: {exc.strerror}") from None
     print(f"wrote {output} ({len(data):,} bytes)", file=sys.stderr)
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write `data` to `path` as a file only its owner may read (0600), whatever the umask:
+    an export holds every participant's answers. A regular file is written beside its name
+    and renamed into place, so a failed export never leaves half a file; anything else (a
+    pipe, /dev/stdout) is written as it is."""
+    if path.exists() and not path.is_file():
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return
+    tmp = path.with_name(f".{path.name}.{new_public_id()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)  # the umask only takes bits away; this says it outright
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 class _Parser(argparse.ArgumentParser):
@@ -366,4 +453,22 @@ def _parser() -> argparse.ArgumentParser:
     cb = sub.add_parser("codebook", help="write the codebook CSV (stdout unless -o)")
     cb.add_argument("-o", "--output", metavar="FILE", help=_OUTPUT_HELP)
     cb.set_defaults(run=_codebook)
+
+    b = sub.add_parser(
+        "backup", help="copy the database to FILE while the server runs (SQLite; 0600)"
+    )
+    b.add_argument(
+        "file",
+        metavar="FILE",
+        help="the backup file to write (replaced only once the new copy is complete and checked)",
+    )
+    b.set_defaults(run=_backup, needs_store=False)
+
+    rs = sub.add_parser(
+        "restore",
+        help="add back what a backup holds and the database lacks (safe while the server runs)",
+    )
+    rs.add_argument("file", metavar="FILE", help="a backup made by `python -m survey backup`")
+    rs.set_defaults(run=_restore)
+    p.set_defaults(needs_store=True)
     return p

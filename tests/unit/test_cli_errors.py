@@ -8,11 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from survey import aggregate
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def cli(db, *args: str, stdout=subprocess.PIPE, preexec=None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SURVEY_DB": str(db)}
+def cli(
+    db, *args: str, stdout=subprocess.PIPE, preexec=None, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SURVEY_DB": str(db), **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "survey", *args],
         cwd=ROOT,
@@ -127,3 +131,110 @@ def test_a_dash_title_can_still_come_with_a_code(isolated_db):
 
 def test_a_misspelt_long_option_is_still_an_error(isolated_db):
     one_line_error(cli(isolated_db, "session", "create", "Hall B", "--cod3", "HALLB"))
+
+
+# ---------------------------------------------------------------- bad settings
+
+
+@pytest.mark.parametrize("raw,k", [(None, 5), ("", 5), ("7", 7), (" 3 ", 3), ("1", 1)], ids=str)
+def test_the_group_size_setting_reads_whole_numbers(monkeypatch, raw, k):
+    if raw is None:
+        monkeypatch.delenv("SURVEY_MIN_GROUP", raising=False)
+    else:
+        monkeypatch.setenv("SURVEY_MIN_GROUP", raw)
+    assert aggregate.min_group() == k
+
+
+@pytest.mark.parametrize("raw", ["abc", "0", "-3", "2.5", "1O"])
+def test_a_group_size_that_would_weaken_or_garble_k_is_refused_in_words(monkeypatch, raw):
+    monkeypatch.setenv("SURVEY_MIN_GROUP", raw)
+    with pytest.raises(aggregate.SettingError, match="SURVEY_MIN_GROUP must be a whole number"):
+        aggregate.min_group()
+
+
+@pytest.mark.parametrize("raw", ["abc", "0"])
+def test_a_bad_group_size_is_one_line_on_the_command_line(isolated_db, tmp_path, raw):
+    done = cli(
+        isolated_db,
+        "report",
+        "SHARE",
+        "-o",
+        str(tmp_path / "r.html"),
+        env={"SURVEY_MIN_GROUP": raw},
+    )
+    line = one_line_error(done)
+    assert "SURVEY_MIN_GROUP" in line and repr(raw) in line
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_a_public_url_that_is_not_an_address_is_one_line(isolated_db):
+    done = cli(isolated_db, "session", "show", "SHARE", env={"SURVEY_PUBLIC_URL": "http://[::1"})
+    assert "SURVEY_PUBLIC_URL is not a web address" in one_line_error(done)
+
+
+def test_a_bad_pool_size_for_postgresql_is_one_line(isolated_db):
+    url = "postgresql://survey:s3cret@127.0.0.1:1/survey"
+    done = cli(url, "session", "list", env={"SURVEY_DB_POOL": "abc"})
+    line = one_line_error(done)
+    assert "SURVEY_DB_POOL" in line
+    assert "s3cret" not in done.stderr
+
+
+def test_a_backup_of_postgresql_says_to_use_pg_dump_in_one_line_without_the_password(tmp_path):
+    url = "postgresql://survey:s3cret@127.0.0.1:1/survey"
+    done = cli(url, "backup", str(tmp_path / "b.db"))
+    line = one_line_error(done)
+    assert 'pg_dump --format=custom --file=FILE --dbname="$SURVEY_DB"' in line
+    assert "s3cret" not in done.stderr and "survey:***@127.0.0.1" in line
+
+
+# ---------------------------------------------------------------- a closed stdout
+
+
+def _close_stdout() -> None:
+    os.close(1)
+
+
+@pytest.mark.parametrize(
+    "command", [["session", "list"], ["export", "--all"], ["session", "create", "Hall C"]]
+)
+def test_a_closed_stdout_is_one_line_and_nothing_is_done(isolated_db, command):
+    done = cli(isolated_db, *command, stdout=None, preexec=_close_stdout)
+    assert "standard output is closed" in one_line_error(done)
+    assert "Hall C" not in cli(isolated_db, "session", "list").stdout
+
+
+# ---------------------------------------------------------------- files follow no umask
+
+
+def _no_umask() -> None:
+    os.umask(0)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "--all", "-o"],
+        ["export", "--all", "--format", "xlsx", "-o"],
+        ["report", "SHARE", "-o"],
+        ["codebook", "-o"],
+        ["backup"],
+    ],
+    ids=lambda c: " ".join(c[:-1] or c),
+)
+def test_every_file_the_command_line_writes_is_private_whatever_the_umask(
+    isolated_db, tmp_path, command
+):
+    assert cli(isolated_db, "demo", "SHARE", "--n", "20").returncode == 0
+    fresh, existing = tmp_path / "fresh.out", tmp_path / "existing.out"
+    existing.write_text("an earlier export, readable by all")
+    existing.chmod(0o644)
+    for path in (fresh, existing):
+        done = cli(isolated_db, *command, str(path), preexec=_no_umask)
+        assert done.returncode == 0, done.stderr
+        assert path.stat().st_mode & 0o777 == 0o600, path.name
+        assert path.stat().st_size > 100
+    assert sorted(p.name for p in tmp_path.iterdir() if ".out" in p.name) == [
+        "existing.out",
+        "fresh.out",
+    ]  # no temporary file left beside them
