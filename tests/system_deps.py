@@ -9,8 +9,9 @@ on Debian or Ubuntu the missing ones are installed with apt-get; elsewhere
 Chromium comes from Playwright's own download. Whatever cannot be installed
 stops `make test` with one line giving the exact command to run.
 
-PSPP (GNU's SPSS clone, which opens our .sav as an analyst would) is installed the
-same way where apt-get can; elsewhere its tests are skipped, and this says so.
+PSPP (GNU's SPSS clone) and LibreOffice Calc, which open our .sav, CSV and workbook
+as an analyst would, are installed the same way where apt-get can; elsewhere their
+tests are skipped, and this says so.
 """
 
 from __future__ import annotations
@@ -115,9 +116,12 @@ def how_to_install(name: str) -> str:
     return "brew install postgresql@16" if mac else f"{sudo}apt-get install postgresql"
 
 
+OPTIONAL = {"pspp": "pspp", "soffice": "libreoffice-calc-nogui"}  # command: its package
+
+
 def optional_missing() -> list[str]:
-    """Tools some tests use when present (they skip without them): PSPP."""
-    return [] if shutil.which("pspp") else ["pspp"]
+    """Packages of tools some tests use when present (they skip without them)."""
+    return [package for command, package in OPTIONAL.items() if not shutil.which(command)]
 
 
 def main(argv: list[str] | None = None) -> int:
