@@ -86,7 +86,8 @@ def backup(target: str, dest: str | os.PathLike) -> Copied:
     """
     source = _existing_database(target)
     dest = Path(dest)
-    if _same_file(dest, source) or dest.name.startswith(source.name + "-"):
+    companions = [source.with_name(source.name + end) for end in ("-wal", "-shm", "-journal")]
+    if any(_same_file(dest, f) for f in [source, *companions]):
         raise BackupError(f"{dest} is the database itself (or one of its files): choose another")
     if dest.is_dir():
         raise BackupError(f"{dest} is a folder: give a file name, e.g. {dest / 'survey-backup.db'}")

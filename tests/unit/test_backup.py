@@ -100,6 +100,12 @@ def test_a_backup_that_would_overwrite_the_database_or_cannot_be_written_is_refu
     assert not list(tmp_path.glob(".*.tmp*"))
 
 
+def test_a_backup_may_be_named_after_the_database(room, isolated_db):
+    copy = isolated_db.with_name(isolated_db.name + "-1030")
+    backup.backup(str(isolated_db), copy)
+    assert integrity(copy) == ["ok"] and rows(copy) == rows(isolated_db)
+
+
 def test_a_failed_backup_leaves_the_earlier_backup_as_it_was(room, isolated_db, tmp_path):
     copy = tmp_path / "hallb.db"
     backup.backup(str(isolated_db), copy)
