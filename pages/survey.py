@@ -2,9 +2,10 @@ import streamlit as st
 
 from survey.ui import participant, resources
 
-place = participant.place()
-q = participant.questionnaire(place)  # the version this participant began on
-store = resources.get_store()
+with participant.plain_when_unavailable():  # a database that can't be used: a plain message
+    place = participant.place()
+    q = participant.questionnaire(place)  # the version this participant began on
+    store = resources.get_store()
 pages = q.pages()
 
 if notice := participant.take_notice():
@@ -19,7 +20,7 @@ if not place.joined:
         st.form_submit_button(
             "Join", type="primary", on_click=participant.join_from_form, width="stretch"
         )
-    default = store.default_session()
+    default = participant.default_session(store, shown=notice)
     if default and default["is_open"]:
         st.button(
             "No code? Join the open session",
@@ -31,7 +32,8 @@ if not place.joined:
 
 # ---------------------------------------------------------------- result
 if place.complete:
-    participant.show_result(q, store, place)
+    with participant.plain_when_unavailable():
+        participant.show_result(q, store, place)
     participant.open_view(place)
     st.stop()
 

@@ -48,6 +48,11 @@ class Place:
     stored: bool = False  # whether anything is stored under the token yet
     page: int = 0  # 0-based; the profile page comes after the item pages
     answers: Mapping[str, int] = field(default_factory=dict)  # item id -> 1..5
+    # The item answers this browser session knows are stored, as of its last save or
+    # resume. A page writes only the answers that differ from them, so a stale tab that
+    # goes back and presses Next on a page it never changed overwrites nothing another
+    # tab stored since.
+    stored_answers: Mapping[str, int] = field(default_factory=dict)
     profile: Mapping[str, object] = field(default_factory=dict)  # profile id -> choice(s)
     complete: bool = False
     notice: str = ""  # a plain message to show once, at the top
@@ -64,9 +69,11 @@ class Place:
 class Write:
     """What to store for a submitted page: `Store.save_page(**vars(write))`.
 
-    Only the submitted page's answers: a stale second tab with the same link never
-    overwrites what another tab stored for other pages. On the last page the store
-    scores what it holds (`finish`), so the result is always that of the stored answers.
+    Only the submitted page's answers, and of those only the ones this browser session
+    changed (`Place.stored_answers`): a stale second tab with the same link never
+    overwrites what another tab stored, for other pages or for this one. On the last
+    page the store scores what it holds (`finish`), so the result is always that of the
+    stored answers.
     """
 
     session_code: str
@@ -139,11 +146,13 @@ def resume(
     if q is None or row["fingerprint"] != q.fingerprint:
         return replace(entered(session, fresh, current), notice=CHANGED)
     current_token = row.get("token", token)
+    answers = rows.answers_from_row(q, row)
     return replace(
         entered(session, current_token, q.fingerprint),
         stored=True,
         page=min(row["page"], q.page_count - 1),
-        answers=rows.answers_from_row(q, row),
+        answers=answers,
+        stored_answers=answers,
         profile=rows.profile_from_row(q, row),
         complete=complete,
         notice="" if current_token == token else RETAKEN,
@@ -252,7 +261,7 @@ def submit(
     write = Write(
         session_code=place.code,
         token=place.token,
-        answers=on_page,
+        answers={i: v for i, v in on_page.items() if place.stored_answers.get(i) != v},
         profile=rows.profile_to_row(q, profile) if page >= len(pages) else {},
         page=page if finished else target,
         finish=finished,
@@ -275,11 +284,21 @@ def saved(place: Place, write: Write, outcome: Saved) -> Place:
     if outcome.outcome == "unknown_session":
         return replace(place, notice=GONE)
     if outcome.outcome == "incomplete":
-        return replace(place, notice=INCOMPLETE)
+        # The store lacks answers this session thought stored (the file was replaced):
+        # going back over the pages writes each again.
+        return replace(place, notice=INCOMPLETE, stored_answers={})
     if outcome.outcome == "other_version":
         return replace(place, notice=OTHER_VERSION)
     done = write.finish or outcome.outcome == "already_complete"
-    return replace(place, stored=True, complete=done, page=write.page, replaces=None)
+    stored_answers = {**place.stored_answers, **write.answers}
+    return replace(
+        place,
+        stored=True,
+        complete=done,
+        page=write.page,
+        replaces=None,
+        stored_answers=stored_answers,
+    )
 
 
 def not_saved(place: Place, message: str) -> Place:

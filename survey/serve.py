@@ -17,12 +17,17 @@ under survey/ that imports streamlit.
   server, so it is frozen out of every collection, and the young generation is collected
   every 10,000 allocations instead of 700 (see `calm_gc`).
 - Open files. Every connected phone holds a socket (see `raise_open_files_limit`).
-- Forged widget values. A list sent for a radio fails inside Streamlit before any script
-  runs (see `_tolerate_forged_radio_values`).
+- Forged messages. Anyone on the venue's Wi-Fi can send the websocket any message. A value
+  of the wrong kind for a widget (a list for a radio, a number for the join code) fails
+  inside Streamlit, before or while the script runs, and a frame that is not a message at
+  all logs a traceback. Such a value counts as not sent and a bad frame closes its
+  connection, each with one line in the log (see `_drop_forged_widget_values`).
+- Doors. `/_stcore/metrics` lists the server's caches and their sizes (one entry per
+  participant who saw a result) to anyone who asks; it answers 404 here (see `_Closed`).
 - Light on the venue's Wi-Fi. Streamlit sends its 2 MB of JavaScript uncompressed (its gzip
   middleware skips static files, for CPU). Its frontend is compressed once into a cache
   folder and served from there with a year of immutable caching (`survey.precompressed`),
-  by wrapping the ASGI app `streamlit run` builds (see `_serve_precompressed`).
+  by wrapping the ASGI app `streamlit run` builds (see `_wrap_app`).
 - The join link. Streamlit's start banner names localhost, and in headless mode asks an
   internet host for the public address. We print the LAN join link phones use instead
   (`survey.lan`), asking nobody.
@@ -110,9 +115,10 @@ def _import_long_lived_modules() -> None:
         import survey.ui.participant  # noqa: F401
 
 
-def _serve_precompressed(folder: Path) -> None:
+def _wrap_app(folder: Path | None) -> None:
     # `streamlit run` builds its ASGI app with this module-level function; wrapping what
     # it returns keeps every other part of the server (config, runtime, websocket) as is.
+    # Without a compressed copy (`folder` None) the frontend goes out as Streamlit sends it.
     from streamlit import config
     from streamlit.web.server.starlette import starlette_server
 
@@ -120,7 +126,10 @@ def _serve_precompressed(folder: Path) -> None:
 
     def create_starlette_app(runtime):
         base = config.get_option("server.baseUrlPath") or ""
-        return precompressed.PrecompressedStatic(make_app(runtime), folder, base)
+        app = make_app(runtime)
+        if folder is not None:
+            app = precompressed.PrecompressedStatic(app, folder, base)
+        return _Closed(app, base)
 
     starlette_server.create_starlette_app = create_starlette_app
 
@@ -138,21 +147,150 @@ def _print_join_link(is_running_hello: bool = False) -> None:
     print(banner, file=sys.stderr, flush=True)
 
 
-def _tolerate_forged_radio_values() -> None:
-    """Streamlit 1.67's radio looks a client's value up in a dict before any script runs,
-    so a forged message carrying a list for a radio raises TypeError there and the page
-    fails. A value no radio can send is taken as no answer instead; our flow then asks for
-    it like any unanswered question (survey.flow.scale_point refuses the rest)."""
-    from streamlit.elements.widgets import radio
+log = logging.getLogger("survey.serve")  # not __name__: run as __main__ by `python -m`
 
-    original = radio.RadioSerde.deserialize
+# The value fields a browser fills for a widget registered with each value type: the same
+# field, except that a number input sends whole numbers as int_value, and a component
+# (registered as json_value) may send a table or bytes.
+_SENT_AS = {
+    "double_value": ("double_value", "int_value"),
+    "json_value": ("json_value", "arrow_value", "bytes_value"),
+}
+_REMEMBERED_SESSIONS = 10_000  # bounds _OneLinePerMessage's memory against a fuzzer
 
-    def deserialize(self, ui_value):
-        if ui_value is not None and not isinstance(ui_value, str | int | float):
-            ui_value = None
-        return original(self, ui_value)
 
-    radio.RadioSerde.deserialize = deserialize
+class _OneLinePerMessage:
+    """What a forged message costs the log: at most one line, however much it forged."""
+
+    def __init__(self) -> None:
+        self._said: set[str | None] = set()
+
+    def new_message(self, session_id: str) -> None:
+        self._said.discard(session_id)
+
+    def warn(self, session_id: str | None, message: str, *args: object) -> None:
+        if session_id in self._said:
+            return
+        if len(self._said) >= _REMEMBERED_SESSIONS:
+            self._said.clear()  # at worst a second line for some message
+        self._said.add(session_id)
+        log.warning(message, *args)
+
+
+def _drop_forged_widget_values() -> None:
+    """A widget value no browser would send counts as not given, with one line in the log.
+
+    Streamlit 1.67 deserialises a widget's value from whichever field the client filled:
+    a list for a radio raises TypeError, a number for a text input or invalid JSON raise
+    later, and 13 of 20 value types for a radio ended in the generic error page. Every
+    read of a client's value goes through `WStates.__getitem__`, so it is checked there
+    against the kind the widget was registered with, also for a widget that appears only
+    after the value arrived. A value of the wrong kind, or one its deserialiser refuses,
+    is replaced by the widget's value when nothing is chosen: its default, which on the
+    survey is the answer stored before (the page as it was). Our own checks then refuse what has the
+    right kind but is no option (survey.flow.scale_point).
+
+    A value for an id that no widget can have (every widget id starts with "$$ID") made
+    Streamlit take it for a session-state key and fail on the next text input. Those
+    are dropped from the message before its run starts.
+    """
+    from streamlit.proto.WidgetStates_pb2 import WidgetStates
+    from streamlit.runtime.app_session import AppSession
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+    from streamlit.runtime.state import session_state
+    from streamlit.runtime.state.common import is_element_id
+
+    said = _OneLinePerMessage()
+    getitem = session_state.WStates.__getitem__
+
+    def checked_getitem(self, k: str):
+        wstate = self.states.get(k)
+        metadata = self.widget_metadata.get(k)
+        if not isinstance(wstate, session_state.Serialized) or metadata is None:
+            return getitem(self, k)
+        sent, kind = wstate.value.WhichOneof("value"), metadata.value_type
+        if sent is None or sent in _SENT_AS.get(kind, (kind,)):
+            try:
+                return getitem(self, k)
+            except Exception as exc:  # the deserialiser refused it: forged all the same
+                why = f"a {sent} its widget refused ({type(exc).__name__})"
+        else:
+            why = f"a {sent} for a widget that takes {kind}"
+        ctx = get_script_run_ctx(suppress_warning=True)
+        said.warn(ctx.session_id if ctx else None, "Ignored a forged widget value: %s", why)
+        # The widget's value when nothing is chosen. Replaced, not removed: callers iterate
+        # over these states while reading them.
+        value = metadata.deserializer(None)
+        self.states[k] = session_state.Value(value)
+        return value
+
+    session_state.WStates.__getitem__ = checked_getitem
+
+    request_rerun = AppSession._handle_rerun_script_request
+
+    def handle_rerun_script_request(self, client_state=None) -> None:
+        said.new_message(self.id)
+        if client_state is not None:
+            states = client_state.widget_states
+            kept = WidgetStates()
+            kept.widgets.extend(state for state in states.widgets if is_element_id(state.id))
+            if n := len(states.widgets) - len(kept.widgets):
+                said.warn(self.id, "Ignored %d widget values for ids no widget has", n)
+                states.CopyFrom(kept)
+        request_rerun(self, client_state)
+
+    AppSession._handle_rerun_script_request = handle_rerun_script_request
+
+
+def _one_line_for_bad_frames() -> None:
+    """A websocket frame that is not a Streamlit message closes its connection (Streamlit
+    does that); its log entry keeps the reason and drops the traceback, which says nothing
+    about our code and, from a fuzzer, buried the log (919 tracebacks)."""
+
+    def one_line(record: logging.LogRecord) -> bool:
+        if record.exc_info and record.getMessage() == "Error deserializing back message":
+            exc = record.exc_info[1]
+            record.msg = f"Closed a connection that sent a frame that is not a message ({exc})"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+    logging.getLogger("streamlit.web.server.starlette.starlette_websocket").addFilter(one_line)
+
+
+class _Closed:
+    """ASGI middleware: paths no visitor needs answer 404 before Streamlit sees them.
+
+    `/_stcore/metrics` is Streamlit's metrics endpoint: the names and sizes of the
+    server's caches, one entry per participant who saw a result, with no sign-in. Nothing
+    in the app or the browser uses it. Closed here, so every worker behind nginx
+    (survey.cluster) closes it too."""
+
+    PATHS = ("_stcore/metrics",)
+
+    def __init__(self, app, base_url_path: str = "") -> None:
+        self.app = app
+        base = base_url_path.strip("/")
+        self.closed = tuple(f"{base}/{p}" if base else p for p in self.PATHS)
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            path = "/".join(part for part in scope.get("path", "").split("/") if part)
+            if any(path == c or path.startswith(c + "/") for c in self.closed):
+                if scope["type"] == "websocket":
+                    await send({"type": "websocket.close", "code": 1008})
+                    return
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 404,
+                        "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+                    }
+                )
+                await send({"type": "http.response.body", "body": b"Not found"})
+                return
+        await self.app(scope, receive, send)
 
 
 def serve(argv: list[str] | None = None) -> None:
@@ -160,11 +298,14 @@ def serve(argv: list[str] | None = None) -> None:
     asyncio.base_events._set_nodelay = _set_nodelay
     raise_open_files_limit()
     _import_long_lived_modules()
-    _tolerate_forged_radio_values()
+    _drop_forged_widget_values()
+    _one_line_for_bad_frames()
     try:
-        _serve_precompressed(precompressed.build())  # ~3 s of CPU once per install
+        folder = precompressed.build()  # ~3 s of CPU once per install
     except OSError as exc:  # e.g. a read-only checkout: still serve, uncompressed
         print(f"Serving the frontend uncompressed: {exc}", file=sys.stderr)
+        folder = None
+    _wrap_app(folder)
     calm_gc()
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import bootstrap, cli

@@ -46,7 +46,9 @@ def require_facilitator() -> None:
     with st.form("signin"):
         given = st.text_input("Passcode", type="password")
         submitted = st.form_submit_button("Sign in", type="primary")
-    if submitted:
+    if submitted and not given:
+        st.error("Enter the passcode.")  # not a wrong try: nothing was given to check
+    elif submitted:
         try:
             outcome = gate.sign_in(resources.get_store(), given, _passcode(), time.time())
         except Unavailable:

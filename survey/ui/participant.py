@@ -7,7 +7,9 @@ happens next is in `survey.flow`; this module only moves values.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from dataclasses import replace
 
 import streamlit as st
@@ -20,6 +22,8 @@ from survey.ui import browser, facilitator, resources
 log = logging.getLogger(__name__)
 _PLACE = "place"
 PLEASE_WAIT = "Your answers are kept on this page: wait a moment, then press the button again."
+COME_BACK = "Please wait a moment, then reload this page."
+CANNOT_JOIN = f"{Unavailable.PLAIN} Please wait a moment, then join again."
 ANSWER_PREFIX = "q_"  # widget keys of item answers; the load harness reads them too
 PROFILE_PREFIX = "pr_"
 _VIEW = "view_seq"  # bumped on every move, so the page opens where it should (browser.py)
@@ -56,6 +60,32 @@ def place() -> flow.Place:
     elif action == flow.JOIN:
         here = _go(flow.join(code, resources.get_store().get_session, new_token(), _current()))
     return here
+
+
+@contextlib.contextmanager
+def plain_when_unavailable() -> Iterator[None]:
+    """Around what the page reads from the database: when it cannot be used (a file that
+    is a folder, damaged or not a database, a database server down), the page stops with
+    the plain message instead of Streamlit's error page, and the log gets one line."""
+    try:
+        yield
+    except Unavailable as exc:
+        log.error("The survey page could not read the database: %s", exc)
+        st.warning(f"{Unavailable.PLAIN} {COME_BACK}")
+        st.stop()
+
+
+def default_session(s: Store, shown: str = "") -> dict | None:
+    """The open session anyone may join without a code, or None. While the database
+    cannot be read, the join form stays and the plain message is shown below it (unless
+    `shown`, the notice at the top, says it already)."""
+    try:
+        return s.default_session()
+    except Unavailable as exc:
+        log.error("The join page could not read the database: %s", exc)
+        if shown != CANNOT_JOIN:
+            st.warning(CANNOT_JOIN)
+        return None
 
 
 def questionnaire(here: flow.Place) -> Questionnaire:
@@ -97,7 +127,13 @@ def _sync_url(here: flow.Place) -> None:
 
 
 def join_session(raw_code: str) -> None:
-    _go(flow.join(raw_code, resources.get_store().get_session, new_token(), _current()))
+    try:
+        find = resources.get_store().get_session
+        _go(flow.join(raw_code, find, new_token(), _current()))
+    except Unavailable as exc:
+        log.error("A participant could not join: %s", exc)
+        here = st.session_state.get(_PLACE, flow.START)
+        _go(flow.not_saved(here, CANNOT_JOIN), move=False)
 
 
 def join_from_form() -> None:
@@ -118,8 +154,8 @@ def submit_page(page: int, direction: int) -> None:
         given = {p.id: st.session_state.get(profile_key(p.id)) for p in q.profile}
     moved, write = flow.submit(q, here, page, direction, given)
     if write is not None:
-        s = resources.store_for(q)
         try:
+            s = resources.store_for(q)
             outcome = s.save_page(**vars(write))
             if earlier := flow.to_supersede(moved, outcome):
                 # A second short transaction: for those few milliseconds the person counts

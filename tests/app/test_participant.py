@@ -1,6 +1,7 @@
 """The participant's journey through the real pages: join, answer page by page, resume, result."""
 
 import itertools
+import random
 import re
 from pathlib import Path
 
@@ -611,3 +612,119 @@ def test_the_result_also_compares_with_everyone_who_took_this_version_in_any_roo
     k = aggregate.min_group()
     assert len(everyone) == 1
     assert f"of {2 * k} people" in everyone[0], "steps of k over every room's real people"
+
+
+# ---------------------------------------------------------------- a database that can't be used
+
+
+def _a_folder(path: Path) -> None:
+    path.mkdir()
+
+
+def _random_bytes(path: Path) -> None:
+    path.write_bytes(bytes(range(256)) * 40)
+
+
+def _damaged(path: Path) -> None:
+    from survey import questionnaire as questionnaire_module
+    from survey.store import Store
+
+    s = Store(
+        questionnaire_module.load(Path(__file__).parents[2] / "data/questionnaire.toml"), path
+    )
+    s.create_session("Before the damage")
+    s.close()
+    size = path.stat().st_size
+    with path.open("r+b") as f:  # every page after the first overwritten, the header kept
+        f.seek(4096)
+        f.write(random.Random(23).randbytes(size - 4096))
+
+
+@pytest.mark.parametrize(
+    "spoil", [_a_folder, _random_bytes, _damaged], ids=["a folder", "random bytes", "damaged"]
+)
+@pytest.mark.parametrize("query", [{}, {"s": "share"}], ids=["join page", "join link"])
+def test_a_database_that_cannot_be_used_at_start_shows_the_plain_message(
+    open_app, isolated_db, spoil, query
+):
+    spoil(isolated_db)
+
+    at = open_app(**query)
+
+    assert not at.exception, at.exception
+    [warning] = at.warning
+    assert warning.value.startswith("Answers can't be saved right now.")
+    assert str(isolated_db) not in warning.value  # the path is for the log only
+    assert not at.radio
+
+
+def _outage(monkeypatch) -> None:
+    """A database server that stops answering, as PostgreSQL does when it goes down."""
+    from survey.store import Store, Unavailable
+
+    def down(self, *args, **kwargs):
+        raise Unavailable("the database server is not answering", "postgresql://db/survey")
+
+    for name in ("get_session", "default_session", "current_response", "save_page"):
+        monkeypatch.setattr(Store, name, down)
+
+
+def test_joining_while_the_database_server_is_down_says_so_and_keeps_the_join_form(
+    open_app, monkeypatch
+):
+    at = open_app()
+    _outage(monkeypatch)
+
+    at.text_input(key="join_code").input("share")
+    at.button(key="FormSubmitter:join-Join").click().run()
+
+    assert not at.exception, at.exception
+    [warning] = at.warning
+    assert warning.value.startswith("Answers can't be saved right now.")
+    assert "join again" in warning.value
+    assert "postgresql" not in warning.value
+    assert [t.label for t in at.text_input] == ["Session code"]
+    assert not button_labels(at, "No code? Join the open session")
+
+
+def test_a_join_link_opened_while_the_database_server_is_down_shows_the_plain_message(
+    open_app, monkeypatch
+):
+    _outage(monkeypatch)
+
+    at = open_app(s="share")
+
+    assert not at.exception, at.exception
+    [warning] = at.warning
+    assert warning.value.startswith("Answers can't be saved right now.")
+    assert not at.radio
+
+
+def button_labels(at: AppTest, label: str) -> list[str]:
+    return [b.label for b in at.button if b.label == label]
+
+
+# ---------------------------------------------------------------- a stale tab
+
+
+def test_a_stale_tab_that_goes_back_and_presses_next_keeps_the_newer_answers(open_app, q, db):
+    page0 = q.pages()[0]
+    old = {it.id: 2 for it in page0}
+    new = {it.id: 5 for it in page0}
+    stale = answer(open_app(s="share"), old)
+    next_button(stale, 0).click().run()
+    # The same link in another tab: back to page 1, every answer changed.
+    fresh = open_app(**dict(stale.query_params))
+    next_button(fresh, 1, "Back").click().run()
+    answer(fresh, new)
+    next_button(fresh, 0).click().run()
+
+    # The first tab never saw that: it goes back (its old answers still shown) and on.
+    next_button(stale, 1, "Back").click().run()
+    assert radio_values(stale) == old
+    next_button(stale, 0).click().run()
+
+    assert not stale.exception, stale.exception
+    assert page_number(stale) == f"Page 2 of {q.page_count}"
+    row = only_response(db)
+    assert {it.id: row[it.id] for it in page0} == new

@@ -127,6 +127,66 @@ def test_a_page_writes_only_its_own_answers_so_a_stale_tab_cannot_undo_another(q
     assert not set(write.answers) & set(earlier)
 
 
+def save(db, place: Place, page: int, direction: int, given: dict) -> Place:
+    """One press of Next (1) or Back (-1) in one tab, through the real store."""
+    place, write = flow.submit(db.q, place, page, direction, given)
+    return flow.saved(place, write, db.save_page(**vars(write)))
+
+
+def test_a_stale_tab_that_goes_back_and_presses_next_overwrites_nothing_stored_since(q, db):
+    old, new = page_answers(q, 0, 2), page_answers(q, 0, 5)
+    stale = save(db, flow.join(DEFAULT_SESSION, db.get_session, "tok"), 0, 1, old)
+    # The same link opened in a second tab, which goes back and changes page 1.
+    row = db.get_response("tok")
+    fresh = flow.resume(q, "tok", row, db.get_session(DEFAULT_SESSION), "unused")
+    fresh = save(db, fresh, 1, -1, {})
+    fresh = save(db, fresh, 0, 1, new)
+    assert rows.answers_from_row(q, db.get_response("tok")) == new
+
+    # The first tab, still on page 2, goes back: its form still shows the old answers.
+    stale = save(db, stale, 1, -1, {})
+    assert stale.page == 0 and stale.answers == old
+    stale = save(db, stale, 0, 1, old)
+
+    assert stale.page == 1  # it moves on as usual
+    assert rows.answers_from_row(q, db.get_response("tok")) == new
+
+
+def test_a_stale_tab_writes_the_answers_it_changed_and_only_those(q):
+    first = q.pages()[0][0].id
+    place = on_page(0, stored=True, answers=page_answers(q, 0), stored_answers=page_answers(q, 0))
+    _, write = flow.submit(q, place, 0, 1, page_answers(q, 0) | {first: 5})
+    assert write.answers == {first: 5}
+
+
+@pytest.mark.parametrize(
+    "outcome",
+    [
+        pytest.param(None, id="the database could not be written"),
+        pytest.param(Saved("closed", "tok"), id="the session closed"),
+        pytest.param(Saved("incomplete", "tok"), id="the store lost earlier pages"),
+    ],
+)
+def test_answers_the_store_did_not_take_are_written_in_full_next_time(q, outcome):
+    given = page_answers(q, 0, 4)
+    place, write = flow.submit(q, on_page(0, stored=True), 0, 1, given)
+    if outcome is None:
+        place = flow.not_saved(place, "Answers can't be saved right now.")
+    else:
+        place = flow.saved(place, write, outcome)
+    _, again = flow.submit(q, place, 0, 1, given)
+    assert again.answers == given
+
+
+def test_after_the_store_loses_earlier_pages_going_back_over_them_writes_them_again(q):
+    earlier = page_answers(q, 0, 4)
+    place = on_page(1, stored=True, answers=earlier, stored_answers=earlier)
+    place, write = flow.submit(q, place, 1, 1, page_answers(q, 1))
+    place = flow.saved(place, write, Saved("incomplete", "tok"))
+    _, again = flow.submit(q, replace(place, page=0), 0, 1, earlier)
+    assert again.answers == earlier
+
+
 @pytest.mark.parametrize("forged", [7, -1, 0, 2.5, "3", True, [1], {"x": 1}])
 def test_a_forged_widget_value_counts_as_no_answer_and_is_never_written(q, forged):
     first = q.pages()[0][0].id
