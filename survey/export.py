@@ -147,6 +147,13 @@ def columns(q: Questionnaire) -> list[Column]:
         )
     )
     cols.append(Column("class", f"believer if overall >= {q.threshold:g}, else spectator", "class"))
+    # The questionnaire's validation refuses every id and choice that would take a name
+    # twice; were one to slip through, the workbook and the .sav would silently keep only
+    # one of the two columns, so stop here instead.
+    names = [c.name for c in cols]
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise ValueError(f"the export would name two columns {', '.join(twice)}")
     return cols
 
 

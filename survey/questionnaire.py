@@ -21,6 +21,27 @@ SCALE_POINTS = 5
 # survey a person can finish on a phone has a few dozen items; 200 leaves room for both.
 MAX_ITEMS = 200
 MAX_PROFILE_QUESTIONS = 20  # they share one page at the end
+# A result is read on a phone and drawn on the share card, one row per dimension: a dozen
+# rows still read on both (the card shrinks its rows beyond seven).
+MAX_DIMENSIONS = 12
+# Every choice of a multi-select question is a column of the export, and a phone lists them
+# all. At most 20 x 30 such columns, with the items and scores: under 830 in all, far below
+# the 1,664 a PostgreSQL query may return (the CSV export renders every line in one).
+MAX_OPTIONS = 30
+
+# The longest text, in characters, of each field. Every text is shown on phones, written into
+# each export's codebook and labels, and rendered by the report (a 10 MB item text kept it
+# busy past 60 s), so none may be a pasted document. The shipped file uses under half of each.
+MAX_TITLE = 120  # a heading on every page and the share card's first line
+MAX_INTRO = 5_000  # a few paragraphs on the welcome page
+MAX_NAME = 60  # a dimension's name: a chart label and a line of the share card
+MAX_DESCRIPTION = 1_000  # a paragraph under the dimension's name on the result page
+MAX_TIP = 500  # one suggestion of a few sentences
+MAX_ITEM_TEXT = 500  # one statement a phone shows above five answer buttons
+MAX_SOURCE = 1_000  # the essay's sentence or two an item comes from
+MAX_SCALE_LABEL = 40  # one answer button; SPSS keeps value labels of up to 120 bytes
+MAX_PROFILE_TEXT = 300  # a profile question
+MAX_OPTION = 80  # one choice of a profile question (SPSS value label, export column)
 
 # Questionnaire text is rendered as Markdown to every participant. An image there makes
 # every phone in the room fetch its URL (a tracking pixel, or a slow page on venue Wi-Fi),
@@ -30,6 +51,10 @@ MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]")
 # instruction. Autolinks such as <https://example.com> are links, not HTML, and stay allowed.
 RAW_HTML = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]{1,31}:)(?:/?[A-Za-z]|[!?])")
 MULTI_SEPARATOR = "; "  # how a multi-select profile answer is stored: "LinkedIn; TikTok"
+# Unicode's bidirectional controls reorder the text around them when shown: a right-to-left
+# override in a dimension's name turned the result's numbers around. None belongs in a
+# questionnaire (marks U+200E/200F and U+061C, embeddings and overrides, isolates).
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class QuestionnaireError(ValueError):
@@ -155,8 +180,8 @@ def from_text(text: str, source: str, fingerprint: str) -> Questionnaire:
 def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") -> Questionnaire:
     """Validate an already-parsed TOML document (see `load`)."""
     v = _Validator(source)
-    title = v.text(data, "title", "questionnaire")
-    intro = v.text(data, "intro", "questionnaire", required=False)
+    title = v.text(data, "title", "questionnaire", MAX_TITLE)
+    intro = v.text(data, "intro", "questionnaire", MAX_INTRO, required=False)
     threshold = data.get("threshold", 60)
     if isinstance(threshold, bool) or not isinstance(threshold, int | float):
         v.fail("questionnaire", "threshold", "must be a number from 0 to 100")
@@ -175,13 +200,20 @@ def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") ->
     for n, label in enumerate(labels, 1):
         if not isinstance(label, str) or not label.strip():
             v.fail("scale", "labels", f"point {n} has no label")
-        v.plain("scale", "labels", label)
+        v.plain("scale", "labels", label, MAX_SCALE_LABEL)
     if len(set(labels)) != len(labels):
         v.fail("scale", "labels", "labels must all differ")
 
     seen: set[str] = set()
     dimensions = []
-    for n, d in enumerate(v.table_list(data, "dimensions"), 1):
+    dimension_tables = v.table_list(data, "dimensions")
+    if len(dimension_tables) > MAX_DIMENSIONS:
+        v.fail(
+            "questionnaire",
+            "dimensions",
+            f"has {len(dimension_tables)} dimensions; give at most {MAX_DIMENSIONS}",
+        )
+    for n, d in enumerate(dimension_tables, 1):
         where = f"dimension #{n}"
         did = v.ident(d, where, seen)
         where = f"dimension '{did}'"
@@ -191,10 +223,10 @@ def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") ->
         if len(tips) > 3:
             v.fail(where, "tips", f"has {len(tips)} tips; give at most 3")
         for tip in tips:
-            v.plain(where, "tips", tip)
-        dimensions.append(
-            Dimension(did, v.text(d, "name", where), v.text(d, "description", where), tuple(tips))
-        )
+            v.plain(where, "tips", tip, MAX_TIP)
+        name = v.text(d, "name", where, MAX_NAME)
+        description = v.text(d, "description", where, MAX_DESCRIPTION)
+        dimensions.append(Dimension(did, name, description, tuple(tips)))
     dim_ids = {d.id for d in dimensions}
 
     items = []
@@ -211,8 +243,8 @@ def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") ->
         if not isinstance(reverse, bool):
             v.fail(where, "reverse", "must be true or false")
         source_text = str(i.get("source", "")).strip()
-        v.plain(where, "source", source_text)
-        items.append(Item(iid, dim, v.text(i, "text", where), reverse, source_text))
+        v.plain(where, "source", source_text, MAX_SOURCE)
+        items.append(Item(iid, dim, v.text(i, "text", where, MAX_ITEM_TEXT), reverse, source_text))
     for d in dimensions:
         if not any(i.dimension == d.id for i in items):
             v.fail(f"dimension '{d.id}'", "items", "no item measures this dimension")
@@ -234,6 +266,8 @@ def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") ->
         options = p.get("options")
         if not isinstance(options, list) or not options:
             v.fail(where, "options", "must be a non-empty list of choices")
+        if len(options) > MAX_OPTIONS:
+            v.fail(where, "options", f"has {len(options)} choices; give at most {MAX_OPTIONS}")
         if not all(isinstance(o, str) and o.strip() for o in options):
             v.fail(where, "options", "every choice must be non-empty text")
         if len(set(options)) != len(options):
@@ -241,8 +275,9 @@ def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") ->
         if kind == "multi" and any(MULTI_SEPARATOR in o for o in options):
             v.fail(where, "options", f"a choice may not contain '{MULTI_SEPARATOR}'")
         for option in options:
-            v.plain(where, "options", option)
-        profile.append(ProfileQuestion(pid, v.text(p, "text", where), kind, tuple(options)))
+            v.plain(where, "options", option, MAX_OPTION)
+        text = v.text(p, "text", where, MAX_PROFILE_TEXT)
+        profile.append(ProfileQuestion(pid, text, kind, tuple(options)))
     _check_option_columns(v, profile, seen)
 
     return Questionnaire(
@@ -268,6 +303,13 @@ def _check_option_columns(v: _Validator, profile: list[ProfileQuestion], ids: se
             continue
         where = f"profile question '{p.id}'"
         for option in p.options:
+            if not schema.slug(option):
+                v.fail(
+                    where,
+                    "options",
+                    f"'{option}' has no letter or digit (a-z, 0-9) to name its export column"
+                    f" ({p.id}_...); add one",
+                )
             name = schema.option_column(p.id, option)
             if name in ids:
                 v.fail(where, "options", f"'{option}' makes the export column '{name}', an id")
@@ -289,17 +331,27 @@ class _Validator:
     def fail(self, where: str, field: str, problem: str):
         raise QuestionnaireError(f"{self.source}: {where}, field '{field}': {problem}.")
 
-    def text(self, table: dict, field: str, where: str, required: bool = True) -> str:
+    def text(self, table: dict, field: str, where: str, limit: int, required: bool = True) -> str:
         value = table.get(field)
         if value is None and not required:
             return ""
         if not isinstance(value, str) or not value.strip():
             self.fail(where, field, "is missing or empty")
-        self.plain(where, field, value)
+        self.plain(where, field, value, limit)
         return value.strip()
 
-    def plain(self, where: str, field: str, value: str) -> None:
-        """Refuse Markdown images and raw HTML (see MARKDOWN_IMAGE and RAW_HTML)."""
+    def plain(self, where: str, field: str, value: str, limit: int) -> None:
+        """Refuse text over `limit` characters, bidirectional controls, Markdown images and
+        raw HTML (see BIDI_CONTROLS, MARKDOWN_IMAGE and RAW_HTML)."""
+        if len(value) > limit:
+            self.fail(where, field, f"is {len(value):,} characters long; give at most {limit:,}")
+        if m := BIDI_CONTROLS.search(value):
+            self.fail(
+                where,
+                field,
+                f"contains the invisible control U+{ord(m.group()):04X}, which reorders the"
+                " text around it; delete it",
+            )
         if m := MARKDOWN_IMAGE.search(value):
             self.fail(
                 where,

@@ -36,6 +36,9 @@ ENGINE_COLUMNS = ("oid", "_rowid_", "tableoid", "xmin", "cmin", "xmax", "cmax", 
 # What the export writes under names of its own.
 EXPORT_COLUMNS = ("response_id", "session_title")
 SCORE_PREFIX = "score_"
+# SPSS allows variable names of at most 64 bytes: pyreadstat refuses a whole .sav with a longer
+# one. Ids are at most 40 characters; an option's column is cut to fit (ASCII: one byte each).
+NAME_MAX = 64
 
 RESERVED = frozenset(RESPONSE_COLUMNS + ENGINE_COLUMNS + EXPORT_COLUMNS)
 
@@ -45,8 +48,9 @@ def score_column(dimension_id: str) -> str:
 
 
 def option_column(question_id: str, option: str) -> str:
-    """The export's 0/1 column for one choice of a multi-select profile question."""
-    return f"{question_id}_{slug(option)}"
+    """The export's 0/1 column for one choice of a multi-select profile question, at most
+    NAME_MAX characters (the questionnaire's check refuses two choices that then clash)."""
+    return f"{question_id}_{slug(option)}"[:NAME_MAX].rstrip("_")
 
 
 def slug(text: str) -> str:

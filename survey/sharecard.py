@@ -22,6 +22,8 @@ from survey.scoring import BELIEVER, Result
 SIZE = 1080  # px, square: fits every feed's crop (Instagram, LinkedIn, X)
 TAGLINE = "Begin living it."
 FILE_NAME = "believer-or-spectator-result.png"
+ELLIPSIS = "\u2026"  # ends a name cut short to fit its line
+ROWS = 7  # dimensions that fit at full size between the score and the tagline
 
 # Our palette (.streamlit/config.toml): every text colour passes 4.5:1 on its background.
 INK = (31, 25, 51)  # textColor
@@ -76,14 +78,40 @@ def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     return ImageFont.load_default(size)
 
 
-def _fit(draw: ImageDraw.ImageDraw, text: str, size: int, width: int, bold: bool = False):
-    """The largest font up to `size` that draws `text` within `width` pixels."""
-    while size > 12:
+@dataclass(frozen=True)
+class _Text:
+    """One line of text, where it goes and how it is drawn."""
+
+    xy: tuple[float, float]
+    text: str
+    font: ImageFont.FreeTypeFont
+    fill: tuple[int, int, int]
+
+
+def _fit(
+    text: str, size: int, width: int, bold: bool = False
+) -> tuple[str, ImageFont.FreeTypeFont]:
+    """`text` on one line within `width` pixels: in the largest font from `size` down to two
+    thirds of it that holds it whole, else cut short with an ellipsis at that smallest size
+    (smaller still would not read on a phone)."""
+    text = " ".join(text.split())  # a line break or tab in a name would spill onto the bar
+    smallest = max(size * 2 // 3, 1)
+    while size > smallest:
         font = _font(size, bold)
-        if draw.textlength(text, font=font) <= width:
-            return font
+        if font.getlength(text) <= width:
+            return text, font
         size -= 2
-    return _font(size, bold)
+    font = _font(smallest, bold)
+    if font.getlength(text) <= width:
+        return text, font
+    low, high = 0, len(text)  # the longest prefix that fits with its ellipsis
+    while low < high:
+        mid = (low + high + 1) // 2
+        if font.getlength(text[:mid].rstrip() + ELLIPSIS) <= width:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low].rstrip() + ELLIPSIS, font
 
 
 def png(card: Card, size: int = SIZE) -> bytes:
@@ -91,16 +119,12 @@ def png(card: Card, size: int = SIZE) -> bytes:
     names = tuple(name for name, _ in card.profile)
     img = _template(card.app_name, card.headline, names, card.tagline, size).copy()
     draw = ImageDraw.Draw(img)
-    layout = _Layout(size)
-    draw.text((layout.margin, layout.score_y), card.score, font=layout.score_font, fill=INK)
+    layout = _Layout(size, len(card.profile))
+    for t in _figures(card, layout):
+        draw.text(t.xy, t.text, font=t.font, fill=t.fill)
     for i, (_, value) in enumerate(card.profile):
-        y = layout.profile_y + i * layout.row_h
-        number = str(value)
-        right = layout.margin + layout.inner
-        width = draw.textlength(number, font=layout.value_font)
-        draw.text((right - width, y), number, font=layout.value_font, fill=INK)
         if value > 0:
-            top = y + layout.bar_offset
+            top = layout.row_y(i) + layout.bar_offset
             end = layout.margin + max(layout.bar_h, round(layout.inner * value / 100))
             draw.rounded_rectangle(
                 [layout.margin, top, end, top + layout.bar_h],
@@ -114,10 +138,26 @@ def png(card: Card, size: int = SIZE) -> bytes:
     return buf.getvalue()
 
 
-class _Layout:
-    """Where everything goes on a card of `size` px: every measure is for 1080 px, scaled."""
+def texts(card: Card, size: int = SIZE) -> list[_Text]:
+    """Every line of text the card draws, where `png` draws it (for checking the layout)."""
+    names = tuple(name for name, _ in card.profile)
+    layout = _Layout(size, len(names))
+    fixed = _fixed_texts(card.app_name, card.headline, names, card.tagline, layout)
+    return [*fixed, *_figures(card, layout)]
 
-    def __init__(self, size: int):
+
+def bars(card: Card, size: int = SIZE) -> list[tuple[int, int, int, int]]:
+    """The box of each dimension's bar (its empty track), in questionnaire order."""
+    layout = _Layout(size, len(card.profile))
+    return [layout.bar(i) for i in range(len(card.profile))]
+
+
+class _Layout:
+    """Where everything goes on a card of `size` px with `rows` dimensions: every measure is
+    for 1080 px, scaled. Up to ROWS dimensions get full-size rows; more share the same
+    height in smaller rows, so the last bar never reaches the tagline."""
+
+    def __init__(self, size: int, rows: int = ROWS):
         u = size / SIZE
         self.margin = round(72 * u)
         self.inner = size - 2 * self.margin
@@ -126,11 +166,46 @@ class _Layout:
         self.score_y = self.headline_y + round(124 * u)
         self.score_font = _font(round(64 * u), True)
         self.profile_y = self.score_y + round(112 * u)
-        self.label_size, self.label_room = round(30 * u), self.inner - round(80 * u)
-        self.value_font = _font(round(30 * u), True)
-        self.bar_h, self.row_h, self.bar_offset = round(22 * u), round(76 * u), round(40 * u)
+        r = min(1.0, ROWS / max(rows, 1)) * u  # a row's scale
+        self.label_size, self.label_room = round(30 * r), self.inner - round(80 * r)
+        self.value_font = _font(round(30 * r), True)
+        self.bar_h, self.row_h, self.bar_offset = round(22 * r), round(76 * r), round(40 * r)
         self.band_h = round(16 * u)
         self.tagline_y, self.tagline_font = size - round(120 * u), _font(round(52 * u), True)
+
+    def row_y(self, i: int) -> int:
+        return self.profile_y + i * self.row_h
+
+    def bar(self, i: int) -> tuple[int, int, int, int]:
+        top = self.row_y(i) + self.bar_offset
+        return (self.margin, top, self.margin + self.inner, top + self.bar_h)
+
+
+def _fixed_texts(
+    app_name: str, headline: str, names: tuple[str, ...], tagline: str, layout: _Layout
+) -> list[_Text]:
+    """The text every card with this headline shares: titles, dimension names, tagline."""
+    m, inner = layout.margin, layout.inner
+    text, font = _fit(app_name, layout.app_name_size, inner)
+    out = [_Text((m, layout.app_name_y), text, font, MUTED)]
+    text, font = _fit(headline, layout.headline_size, inner, True)
+    out.append(_Text((m, layout.headline_y), text, font, VIOLET))
+    for i, name in enumerate(names):
+        text, font = _fit(name, layout.label_size, layout.label_room)
+        out.append(_Text((m, layout.row_y(i)), text, font, INK))
+    out.append(_Text((m, layout.tagline_y), tagline, layout.tagline_font, VIOLET))
+    return out
+
+
+def _figures(card: Card, layout: _Layout) -> list[_Text]:
+    """A result's own text: the score and each dimension's number, right-aligned."""
+    out = [_Text((layout.margin, layout.score_y), card.score, layout.score_font, INK)]
+    right = layout.margin + layout.inner
+    for i, (_, value) in enumerate(card.profile):
+        number = str(value)
+        width = layout.value_font.getlength(number)
+        out.append(_Text((right - width, layout.row_y(i)), number, layout.value_font, INK))
+    return out
 
 
 @lru_cache(maxsize=16)
@@ -140,24 +215,14 @@ def _template(
     """What every card with this headline shares: the band, the titles, the dimension
     names and their empty bars, and the tagline. Drawn once per questionnaire and class
     (about two thirds of the drawing); `png` adds a result's figures to a copy."""
-    layout = _Layout(size)
-    m, inner = layout.margin, layout.inner
+    layout = _Layout(size, len(names))
     img = Image.new("RGB", (size, size), PAPER)
     draw = ImageDraw.Draw(img)
     draw.rectangle([0, 0, size, layout.band_h], fill=VIOLET)
-    font = _fit(draw, app_name, layout.app_name_size, inner)
-    draw.text((m, layout.app_name_y), app_name, font=font, fill=MUTED)
-    font = _fit(draw, headline, layout.headline_size, inner, True)
-    draw.text((m, layout.headline_y), headline, font=font, fill=VIOLET)
-    for i, name in enumerate(names):
-        y = layout.profile_y + i * layout.row_h
-        font = _fit(draw, name, layout.label_size, layout.label_room)
-        draw.text((m, y), name, font=font, fill=INK)
-        top = y + layout.bar_offset
-        draw.rounded_rectangle(
-            [m, top, m + inner, top + layout.bar_h], radius=layout.bar_h // 2, fill=TRACK
-        )
-    draw.text((m, layout.tagline_y), tagline, font=layout.tagline_font, fill=VIOLET)
+    for t in _fixed_texts(app_name, headline, names, tagline, layout):
+        draw.text(t.xy, t.text, font=t.font, fill=t.fill)
+    for i in range(len(names)):
+        draw.rounded_rectangle(layout.bar(i), radius=layout.bar_h // 2, fill=TRACK)
     return img
 
 

@@ -596,3 +596,250 @@ def test_two_choices_that_make_the_same_export_column_are_refused(tmp_path):
     )
     message, _ = error_for(tmp_path, text)
     assert "'X twitter' and 'X (Twitter)' both make the export column 'tools_x_twitter'" in message
+
+
+def test_the_issues_colliding_names_are_each_refused_in_one_line(tmp_path):
+    # An item id that is a choice's export column, beside the question offering it.
+    platforms = (
+        '\n[[profile]]\nid = "platforms"\ntext = "Platforms"\nkind = "multi"\n'
+        'options = ["Facebook", "LinkedIn"]\n'
+    )
+    text = MINIMAL.replace('id = "b_one"', 'id = "platforms_facebook"') + platforms
+    message, path = error_for(tmp_path, text)
+    assert message == (
+        f"{path}: profile question 'platforms', field 'options': 'Facebook' makes the export"
+        " column 'platforms_facebook', an id."
+    )
+    # Two choices that slug alike.
+    langs = '\n[[profile]]\nid = "langs"\ntext = "Languages"\nkind = "multi"\n'
+    message, path = error_for(tmp_path, MINIMAL + langs + 'options = ["C++", "C#"]\n')
+    assert message == (
+        f"{path}: profile question 'langs', field 'options': 'C#' and 'C++' both make the"
+        " export column 'langs_c'."
+    )
+
+
+@pytest.mark.parametrize("option", ["???", "日本語", "—"])
+def test_a_choice_with_no_letter_or_digit_for_its_column_name_is_refused(tmp_path, option):
+    text = MINIMAL + (
+        '\n[[profile]]\nid = "tools"\ntext = "Tools"\nkind = "multi"\n'
+        f'options = ["Slack", "{option}"]\n'
+    )
+    message, path = error_for(tmp_path, text)
+    assert message == (
+        f"{path}: profile question 'tools', field 'options': '{option}' has no letter or digit"
+        " (a-z, 0-9) to name its export column (tools_...); add one."
+    )
+
+
+def test_a_single_choice_needs_no_column_name_so_any_text_will_do(tmp_path):
+    text = broken('options = ["Agency", "Brand"]', 'options = ["Agency", "???"]')
+    assert questionnaire.load(write(tmp_path, text)).profile_question("role").options[1] == "???"
+
+
+def test_long_choices_get_columns_spss_can_hold_and_two_that_then_clash_are_refused(tmp_path):
+    long_id = "t" * 40
+    head = f'\n[[profile]]\nid = "{long_id}"\ntext = "Tools"\nkind = "multi"\n'
+    q = questionnaire.load(write(tmp_path, MINIMAL + head + f'options = ["{"a" * 70}", "b"]\n'))
+    names = [c.name for c in export.columns(q) if c.source == long_id]
+    assert names == [f"{long_id}_{'a' * 23}", f"{long_id}_b"]
+    assert max(len(n) for n in names) == 64  # SPSS's longest variable name
+    message, _ = error_for(tmp_path, MINIMAL + head + f'options = ["{"a" * 30}", "{"a" * 31}"]\n')
+    assert f"both make the export column '{long_id}_{'a' * 23}'" in message
+
+
+def test_the_export_refuses_to_name_two_columns_alike_whatever_got_past_validation(q):
+    from dataclasses import replace
+
+    twin = replace(q, items=(*q.items, replace(q.items[0], text="Again")))
+    with pytest.raises(ValueError, match=f"two columns {q.items[0].id}"):
+        export.columns(twin)
+
+
+# ---------------------------------------------------------------- no text without bound
+
+
+LIMITS = [
+    # (fragment of MINIMAL, what replaces it with {text}, entry, field, limit)
+    pytest.param(
+        'title = "Mini survey"',
+        "title = '{text}'",
+        "questionnaire",
+        "title",
+        questionnaire.MAX_TITLE,
+        id="title",
+    ),
+    pytest.param(
+        "items_per_page = 2",
+        "items_per_page = 2\nintro = '{text}'",
+        "questionnaire",
+        "intro",
+        questionnaire.MAX_INTRO,
+        id="intro",
+    ),
+    pytest.param(
+        '"Rarely"', "'{text}'", "scale", "labels", questionnaire.MAX_SCALE_LABEL, id="scale-label"
+    ),
+    pytest.param(
+        'name = "Beta"',
+        "name = '{text}'",
+        "dimension 'beta'",
+        "name",
+        questionnaire.MAX_NAME,
+        id="dimension-name",
+    ),
+    pytest.param(
+        'description = "The first dimension."',
+        "description = '{text}'",
+        "dimension 'alpha'",
+        "description",
+        questionnaire.MAX_DESCRIPTION,
+        id="dimension-description",
+    ),
+    pytest.param(
+        'tips = ["Do more beta things."]',
+        "tips = ['Fine.', '{text}']",
+        "dimension 'beta'",
+        "tips",
+        questionnaire.MAX_TIP,
+        id="tip",
+    ),
+    pytest.param(
+        'text = "I do beta things."',
+        "text = '{text}'",
+        "item 'b_one'",
+        "text",
+        questionnaire.MAX_ITEM_TEXT,
+        id="item-text",
+    ),
+    pytest.param(
+        "reverse = true",
+        "reverse = true\nsource = '{text}'",
+        "item 'a_two'",
+        "source",
+        questionnaire.MAX_SOURCE,
+        id="item-source",
+    ),
+    pytest.param(
+        'text = "Your role"',
+        "text = '{text}'",
+        "profile question 'role'",
+        "text",
+        questionnaire.MAX_PROFILE_TEXT,
+        id="profile-text",
+    ),
+    pytest.param(
+        '"Brand"]',
+        "'{text}']",
+        "profile question 'role'",
+        "options",
+        questionnaire.MAX_OPTION,
+        id="profile-option",
+    ),
+]
+
+
+@pytest.mark.parametrize("old,new,entry,field,limit", LIMITS)
+def test_a_text_longer_than_its_fields_limit_is_refused_by_file_entry_and_field(
+    tmp_path, old, new, entry, field, limit
+):
+    message, path = error_for(tmp_path, broken(old, new.format(text="x" * (limit + 1))))
+    assert message == (
+        f"{path}: {entry}, field '{field}': is {limit + 1:,} characters long;"
+        f" give at most {limit:,}."
+    )
+
+
+@pytest.mark.parametrize("old,new,entry,field,limit", LIMITS)
+def test_a_text_of_exactly_its_fields_limit_is_fine(tmp_path, old, new, entry, field, limit):
+    questionnaire.load(write(tmp_path, broken(old, new.format(text="x" * limit))))
+
+
+def test_a_ten_megabyte_item_text_is_refused_before_anything_renders_it(tmp_path):
+    text = broken('text = "I do beta things."', f"text = '{'x' * 10_000_000}'")
+    message, path = error_for(tmp_path, text)
+    assert message == (
+        f"{path}: item 'b_one', field 'text': is 10,000,000 characters long; give at most 500."
+    )
+
+
+def test_the_shipped_questionnaire_uses_under_half_of_every_limit(q):
+    texts = {
+        questionnaire.MAX_TITLE: [q.title],
+        questionnaire.MAX_INTRO: [q.intro],
+        questionnaire.MAX_SCALE_LABEL: list(q.scale),
+        questionnaire.MAX_NAME: [d.name for d in q.dimensions],
+        questionnaire.MAX_DESCRIPTION: [d.description for d in q.dimensions],
+        questionnaire.MAX_TIP: [t for d in q.dimensions for t in d.tips],
+        questionnaire.MAX_ITEM_TEXT: [i.text for i in q.items],
+        questionnaire.MAX_SOURCE: [i.source for i in q.items],
+        questionnaire.MAX_PROFILE_TEXT: [p.text for p in q.profile],
+        questionnaire.MAX_OPTION: [o for p in q.profile for o in p.options],
+    }
+    for limit, values in texts.items():
+        assert max(len(v) for v in values) < limit / 2, limit
+    assert len(q.dimensions) < questionnaire.MAX_DIMENSIONS
+    assert max(len(p.options) for p in q.profile) <= questionnaire.MAX_OPTIONS / 2
+
+
+def test_more_choices_than_a_phone_lists_is_one_clear_message(tmp_path):
+    options = ", ".join(f'"Choice {n}"' for n in range(questionnaire.MAX_OPTIONS + 1))
+    message, path = error_for(
+        tmp_path, broken('options = ["Agency", "Brand"]', f"options = [{options}]")
+    )
+    assert message == (
+        f"{path}: profile question 'role', field 'options': has 31 choices; give at most 30."
+    )
+
+
+def test_more_dimensions_than_a_result_shows_is_one_clear_message(tmp_path):
+    extra = "".join(
+        f'\n[[dimensions]]\nid = "extra_{k}"\nname = "E{k}"\ndescription = "D."\ntips = ["T."]\n'
+        for k in range(questionnaire.MAX_DIMENSIONS - 1)
+    )
+    message, path = error_for(tmp_path, MINIMAL.replace("[[items]]", extra + "\n[[items]]", 1))
+    assert message == (
+        f"{path}: questionnaire, field 'dimensions': has 13 dimensions; give at most 12."
+    )
+
+
+# ---------------------------------------------------------------- nothing that reorders text
+
+BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068"]
+BIDI += ["\u2069", "\u200e", "\u200f", "\u061c"]
+
+
+@pytest.mark.parametrize("char", BIDI, ids=lambda c: f"U+{ord(c):04X}")
+def test_a_bidirectional_control_in_a_dimension_name_is_refused(tmp_path, char):
+    message, path = error_for(tmp_path, broken('name = "Beta"', f'name = "Be{char}ta"'))
+    assert message == (
+        f"{path}: dimension 'beta', field 'name': contains the invisible control"
+        f" U+{ord(char):04X}, which reorders the text around it; delete it."
+    )
+
+
+@pytest.mark.parametrize("old,new,entry,field,limit", LIMITS)
+def test_a_right_to_left_override_is_refused_in_every_text(tmp_path, old, new, entry, field, limit):
+    message, path = error_for(tmp_path, broken(old, new.format(text="12 \u202e34")))
+    assert message.startswith(f"{path}: {entry}, field '{field}': contains the invisible")
+
+
+def test_right_to_left_text_itself_is_fine(tmp_path):
+    text = broken('name = "Beta"', 'name = "בטא Beta العربية"')
+    assert questionnaire.load(write(tmp_path, text)).dimension("beta").name == "בטא Beta العربية"
+
+
+def test_the_readme_states_the_limits_the_validator_enforces():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    q_ = questionnaire
+    for row in [
+        f"| {q_.MAX_ITEMS} / {q_.MAX_DIMENSIONS} / {q_.MAX_PROFILE_QUESTIONS} |",
+        f"| {q_.MAX_OPTIONS} |",
+        f"| {q_.MAX_TITLE:,} / {q_.MAX_INTRO:,} characters |",
+        f"| {q_.MAX_NAME:,} / {q_.MAX_DESCRIPTION:,} / {q_.MAX_TIP:,} characters |",
+        f"| {q_.MAX_ITEM_TEXT:,} / {q_.MAX_SOURCE:,} characters |",
+        f"| {q_.MAX_SCALE_LABEL} / {q_.MAX_PROFILE_TEXT} / {q_.MAX_OPTION} characters |",
+    ]:
+        assert row in readme
