@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
@@ -21,6 +21,10 @@ from survey.scoring import BELIEVER, SPECTATOR
 
 HIST_BIN = 5  # histogram of overall scores in 5-point bins over 0..100
 UNANSWERED = -1
+# "Answering now" counts an unfinished response only if a page of it was stored this
+# recently. A talk's survey takes a few minutes a page at most; a first page stored but
+# never followed (a phone put away, a server killed mid-burst) stops counting after this.
+ANSWERING_WINDOW = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -28,20 +32,24 @@ class LiveCounts:
     """A session's counts as the console states them: real participants, demo rows apart."""
 
     complete: int  # real participants who finished
-    answering: int  # begun and still able to finish (the session is open)
+    answering: int  # begun, still able to finish, a page stored within ANSWERING_WINDOW
     did_not_finish: int  # begun, but the session closed before they finished
     demo: int  # demo responses, not counted above
+    idle: int = 0  # begun, still able to finish, but no page stored within ANSWERING_WINDOW
 
 
-def live_counts(room: Room, is_open: bool) -> LiveCounts:
+def live_counts(room: Room, is_open: bool, now: datetime | None = None) -> LiveCounts:
     """The console's counts: the same rule as every export (demo rows counted apart), and
-    unfinished responses split by whether they can still be finished."""
+    unfinished responses split by whether they can still be finished and, while they can,
+    by whether anyone stored a page of them within ANSWERING_WINDOW of `now`."""
     unfinished = room.n_in_progress
+    answering = room.n_answering(now) if is_open else 0
     return LiveCounts(
         complete=room.n - room.n_demo,
-        answering=unfinished if is_open else 0,
+        answering=answering,
         did_not_finish=0 if is_open else unfinished,
         demo=room.n_demo,
+        idle=unfinished - answering if is_open else 0,
     )
 
 
@@ -71,7 +79,9 @@ def room_columns(q: Questionnaire) -> list[str]:
         "token",
         "status",
         "is_demo",
+        "updated_at",
         "completed_at",
+        "version",
         "overall",
         *q.item_ids,
         *(f"score_{d}" for d in q.dimension_ids),
@@ -82,19 +92,25 @@ def room_columns(q: Questionnaire) -> list[str]:
 class Room:
     """One session's responses: in-progress counted, complete ones kept column by column."""
 
-    def __init__(self, q: Questionnaire, capacity: int = 1024):
+    def __init__(self, q: Questionnaire, capacity: int = 1024, by_time: bool = False):
         self.q = q
+        self.by_time = by_time  # completion order by stored time first (many sessions)
         self.version = 0
         self.removed = 0  # the session's removals (retakes, deletions) when it was read
         self.epoch = 0  # the store's room_epoch this Room was built at
         self.status: dict[str, str] = {}
+        self.touched: dict[str, str] = {}  # unfinished token -> its last page's updated_at
         self.n = 0
+        self._order: np.ndarray | None = None  # completion order, made when first asked for
         k = capacity
         self._answers = np.zeros((k, len(q.items)), dtype=np.int8)
         self._dims = np.zeros((k, len(q.dimensions)))
         self._overall = np.zeros(k)
         self._demo = np.zeros(k, dtype=bool)
         self._minute = np.zeros(k, dtype=np.int64)  # minutes since the epoch (UTC)
+        self._done = np.zeros(k, dtype=object)  # completed_at as stored (ISO 8601, UTC)
+        self._seq = np.zeros(k, dtype=np.int64)  # the session's change counter at completion
+        self._token = np.zeros(k, dtype=object)  # the tie-break of the completion order
         self._profile = np.full((k, len(q.profile)), UNANSWERED, dtype=np.int64)
 
     # ------------------------------------------------------------ filling
@@ -108,6 +124,10 @@ class Room:
             if self.status.get(token) == "complete":
                 continue  # complete rows never change
             self.status[token] = status
+            if status == "in_progress":
+                self.touched[token] = row[at["updated_at"]] or ""
+            else:
+                self.touched.pop(token, None)
             if status == "complete":
                 fresh.append(row)
         if fresh:
@@ -124,6 +144,9 @@ class Room:
         self._overall[sl] = [r[at["overall"]] for r in rows]
         self._demo[sl] = [bool(r[at["is_demo"]]) for r in rows]
         self._minute[sl] = _minutes([r[at["completed_at"]] for r in rows])
+        self._done[sl] = [r[at["completed_at"]] or "" for r in rows]
+        self._seq[sl] = [r[at["version"]] or 0 for r in rows]
+        self._token[sl] = [r[at["token"]] for r in rows]
         for j, p in enumerate(q.profile):
             self._profile[sl, j] = [_encode_profile(p.kind, p.options, r[at[p.id]]) for r in rows]
         self.n += m
@@ -133,9 +156,9 @@ class Room:
         if need <= cap:
             return
         new = max(need, 2 * cap)
-        for name in ("_answers", "_dims", "_overall", "_demo", "_minute", "_profile"):
+        for name in _COLUMNS:
             old = getattr(self, name)
-            fill = UNANSWERED if name == "_profile" else 0
+            fill = UNANSWERED if name == "_profile" else 0  # object columns: 0 until set
             grown = np.full((new, *old.shape[1:]), fill, dtype=old.dtype)
             grown[:cap] = old
             setattr(self, name, grown)
@@ -144,7 +167,39 @@ class Room:
 
     @property
     def n_in_progress(self) -> int:
-        return sum(1 for s in self.status.values() if s == "in_progress")
+        """Unfinished responses, however long ago their last page was stored."""
+        return len(self.touched)
+
+    def n_answering(self, now: datetime | None = None) -> int:
+        """Unfinished responses with a page stored within ANSWERING_WINDOW of `now`."""
+        since = _iso_key((now or datetime.now(UTC)) - ANSWERING_WINDOW)
+        return sum(1 for stamp in self.touched.values() if stamp >= since)
+
+    def completion_order(self) -> np.ndarray:
+        """Row indices of the complete responses in the order they finished.
+
+        In one session's room: by the session's change counter stored with the response
+        as it was completed (`version`: given inside the write's transaction, so it follows
+        the order the database took them in, which no clock or race can turn round), then
+        the completion time and the token for rows stored together (demo data). Over many
+        sessions (`by_time`): the completion time first. Either way a property of the
+        rows, not of the order they were read in, so a Room rebuilt in any order (after a
+        restart, a deletion, on another worker) orders them the same.
+        """
+        have = 0 if self._order is None else len(self._order)
+        if self._order is None or have != self.n:
+            key = self._order_key
+            fresh = sorted(range(have, self.n), key=key)
+            if have and fresh and key(fresh[0]) < key(int(self._order[-1])):
+                fresh, have = sorted(range(self.n), key=key), 0  # rare: someone slipped in
+            kept = self._order[:have] if have else np.empty(0, dtype=np.int64)
+            self._order = np.concatenate([kept, np.array(fresh, dtype=np.int64)])
+        return self._order
+
+    def _order_key(self, i: int) -> tuple:
+        # Rows arrive after every row already held, so the order only grows at its end.
+        seq, done, token = int(self._seq[i]), self._done[i], self._token[i]
+        return (done, seq, token) if self.by_time else (seq, done, token)
 
     @property
     def n_demo(self) -> int:
@@ -181,11 +236,12 @@ class Room:
         """A copy holding only real participants' complete responses (the analyst's rule:
         demo rows count only where asked for). Unfinished responses are kept, all real."""
         real = ~self._demo[: self.n]
-        out = Room(self.q, capacity=max(int(real.sum()), 16))
+        out = Room(self.q, capacity=max(int(real.sum()), 16), by_time=self.by_time)
         out.version, out.removed, out.epoch = self.version, self.removed, self.epoch
         out.status = dict(self.status)
+        out.touched = dict(self.touched)
         m = int(real.sum())
-        for name in ("_answers", "_dims", "_overall", "_demo", "_minute", "_profile"):
+        for name in _COLUMNS:
             getattr(out, name)[:m] = getattr(self, name)[: self.n][real]
         out.n = m
         return out
@@ -199,6 +255,24 @@ class Room:
     def share_below(self, overall: float) -> float:
         """The share (in %) of complete responses that scored lower than `overall`."""
         return 100 * float((self.overall < overall).sum()) / self.n if self.n else 0.0
+
+
+_COLUMNS = (
+    "_answers",
+    "_dims",
+    "_overall",
+    "_demo",
+    "_minute",
+    "_done",
+    "_seq",
+    "_token",
+    "_profile",
+)
+
+
+def _iso_key(t: datetime) -> str:
+    """`t` as the store writes updated_at (ISO 8601, UTC, "Z"), so stamps compare as text."""
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def _encode_profile(kind: str, options: tuple[str, ...], value: str | None) -> int:
@@ -224,6 +298,41 @@ def _minutes(stamps: list[str | None]) -> list[int]:
     return out
 
 
+# ---------------------------------------------------------------- what may be published
+# Differencing: any figure that moved with each single finisher would give that person's
+# answers away to anyone who looked before and after. So every figure a participant or the
+# room sees is over a *published* set that grows only in steps of k people at once.
+
+
+def stepped(room: Room, rows: np.ndarray, k: int) -> np.ndarray:
+    """Of the complete responses in the mask `rows`, the first `count // k * k` to finish
+    (`Room.completion_order`), as a mask. As people join `rows` one at a time, the
+    result stays the same or takes in k of them at once; and it is the same however
+    the Room was read."""
+    k = max(int(k), 1)
+    order = room.completion_order()
+    members = order[rows[order]]
+    out = np.zeros(room.n, dtype=bool)
+    out[members[: len(members) // k * k]] = True
+    return out
+
+
+def _mean_dims(room: Room, rows: np.ndarray) -> list[float]:
+    """The mean dimension scores of the rows in the mask, summed in completion order:
+    a float sum depends on its order, and a rebuilt Room must give the very same digits."""
+    order = room.completion_order()
+    return room.dims[order[rows[order]]].mean(axis=0).tolist()
+
+
+def published(room: Room, k: int) -> np.ndarray:
+    """The complete responses the room's figures are over, as a mask: the real
+    participants stepped by k in the order they finished, and the demo rows stepped
+    apart. Apart, so the real part is exactly what each participant's comparison is
+    over, and adding or clearing demo rows never moves a real person in or out."""
+    demo = room._demo[: room.n]
+    return stepped(room, ~demo, k) | stepped(room, demo, k)
+
+
 # ---------------------------------------------------------------- a participant vs the room
 
 
@@ -242,18 +351,20 @@ def compare(room: Room, overall: float, step: int = 1) -> Comparison:
     """The participant's standing among the room's real (non-demo) complete responses.
 
     The comparison moves in steps of `step` (k) people: it is over the first
-    `n // step * step` of them, in the order they finished. Averages that changed with
-    every single finisher would give that one person's scores away to anyone who looked
-    before and after (differencing); a change of k people at once reveals no one.
+    `n // step * step` of them to finish (`stepped`), the same real people the stage's
+    figures are over. Averages that changed with every
+    single finisher would give that one person's scores away to anyone who looked
+    before and after; a change of k people at once reveals no one. The order is the
+    rows' own, so a room rebuilt after a restart or a retake gives the same numbers.
     """
     real = ~room._demo[: room.n]
     n = int(real.sum())
-    counted = n // max(step, 1) * max(step, 1)
+    counted_rows = stepped(room, real, step)
+    counted = int(counted_rows.sum())
     if not counted:
         return Comparison(n, 0.0, {}, 0)
-    first = np.flatnonzero(real)[:counted]
-    below = 100 * float((room.overall[first] < overall).sum()) / counted
-    means = room.dims[first].mean(axis=0).tolist()
+    below = 100 * float((room.overall[counted_rows] < overall).sum()) / counted
+    means = _mean_dims(room, counted_rows)
     return Comparison(n, below, dict(zip(room.q.dimension_ids, means, strict=True)), counted)
 
 
@@ -262,9 +373,9 @@ def compare(room: Room, overall: float, step: int = 1) -> Comparison:
 
 @dataclass
 class Summary:
-    n_complete: int
+    n_complete: int  # the responses the figures are over (with k: the published ones)
     n_in_progress: int
-    n_demo: int
+    n_demo: int  # demo rows among the n_complete
     believers: int = 0
     spectators: int = 0
     hist_edges: list[float] = field(default_factory=list)
@@ -272,6 +383,15 @@ class Summary:
     dim_means: dict[str, dict[str, float]] = field(default_factory=dict)  # class -> dim -> mean
     item_shares: dict[str, list[float]] = field(default_factory=dict)  # item -> % per point
     timeline: tuple[list[datetime], list[int]] = ((), ())  # minute, cumulative complete
+    n_finished: int = 0  # every complete response of the room, published or not (exact)
+    class_n: dict[str, int] = field(default_factory=dict)  # class -> people its means are over
+    n_members: int | None = None  # a segment's members among the published, before stepping
+
+    @property
+    def members(self) -> int:
+        """Everyone the group drawn was cut from (for a segment: all its published members,
+        not just the k, 2k, ... drawn), so the rest of the room can be told apart."""
+        return self.n_complete if self.n_members is None else self.n_members
 
     def share(self, n: int) -> float:
         """`n` as a percentage of the complete responses (0 when there are none)."""
@@ -287,34 +407,56 @@ def summarise(
     room: Room,
     threshold: float | None = None,
     segment: tuple[str | None, str | None] = (None, None),
+    k: int | None = None,
 ) -> Summary:
     """Everything the dashboard shows, for the room or one segment of it.
 
     `threshold` re-classifies responses hypothetically (the what-if slider): it
     uses the stored overall scores and never touches the stored classes.
+
+    With `k` (the stage), every group drawn is stepped by k in the order people finished
+    (`stepped`), so no figure moves with a single finisher: the room is its `published`
+    set; a segment is the first k, 2k, ... of its members in that set; and each class's
+    dimension means are over the first k, 2k, ... of its members among those. Counts stay
+    exact within the group drawn, and `n_finished` is every complete response: a count
+    gives nobody's answers away. Without `k` (the analyst's report), every response counts.
     """
     q = room.q
-    mask = room.segment_mask(*segment)
+    threshold = q.threshold if threshold is None else threshold
+    segmented = segment[0] is not None and segment[1] is not None
+    members = None
+    if k is None:
+        mask = room.segment_mask(*segment)
+    else:
+        mask = published(room, k)
+        if segmented:
+            in_segment = mask & room.segment_mask(*segment)
+            members = int(in_segment.sum())
+            mask = stepped(room, in_segment, k)
     overall = room.overall[mask]
     n = int(mask.sum())
     s = Summary(
         n_complete=n,
         n_in_progress=room.n_in_progress,
         n_demo=int(room._demo[: room.n][mask].sum()),
+        n_finished=room.n,
+        n_members=members,
     )
     if n == 0:
         return s
-    threshold = q.threshold if threshold is None else threshold
     believer = overall >= threshold
     s.believers = int(believer.sum())
     s.spectators = n - s.believers
     edges = np.arange(0, 100 + HIST_BIN, HIST_BIN, dtype=float)
     counts, _ = np.histogram(overall, bins=edges)
     s.hist_edges, s.hist_counts = edges.tolist(), counts.astype(int).tolist()
-    dims = room.dims[mask]
-    for klass, rows in ((BELIEVER, believer), (SPECTATOR, ~believer)):
-        if rows.any():
-            means = dims[rows].mean(axis=0).tolist()
+    is_believer = room.overall >= threshold
+    for klass, group in ((BELIEVER, mask & is_believer), (SPECTATOR, mask & ~is_believer)):
+        if k is not None:
+            group = stepped(room, group, k)
+        if group.any():
+            s.class_n[klass] = int(group.sum())
+            means = _mean_dims(room, group)
             s.dim_means[klass] = dict(zip(q.dimension_ids, means, strict=True))
     answers = room.answers[mask]
     for j, item in enumerate(q.item_ids):

@@ -112,7 +112,9 @@ def load_norm(store: Store) -> Norm:
     names, rows = store.rows(include_incomplete=False, columns=cols)
     at_fp = names.index("fingerprint")
     same = [r for r in rows if r[at_fp] == store.q.fingerprint]
-    room = Room(store.q, capacity=max(len(same), 16)).add(names, same, version=0)
+    # Over many sessions, "the order people finished in" is by completion time: each
+    # session's change counter only orders its own responses.
+    room = Room(store.q, capacity=max(len(same), 16), by_time=True).add(names, same, version=0)
     return Norm(room, len(rows) - len(same))
 
 

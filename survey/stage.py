@@ -11,7 +11,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from survey.aggregate import Summary
+from survey import aggregate
+from survey.aggregate import Room, Summary
 from survey.questionnaire import Questionnaire
 from survey.scoring import BELIEVER, SPECTATOR
 
@@ -151,13 +152,48 @@ def groups(everyone: Summary, shown: Summary, segmented: bool, k: int) -> Groups
     def rest(total: int, part: int) -> int:
         return total - part if segmented else 0
 
+    # A segment drawn is the first k, 2k, ... of its members; the rest is everyone else
+    # published, so a segment of 9 among 10 is not drawn even though 5 of it would be.
     return Groups(
-        population=allowed(shown.n_complete, rest(everyone.n_complete, shown.n_complete), k),
+        population=allowed(shown.n_complete, rest(everyone.n_complete, shown.members), k),
         classes={
             BELIEVER: allowed(shown.believers, rest(everyone.believers, shown.believers), k),
             SPECTATOR: allowed(shown.spectators, rest(everyone.spectators, shown.spectators), k),
         },
     )
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the stage may draw for one session at one setting."""
+
+    everyone: Summary  # the room's published responses, at the threshold in force
+    shown: Summary  # the segment (or the room again)
+    segmented: bool
+    groups: Groups
+    threshold: float
+
+
+def figures(
+    room: Room,
+    threshold: float | None,
+    segment: tuple[str | None, str | None],
+    k: int,
+) -> Figures:
+    """The stage's numbers for a room, a (what-if) threshold and a segment, under both
+    of its privacy rules.
+
+    Differencing: every group drawn moves only in steps of k people who finished, in
+    the order they finished (`aggregate.summarise` with k), so looking before and after
+    one more person finishes shows nothing new about them, and a Room rebuilt in any
+    order draws the same. Small groups: each group drawn, and everyone outside a
+    segment, has at least k (`groups`).
+    """
+    threshold = room.q.threshold if threshold is None else threshold
+    segmented = segment[0] is not None and segment[1] is not None
+    everyone = aggregate.summarise(room, threshold, k=k)
+    shown = aggregate.summarise(room, threshold, segment, k=k) if segmented else everyone
+    return Figures(everyone, shown, segmented, groups(everyone, shown, segmented, k), threshold)
 
 
 def screen(view: View, revealed: bool, g: Groups) -> str:
@@ -175,6 +211,11 @@ def screen(view: View, revealed: bool, g: Groups) -> str:
     if view.kind == "profile" and not g.any_class:
         return FEW
     return SHOW
+
+
+def published_note(shown: int, finished: int, k: int) -> str:
+    """Why the figures count fewer people than have finished, in plain words."""
+    return f"The first {shown} of {finished} to finish: the figures move {k} people at a time."
 
 
 def fewer_than(k: int, who: str = "complete responses") -> str:

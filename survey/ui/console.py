@@ -138,7 +138,13 @@ def status(code: str) -> None:
     # Real participants, as every export and the report count them; demo rows apart.
     row.metric("Answers complete", counts.complete)
     if session["is_open"]:
-        row.metric("Answering now", counts.answering)
+        window = int(aggregate.ANSWERING_WINDOW.total_seconds() // 60)
+        row.metric(
+            "Answering now",
+            counts.answering,
+            help=f"Begun, with a page stored in the last {window} minutes"
+            + (f"; {counts.idle} more begun earlier have stopped" if counts.idle else ""),
+        )
     else:
         row.metric(
             "Did not finish",

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from survey import aggregate, flow, qr, result, roomstats, rows, sharecard
+from survey import aggregate, flow, qr, result, rows, sharecard
 from survey.questionnaire import Questionnaire
 from survey.store import Store, StoreError, Unavailable, new_token
 from survey.ui import browser, facilitator, resources
@@ -236,18 +236,11 @@ def private_link(here: flow.Place) -> str:
     return facilitator.join_url(here.code) + f"&p={here.token}"
 
 
-@st.cache_resource(ttl=30, show_spinner=False, max_entries=4)
-def _norm(path: str, fingerprint: str) -> roomstats.Norm:
-    # Every session's responses: read at most every 30 s per server, not per result.
-    q = resources.questionnaire_version(fingerprint) or resources.get_questionnaire()
-    return roomstats.load_norm(resources.store_for(q))
-
-
 def _all_rooms(q: Questionnaire, s: Store, overall: float, k: int) -> str:
     """ "All rooms so far": how the participant compares with everyone who answered this
     version of the questionnaire (`q`, theirs), in steps of k like the room; empty until
     that adds anyone beyond this session."""
-    norm = _norm(s.path, q.fingerprint)
+    norm = resources.norm(q)  # read at most every 30 s per server, whatever clear_cache says
     everyone = aggregate.compare(norm.room, overall, step=k)
     if not everyone.counted:
         return ""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from survey import aggregate, questionnaire, store
+from survey import aggregate, questionnaire, roomstats, store
 
 
 class _Latest:
@@ -91,12 +92,13 @@ def data_dir() -> Path:
     return store.data_dir()
 
 
-@st.cache_resource(show_spinner=False)
-def _rooms() -> dict:
-    # session code -> aggregate.Room, shared by every browser session of this process.
-    return {}
-
-
+# Module-level, not st.cache_resource: any browser tab can send Streamlit's `clear_cache`
+# message, which empties every st.cache_* of the server at once. A room dropped that way
+# was read again in full (on a 20,000-response room the p95 page turn went from 27 to
+# 613 ms with one tab sending it every 0.5 s). Here nothing outside this module can drop
+# a room; it is rebuilt only when its session's responses say so (see `room`).
+# (database, session code) -> aggregate.Room, shared by every browser session of this process.
+_rooms: dict[tuple[str, str], aggregate.Room] = {}
 _room_lock = threading.Lock()
 
 
@@ -106,19 +108,21 @@ def room(code: str) -> Iterator[aggregate.Room]:
     while used.
 
     Keyed on the session's change counter: an idle refresh costs one indexed
-    lookup, and a change reads only the rows written since the last look.
+    lookup, and a change reads only the rows written since the last look. A room
+    rebuilt from scratch (a retake, a deletion, a restart, another worker) gives the
+    same figures: they follow the order people finished in, not the order rows are read.
     """
     s = get_store()
     q = get_questionnaire()
     with _room_lock:
-        rooms = _rooms()
         version, removed = s.room_key(code) or (0, 0)
         epoch = s.room_epoch(code)  # goes up when rows are deleted (demo data cleared)
-        r = rooms.get(code)
+        key = (s.path, code)
+        r = _rooms.get(key)
         # New, edited, re-created, or responses left it (a retake, a deletion, demo cleared).
         stale = r is None or r.q is not q or r.version > version
         if stale or r.removed != removed or r.epoch != epoch:
-            r = rooms[code] = aggregate.Room(q)
+            r = _rooms[key] = aggregate.Room(q)
             r.removed, r.epoch = removed, epoch
         if r.version < version:
             cols = aggregate.room_columns(q)
@@ -127,4 +131,33 @@ def room(code: str) -> Iterator[aggregate.Room]:
 
 
 def forget_room(code: str) -> None:
-    _rooms().pop(code, None)
+    with _room_lock:
+        _rooms.pop((get_store().path, code), None)
+
+
+NORM_TTL_S = 30  # "all rooms so far" reads every session: at most this often per process
+_norms: dict[tuple[str, str], tuple[float, roomstats.Norm]] = {}
+_norm_lock = threading.Lock()
+
+
+def norm(q: questionnaire.Questionnaire) -> roomstats.Norm:
+    """Every complete response under the questionnaire version `q` ("all rooms so far"),
+    read at most every NORM_TTL_S per process. Module-level for the reason `_rooms` is:
+    a browser's `clear_cache` must not make the server read every session again."""
+    s = store_for(q)
+    key = (s.path, q.fingerprint)
+    with _norm_lock:
+        held = _norms.get(key)
+        if held is None or time.monotonic() - held[0] > NORM_TTL_S:
+            if len(_norms) > 4:
+                _norms.clear()
+            held = _norms[key] = (time.monotonic(), roomstats.load_norm(s))
+        return held[1]
+
+
+def clear() -> None:
+    """Drop every room and norm this process holds (tests: each uses its own database)."""
+    with _room_lock:
+        _rooms.clear()
+    with _norm_lock:
+        _norms.clear()

@@ -9,6 +9,7 @@ worker, reaches it within one STAGE_REFRESH_S.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -98,16 +99,20 @@ def keys() -> None:
 
 @dataclass(frozen=True)
 class Numbers:
-    everyone: aggregate.Summary  # the room, at the threshold in force
+    everyone: aggregate.Summary  # the room's published responses, at the threshold in force
     shown: aggregate.Summary  # the segment (or the room again)
     segmented: bool
     groups: core.Groups
     threshold: float
+    answering: int  # unfinished with a page stored within aggregate.ANSWERING_WINDOW
+    more_needed: int  # finishers still needed before the room has a published group of k
 
 
-@st.cache_resource(show_spinner=False)
-def _memo() -> dict:
-    return {}
+# Module-level, not st.cache_resource: any browser tab can send Streamlit's `clear_cache`
+# message, which empties every st.cache_* for the whole server. Kept here, the figures
+# survive it: the message no longer makes the stage work its figures out again.
+_memo: dict[tuple, core.Figures] = {}
+_memo_lock = threading.Lock()
 
 
 def numbers(code: str, settings: dict) -> Numbers:
@@ -116,18 +121,18 @@ def numbers(code: str, settings: dict) -> Numbers:
     q = resources.get_questionnaire()
     threshold = settings["threshold"] if settings["threshold"] is not None else q.threshold
     seg = (settings["segment_id"], settings["segment_value"])
-    segmented = seg[0] is not None and seg[1] is not None
-    memo = _memo()
+    k = aggregate.min_group()
     with resources.room(code) as r:
-        key = (code, r.version, r.epoch, threshold, seg)
-        if key not in memo:
-            if len(memo) > 64:
-                memo.clear()
-            everyone = aggregate.summarise(r, threshold)
-            shown = aggregate.summarise(r, threshold, seg) if segmented else everyone
-            g = core.groups(everyone, shown, segmented, aggregate.min_group())
-            memo[key] = Numbers(everyone, shown, segmented, g, threshold)
-        return memo[key]
+        key = (resources.get_store().path, code, r.version, r.removed, r.epoch, threshold, seg, k)
+        with _memo_lock:
+            f = _memo.get(key)
+            if f is None:
+                if len(_memo) > 64:
+                    _memo.clear()
+                f = _memo[key] = core.figures(r, threshold, seg, k)
+        answering = r.n_answering()  # outside the memo: it changes as time passes
+        more = max(k - max(r.n - r.n_demo, r.n_demo), 0)  # real and demo rows step apart
+    return Numbers(f.everyone, f.shown, f.segmented, f.groups, f.threshold, answering, more)
 
 
 # ---------------------------------------------------------------- drawing
@@ -196,11 +201,12 @@ def _join(code: str, session: dict, n: Numbers, settings: dict) -> None:
 
 def _counts(session: dict, n: Numbers) -> None:
     """Finished, and while the session is open, how many are still answering (once it
-    is closed, nobody is: those who had not finished can no longer)."""
+    is closed, nobody is: those who had not finished can no longer). Both exact: a count
+    gives nobody's answers away, so it need not wait for k more like the figures."""
     counts = st.container(horizontal=True, key="stage-counts")
     if session["is_open"]:
-        counts.metric("Answering now", n.everyone.n_in_progress, width="content")
-    counts.metric("Finished", n.everyone.n_complete, width="content")
+        counts.metric("Answering now", n.answering, width="content")
+    counts.metric("Finished", n.everyone.n_finished, width="content")
 
 
 def _body(view: core.View, session: dict, n: Numbers) -> None:
@@ -215,18 +221,21 @@ def _body(view: core.View, session: dict, n: Numbers) -> None:
         return
     if n.segmented:
         st.caption(f"Segment: {n.shown.n_complete} people")  # the value is on the console
+    elif n.everyone.n_complete < n.everyone.n_finished:
+        st.caption(core.published_note(n.everyone.n_complete, n.everyone.n_finished, k))
     getattr(_VIEWS, view.kind)(view, n, k)
 
 
 def _placeholder(n: Numbers, k: int) -> None:
     if n.shown.n_complete < k:
-        more = aggregate.more_responses(k - n.shown.n_complete)
         st.markdown(f"### {core.fewer_than(k)}")
-        st.markdown(f"{more} needed before results are shown.")
+        if not n.segmented:  # a segment's exact count would tell who is in it
+            more = aggregate.more_responses(n.more_needed)
+            st.markdown(f"{more} needed before results are shown.")
     else:  # the segment is big enough, but everyone outside it is not
         st.markdown(f"### {core.fewer_than(k, 'people outside this segment')}")
     counts = st.container(horizontal=True, key="stage-counts")
-    counts.metric("Finished", n.everyone.n_complete, width="content")
+    counts.metric("Finished", n.everyone.n_finished, width="content")
 
 
 def _chart(fig: go.Figure, key: str) -> None:

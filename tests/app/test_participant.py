@@ -6,11 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from survey import aggregate, demo, result, scoring, sharecard
 from survey.store import COMPLETE, IN_PROGRESS
-from survey.ui import participant
+from survey.ui import participant, resources
 
 # ---------------------------------------------------------------- helpers
 
@@ -231,6 +232,55 @@ def test_the_result_shows_a_bar_per_dimension_and_compares_with_the_room_once_it
         f"You scored higher than {100 * lower / n:.0f}% of the {n} people in this session so far."
     ]
     assert all("room" in b.proto.text for b in at.get("progress"))
+
+
+def comparison(at: AppTest) -> tuple[list[str], list[str]]:
+    """What the result says about the room: the percentile line and each bar's text."""
+    return [s.value for s in at.success], [b.proto.text for b in at.get("progress")]
+
+
+def test_the_comparison_stays_put_when_one_more_finishes_and_the_room_is_read_again(
+    open_app, q, db
+):
+    # Issue 23: the 6th to finish had started first, so a room read again in the order
+    # rows were begun (a restart, Streamlit's clear_cache from any tab) counted them among
+    # "the first five", and the 5th finisher read their scores off the room's averages.
+    k = aggregate.min_group()
+    db.insert_many("SHARE", people(q, k - 1, seed=8))
+    sixth = spectator_answers(q)
+    first = {it.id: sixth[it.id] for it in q.pages()[0]}
+    early = db.save_page("SHARE", None, first, page=1).token  # begun before this participant
+    at = complete_item_pages(open_app(s="share"), q, believer_answers(q))
+    see_my_result(at, q).click().run()
+    before = comparison(at)
+    [line] = before[0]
+    assert f"of the {k} people in this session so far" in line
+    assert all("room" in text for text in before[1]), "the room's marks are on the bars"
+
+    db.save_page("SHARE", early, sixth, page=len(q.pages()), finish=True)
+    at.run()  # the participant looks again
+    assert comparison(at) == before, "one more finisher moves nothing"
+
+    st.cache_resource.clear()  # what a browser's clear_cache message does, server-wide
+    st.cache_data.clear()
+    resources.clear()  # and what a restart does: the room is read again from the rows
+    at.run()
+    assert comparison(at) == before, "a room read again gives the same numbers"
+
+
+def test_a_browsers_clear_cache_does_not_make_the_server_read_the_room_again(open_app, q, db):
+    db.insert_many("SHARE", people(q, 2 * aggregate.min_group(), seed=9))
+    at = complete_item_pages(open_app(s="share"), q, believer_answers(q))
+    see_my_result(at, q).click().run()
+    with resources.room("SHARE") as held:
+        pass
+
+    st.cache_resource.clear()  # Streamlit's clear_cache handler clears both caches
+    st.cache_data.clear()
+    at.run()
+    assert not at.exception, at.exception
+    with resources.room("SHARE") as again:
+        assert again is held, "the room survived clear_cache: nothing was read again"
 
 
 def test_the_room_comparison_waits_for_the_group_size_the_facilitator_set(

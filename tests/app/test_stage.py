@@ -5,12 +5,13 @@ the database (here set directly on the store, as another browser's console would
 """
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from survey import demo, questionnaire, store
+from survey import aggregate, demo, questionnaire, store
 from survey.ui import stage as stage_ui
 
 from .conftest import APP, RUN_TIMEOUT_S
@@ -118,6 +119,37 @@ def test_a_hostile_session_title_is_plain_text_on_the_stage(db, title):
     assert title in [t.value for t in at.text]
 
 
+def test_a_first_page_left_for_longer_than_the_window_is_no_longer_answering_now(db, q, room):
+    # A server killed mid-burst leaves first pages stored but never acknowledged: they
+    # must not read "answering now" for the rest of the talk.
+    long_ago = store.iso(datetime.now(UTC) - aggregate.ANSWERING_WINDOW - timedelta(minutes=1))
+    db.insert_many(
+        room,
+        [
+            {
+                "token": f"stale{n}",
+                "status": "in_progress",
+                "is_demo": 0,
+                "started_at": long_ago,
+                "updated_at": long_ago,
+                q.items[0].id: 3,
+            }
+            for n in range(3)
+        ],
+    )
+    db.save_page(room, None, {q.items[0].id: 3})
+    assert metric(open_stage(db, room, "join"), "Answering now") == "1"
+
+
+def test_the_counts_stay_exact_while_the_figures_move_in_steps_of_k(db, q, room):
+    db.insert_many(room, demo.responses(q, 2, seed=8))  # 14 finished: figures over 10
+    assert metric(open_stage(db, room, "join"), "Finished") == "14"
+    at = open_stage(db, room, "split")
+    shown = sum(int(label.split(" · ")[1]) for label in split(at))
+    assert shown == 10
+    assert "The first 10 of 14 to finish: the figures move 5 people at a time." in texts(at)
+
+
 def test_once_closed_the_stage_counts_nobody_as_still_answering(db, q, room):
     db.save_page(room, None, {q.items[0].id: 3})
     assert metric(open_stage(db, room, "join"), "Answering now") == "1"
@@ -189,7 +221,10 @@ def test_a_segment_whose_complement_is_under_k_is_a_placeholder(db, q):
 
     db.set_stage(code, segment_value="Student")
     at = open_stage(db, code, "distribution")
-    assert "2 more responses needed" in texts(at)
+    assert "Fewer than 5 complete responses so far" in texts(at)
+    # No "2 more needed": a segment's exact count, looked at before and after one more
+    # person finishes, would tell whether that person is a Student.
+    assert "more responses needed" not in texts(at)
     assert not at.get("plotly_chart")
 
     db.set_stage(code, segment_id=None, segment_value=None)
@@ -199,13 +234,16 @@ def test_a_segment_whose_complement_is_under_k_is_a_placeholder(db, q):
 
 def test_a_what_if_threshold_redraws_the_split_but_never_the_stored_classes(db, q, room):
     before = [r[-1] for r in db.rows(room, columns=["token", "class"])[1]]
+    # The room is drawn in steps of k: the first 10 of the 12 to finish.
+    done = db.rows(room, columns=["completed_at", "token", "class"])[1]
+    first_ten = [c for *_, c in sorted(done)[:10]]
     at = open_stage(db, room, "split")
-    believers = sum(c == "believer" for c in before)
-    assert set(split(at)) == {f"Believers · {believers}", f"Spectators · {12 - believers}"}
+    believers = sum(c == "believer" for c in first_ten)
+    assert set(split(at)) == {f"Believers · {believers}", f"Spectators · {10 - believers}"}
 
     db.set_stage(room, threshold=0.0)
     at = open_stage(db, room, "split")
-    assert split(at) == {"Believers · 12": "100%", "Spectators · 0": "0%"}
+    assert split(at) == {"Believers · 10": "100%", "Spectators · 0": "0%"}
     assert "What-if: believer from 0 instead of 60" in texts(at)
     at = open_stage(db, room, "distribution")
     notes = [a["text"] for a in figures(at)[0]["layout"]["annotations"]]

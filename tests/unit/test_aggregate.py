@@ -2,6 +2,7 @@
 back from a real store."""
 
 import math
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -68,6 +69,18 @@ def room(db, q) -> Room:
 def test_the_consoles_counts_leave_demo_rows_apart_and_split_the_unfinished(room):
     assert aggregate.live_counts(room, is_open=True) == aggregate.LiveCounts(4, 1, 0, 1)
     assert aggregate.live_counts(room, is_open=False) == aggregate.LiveCounts(4, 0, 1, 1)
+
+
+def test_only_responses_with_a_page_stored_within_the_window_are_answering_now(room):
+    # The fixture's unfinished response stored its first page just now.
+    later = datetime.now(UTC) + aggregate.ANSWERING_WINDOW + timedelta(minutes=1)
+    assert room.n_answering() == 1
+    assert room.n_answering(later) == 0, "a first page never followed stops counting"
+    assert aggregate.live_counts(room, is_open=True, now=later) == aggregate.LiveCounts(
+        4, 0, 0, 1, idle=1
+    )
+    # Once closed, every unfinished one did not finish, however recent.
+    assert aggregate.live_counts(room, is_open=False, now=later).did_not_finish == 1
 
 
 def test_a_room_without_demo_rows_keeps_every_real_answer_in_order(room):
