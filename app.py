@@ -1,6 +1,6 @@
 import streamlit as st
 
-from survey.ui import browser, gate
+from survey.ui import browser, failures, gate
 
 pages = {
     "Participants": [
@@ -25,4 +25,5 @@ st.set_page_config(
 )
 browser.style()
 gate.announce_passcode()
-page.run()
+with failures.shown_plainly():
+    page.run()

@@ -1,6 +1,7 @@
 """Every page of the app runs without an exception, with a room's worth of answers in it."""
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from survey import demo
 
@@ -39,3 +40,37 @@ def test_each_facilitator_page_runs_once_signed_in(facilitator, page, heading):
 
     assert not at.exception, at.exception
     assert any(heading in e.value for e in [*at.title, *at.markdown])
+
+
+def _page_that_fails(kind: str) -> None:
+    """A page meeting a database gone bad, or a bad setting (AppTest runs it)."""
+    import streamlit as st
+
+    from survey.aggregate import SettingError
+    from survey.errors import Unavailable
+    from survey.ui import failures
+
+    with failures.shown_plainly():
+        st.title("Console")
+        if kind == "database":
+            raise Unavailable("the path is not a regular file", "/srv/survey.db")
+        raise SettingError("SURVEY_MIN_GROUP must be a whole number of at least 1, not 'abc'")
+
+
+@pytest.mark.parametrize(
+    "kind,message",
+    [
+        ("database", "The database can't be used right now. Please wait a moment and reload."),
+        ("setting", "The server's settings need fixing: SURVEY_MIN_GROUP must be a whole"),
+    ],
+)
+def test_a_failure_app_py_catches_is_one_plain_message_under_what_was_drawn(kind, message):
+    # app.py runs every page inside failures.shown_plainly() (tests/e2e/test_settings.py
+    # checks it on the real server; AppTest runs pages without app.py).
+    at = AppTest.from_function(_page_that_fails, args=(kind,)).run()
+
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == ["Console"]
+    shown = [e.value for e in [*at.error, *at.warning]]
+    assert len(shown) == 1 and shown[0].startswith(message), shown
+    assert "/srv/survey.db" not in shown[0]  # where the database is: for the log only
