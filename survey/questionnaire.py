@@ -206,13 +206,7 @@ def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") ->
 
     seen: set[str] = set()
     dimensions = []
-    dimension_tables = v.table_list(data, "dimensions")
-    if len(dimension_tables) > MAX_DIMENSIONS:
-        v.fail(
-            "questionnaire",
-            "dimensions",
-            f"has {len(dimension_tables)} dimensions; give at most {MAX_DIMENSIONS}",
-        )
+    dimension_tables = v.at_most(v.table_list(data, "dimensions"), "dimensions", MAX_DIMENSIONS)
     for n, d in enumerate(dimension_tables, 1):
         where = f"dimension #{n}"
         did = v.ident(d, where, seen)
@@ -230,9 +224,7 @@ def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") ->
     dim_ids = {d.id for d in dimensions}
 
     items = []
-    item_tables = v.table_list(data, "items")
-    if len(item_tables) > MAX_ITEMS:
-        v.fail("questionnaire", "items", f"has {len(item_tables)} items; give at most {MAX_ITEMS}")
+    item_tables = v.at_most(v.table_list(data, "items"), "items", MAX_ITEMS)
     for n, i in enumerate(item_tables, 1):
         iid = v.ident(i, f"item #{n}", seen)
         where = f"item '{iid}'"
@@ -251,12 +243,7 @@ def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") ->
 
     profile = []
     profile_tables = v.table_list(data, "profile", required=False)
-    if len(profile_tables) > MAX_PROFILE_QUESTIONS:
-        v.fail(
-            "questionnaire",
-            "profile",
-            f"has {len(profile_tables)} questions; give at most {MAX_PROFILE_QUESTIONS}",
-        )
+    profile_tables = v.at_most(profile_tables, "profile", MAX_PROFILE_QUESTIONS, "questions")
     for n, p in enumerate(profile_tables, 1):
         pid = v.ident(p, f"profile question #{n}", seen)
         where = f"profile question '{pid}'"
@@ -362,6 +349,14 @@ class _Validator:
         if m := RAW_HTML.search(value):
             tag = value[m.start() : m.start() + 20].split(">")[0]
             self.fail(where, field, f"contains raw HTML ({tag}...); write plain text or Markdown")
+
+    def at_most(self, tables: list, field: str, limit: int, noun: str = "") -> list:
+        """`tables`, unless there are more than `limit` of them."""
+        if len(tables) > limit:
+            self.fail(
+                "questionnaire", field, f"has {len(tables)} {noun or field}; give at most {limit}"
+            )
+        return tables
 
     def table_list(self, data: dict, field: str, required: bool = True) -> list[dict]:
         value = data.get(field)
