@@ -54,6 +54,9 @@ class Place:
     # tab stored since.
     stored_answers: Mapping[str, int] = field(default_factory=dict)
     profile: Mapping[str, object] = field(default_factory=dict)  # profile id -> choice(s)
+    # The same for the profile page, as stored (`rows.profile_to_row`): an id missing here
+    # is not known to be stored, so it is written.
+    stored_profile: Mapping[str, str | None] = field(default_factory=dict)
     complete: bool = False
     notice: str = ""  # a plain message to show once, at the top
     missing: tuple[str, ...] = ()  # item ids left unanswered on the last Next
@@ -154,6 +157,7 @@ def resume(
         answers=answers,
         stored_answers=answers,
         profile=rows.profile_from_row(q, row),
+        stored_profile={p.id: row.get(p.id) for p in q.profile},
         complete=complete,
         notice="" if current_token == token else RETAKEN,
     )
@@ -262,11 +266,18 @@ def submit(
         session_code=place.code,
         token=place.token,
         answers={i: v for i, v in on_page.items() if place.stored_answers.get(i) != v},
-        profile=rows.profile_to_row(q, profile) if page >= len(pages) else {},
+        profile=_changed(rows.profile_to_row(q, profile), place.stored_profile)
+        if page >= len(pages)
+        else {},
         page=page if finished else target,
         finish=finished,
     )
     return place, write
+
+
+def _changed(values: Mapping[str, object], stored: Mapping[str, object]) -> dict:
+    """The values that differ from what is known to be stored (or are not known to be)."""
+    return {k: v for k, v in values.items() if k not in stored or stored[k] != v}
 
 
 def scale_point(q: Questionnaire, value: object) -> int | None:
@@ -286,7 +297,7 @@ def saved(place: Place, write: Write, outcome: Saved) -> Place:
     if outcome.outcome == "incomplete":
         # The store lacks answers this session thought stored (the file was replaced):
         # going back over the pages writes each again.
-        return replace(place, notice=INCOMPLETE, stored_answers={})
+        return replace(place, notice=INCOMPLETE, stored_answers={}, stored_profile={})
     if outcome.outcome == "other_version":
         return replace(place, notice=OTHER_VERSION)
     done = write.finish or outcome.outcome == "already_complete"
@@ -298,6 +309,7 @@ def saved(place: Place, write: Write, outcome: Saved) -> Place:
         page=write.page,
         replaces=None,
         stored_answers=stored_answers,
+        stored_profile={**place.stored_profile, **write.profile},
     )
 
 

@@ -152,6 +152,28 @@ def test_a_stale_tab_that_goes_back_and_presses_next_overwrites_nothing_stored_s
     assert rows.answers_from_row(q, db.get_response("tok")) == new
 
 
+def test_a_stale_tab_going_back_from_the_profile_page_overwrites_no_newer_profile(q, db):
+    answers = {i: 3 for i in q.item_ids}
+    profile_page = len(q.pages())
+    place = flow.join(DEFAULT_SESSION, db.get_session, "tok")
+    for n, page in enumerate(q.pages()):
+        place = save(db, place, n, 1, {i.id: answers[i.id] for i in page})
+    assert place.page == profile_page
+    role = next(p for p in q.profile if p.kind == "single")
+    old, new = role.options[0], role.options[1]
+    stale = save(db, place, profile_page, -1, {role.id: old})  # stored, then went back
+    # A second tab with the same link changes the profile answer.
+    fresh = flow.resume(q, "tok", db.get_response("tok"), db.get_session(DEFAULT_SESSION), "x")
+    fresh = save(db, fresh, profile_page - 1, 1, {})
+    fresh = save(db, fresh, profile_page, -1, {role.id: new})
+    assert db.get_response("tok")[role.id] == new
+
+    # The first tab comes forward and back again, its form still showing the old choice.
+    stale = save(db, stale, profile_page - 1, 1, {})
+    stale = save(db, stale, profile_page, -1, {role.id: old})
+    assert db.get_response("tok")[role.id] == new
+
+
 def test_a_stale_tab_writes_the_answers_it_changed_and_only_those(q):
     first = q.pages()[0][0].id
     place = on_page(0, stored=True, answers=page_answers(q, 0), stored_answers=page_answers(q, 0))
