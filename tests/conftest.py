@@ -1,3 +1,7 @@
+import os
+import sqlite3
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -64,3 +68,52 @@ def any_db(q, target) -> store.Store:
     s = store.Store(q, target)
     yield s
     s.close()
+
+
+# ---------------------------------------------------------------- broken disks
+
+
+def mount_tmpfs(where: Path, options: str) -> bool:
+    """Mount a tmpfs at `where` (root only); False where we may not."""
+    if os.geteuid() != 0:
+        return False
+    where.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)], capture_output=True
+    )
+    return done.returncode == 0
+
+
+def unmount(where: Path) -> None:
+    subprocess.run(["umount", "-l", str(where)], capture_output=True)
+
+
+@pytest.fixture
+def read_only_db(tmp_path) -> Iterator[Path]:
+    """A survey database (with one session) that can be read but not written: on a
+    read-only tmpfs when we are root (root ignores file modes), else by file modes."""
+    from survey import questionnaire
+    from survey.store import Store
+
+    where = tmp_path / "read-only"
+    mounted = mount_tmpfs(where, "size=4m,mode=0755")
+    try:
+        where.mkdir(exist_ok=True)
+        path = where / "survey.db"
+        s = Store(questionnaire.load(), path)
+        s.create_session("Hall B", "HALLB")
+        s.close()
+        conn = sqlite3.connect(path)  # leave no -wal/-shm: a copied-in backup has none
+        conn.execute("PRAGMA journal_mode=DELETE")
+        conn.close()
+        if mounted:
+            subprocess.run(["mount", "-o", "remount,ro", str(where)], check=True)
+        else:
+            path.chmod(0o444)
+            where.chmod(0o555)
+        yield path
+    finally:
+        if mounted:
+            unmount(where)
+        else:
+            where.chmod(0o755)

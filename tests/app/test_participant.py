@@ -778,3 +778,16 @@ def test_a_stale_tab_that_goes_back_and_presses_next_keeps_the_newer_answers(ope
     assert page_number(stale) == f"Page 2 of {q.page_count}"
     row = only_response(db)
     assert {it.id: row[it.id] for it in page0} == new
+
+
+def test_a_read_only_database_at_start_shows_the_plain_message(open_app, read_only_db, monkeypatch):
+    # The store's first open writes (its schema, this questionnaire's columns): a database
+    # that can only be read is as unusable as a damaged one, and says so the same way.
+    monkeypatch.setenv("SURVEY_DB", str(read_only_db))
+
+    at = open_app(s="hallb")
+
+    assert not at.exception, at.exception
+    [warning] = at.warning
+    assert warning.value.startswith("Answers can't be saved right now.")
+    assert str(read_only_db) not in warning.value

@@ -1,33 +1,20 @@
-"""Broken disks and files for the infrastructure tests: a full disk, a read-only one."""
+"""Broken disks for the infrastructure tests: a full disk (a read-only database is in
+tests/conftest.py, shared with the page tests)."""
 
 import contextlib
 import os
 import resource
 import signal
-import sqlite3
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import mount_tmpfs, unmount
+
 SMALL_DISK = "384k"  # room for a fresh database, not for thousands of demo rows
 FSIZE_LIMIT = 384 * 1024  # the same, for the fallback below
-
-
-def _mount_tmpfs(where: Path, options: str) -> bool:
-    if os.geteuid() != 0:
-        return False
-    where.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)], capture_output=True
-    )
-    return done.returncode == 0
-
-
-def _unmount(where: Path) -> None:
-    subprocess.run(["umount", "-l", str(where)], capture_output=True)
 
 
 @dataclass
@@ -65,47 +52,16 @@ def _cap_file_size() -> None:
 @pytest.fixture
 def small_disk(tmp_path) -> Iterator[Disk]:
     where = tmp_path / "small-disk"
-    if os.environ.get("SURVEY_TEST_NO_MOUNT") != "1" and _mount_tmpfs(
+    if os.environ.get("SURVEY_TEST_NO_MOUNT") != "1" and mount_tmpfs(
         where, f"size={SMALL_DISK},mode=0755"
     ):
         try:
             yield Disk(where, real=True)
         finally:
-            _unmount(where)
+            unmount(where)
     else:
         where.mkdir(exist_ok=True)
         yield Disk(where, real=False, preexec=_cap_file_size)
-
-
-@pytest.fixture
-def read_only_db(tmp_path) -> Iterator[Path]:
-    """A survey database (with one session) that can be read but not written: on a
-    read-only tmpfs when we are root (root ignores file modes), else by file modes."""
-    from survey import questionnaire
-    from survey.store import Store
-
-    where = tmp_path / "read-only"
-    mounted = _mount_tmpfs(where, "size=4m,mode=0755")
-    try:
-        where.mkdir(exist_ok=True)
-        path = where / "survey.db"
-        s = Store(questionnaire.load(), path)
-        s.create_session("Hall B", "HALLB")
-        s.close()
-        conn = sqlite3.connect(path)  # leave no -wal/-shm: a copied-in backup has none
-        conn.execute("PRAGMA journal_mode=DELETE")
-        conn.close()
-        if mounted:
-            subprocess.run(["mount", "-o", "remount,ro", str(where)], check=True)
-        else:
-            path.chmod(0o444)
-            where.chmod(0o555)
-        yield path
-    finally:
-        if mounted:
-            _unmount(where)
-        else:
-            where.chmod(0o755)
 
 
 @pytest.fixture
