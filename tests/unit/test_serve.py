@@ -1,6 +1,7 @@
 """The doors survey.serve shuts in front of Streamlit (the real server: tests/e2e)."""
 
 import asyncio
+import concurrent.futures
 
 import pytest
 
@@ -18,7 +19,9 @@ def answer(app, path: str, kind: str = "http") -> tuple[int | None, list[dict]]:
         return {"type": "http.request", "body": b""}
 
     scope = {"type": kind, "path": path, "method": "GET", "headers": []}
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: the browser tests' Playwright keeps an event loop running here.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     starts = [m for m in sent if m["type"] == "http.response.start"]
     return (starts[0]["status"] if starts else None), sent
 
