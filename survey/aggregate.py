@@ -9,13 +9,13 @@ is a handful of vectorised passes rather than a DataFrame rebuild.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from survey.errors import whole_number
 from survey.questionnaire import MULTI_SEPARATOR, Questionnaire
 from survey.scoring import BELIEVER, SPECTATOR
 
@@ -53,24 +53,11 @@ def live_counts(room: Room, is_open: bool, now: datetime | None = None) -> LiveC
     )
 
 
-class SettingError(ValueError):
-    """A setting holds a value the app cannot use. The message names the setting and what
-    it may be, in one line, for the command line and the app to show as it is."""
-
-
 def min_group() -> int:
-    """k: the fewest complete responses any shown group may have (SURVEY_MIN_GROUP).
-
-    Anything but a whole number of at least 1 is refused rather than read as some default:
-    k is a privacy promise, and a typo must not quietly weaken it."""
-    raw = os.environ.get("SURVEY_MIN_GROUP") or "5"
-    try:
-        k = int(raw.strip())
-    except ValueError:
-        k = 0
-    if k < 1:
-        raise SettingError(f"SURVEY_MIN_GROUP must be a whole number of at least 1, not {raw!r}")
-    return k
+    """k: the fewest complete responses any shown group may have (SURVEY_MIN_GROUP, 5 by
+    default). k is a privacy promise: a value that is not a whole number of at least 1
+    is refused (`SettingError`), never read as some default."""
+    return whole_number("SURVEY_MIN_GROUP", 5)
 
 
 def room_columns(q: Questionnaire) -> list[str]:

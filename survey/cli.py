@@ -31,7 +31,6 @@ import sys
 from pathlib import Path
 
 from survey import (
-    aggregate,
     backup,
     codes,
     compare,
@@ -43,8 +42,8 @@ from survey import (
     report,
     stage,
 )
-from survey.engine import is_postgres
 from survey.engine.sqlite import FILE_MODE
+from survey.errors import SettingError
 from survey.store import Store, StoreError, Unavailable, default_target, new_public_id
 
 
@@ -60,7 +59,6 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("standard output is closed; nothing was done")
     store = None
     try:
-        _check_settings()
         if args.needs_store:
             store = Store(questionnaire.load())
         status = args.run(store, args) or 0
@@ -73,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         StoreError,
         codes.CodeError,
         questionnaire.QuestionnaireError,
-        aggregate.SettingError,
+        SettingError,
         backup.BackupError,
     ) as exc:
         return _fail(str(exc))
@@ -89,22 +87,6 @@ def main(argv: list[str] | None = None) -> int:
             # failure there has nothing left to lose.
             with contextlib.suppress(Exception):
                 store.close()
-
-
-def _check_settings() -> None:
-    """Settings read as the engine module is imported, where a bad value would be a
-    traceback: checked here first, in the same words as every other bad setting."""
-    # TODO(engine owner): survey/engine/postgres.py could raise SettingError itself.
-    raw = os.environ.get("SURVEY_DB_POOL")
-    if is_postgres(default_target()) and raw is not None:
-        try:
-            ok = int(raw) >= 1
-        except ValueError:
-            ok = False
-        if not ok:
-            raise aggregate.SettingError(
-                f"SURVEY_DB_POOL must be a whole number of at least 1, not {raw!r}"
-            )
 
 
 def _fail(message: str) -> int:
@@ -188,9 +170,7 @@ def _phones_base(port: int) -> tuple[str, str | None]:
         base = lan.join_base(f"http://localhost:{port}", choice, public)
         return base, lan.link_warning(base, choice, reachable_from_lan=True)
     except ValueError as exc:  # e.g. "http://[::1": urllib cannot read it
-        raise aggregate.SettingError(
-            f"SURVEY_PUBLIC_URL is not a web address ({exc}): {public!r}"
-        ) from None
+        raise SettingError(f"SURVEY_PUBLIC_URL is not a web address ({exc}): {public!r}") from None
 
 
 def _set_revealed(revealed: bool):

@@ -1,6 +1,9 @@
-"""The store's two kinds of failure, shared by the store and its engines."""
+"""The store's two kinds of failure, shared by the store and its engines, and a setting the
+app cannot use."""
 
 from __future__ import annotations
+
+import os
 
 
 class StoreError(Exception):
@@ -24,3 +27,22 @@ class Unavailable(StoreError):
         super().__init__(f"answers can't be saved right now: {reason} ({path})")
         self.reason = reason
         self.path = path
+
+
+class SettingError(ValueError):
+    """A setting holds a value the app cannot use. The message names the setting and what
+    it may be, in one line, for the command line and the app to show as it is."""
+
+
+def whole_number(name: str, default: int, minimum: int = 1) -> int:
+    """The environment setting `name` as a whole number of at least `minimum` (`default`
+    when unset or empty). Anything else is refused rather than read as some default: a
+    typo must not quietly change what the app promises (k) or how it runs (a pool)."""
+    raw = os.environ.get(name) or str(default)
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise SettingError(f"{name} must be a whole number of at least {minimum}, not {raw!r}")
+    return value

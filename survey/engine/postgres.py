@@ -30,6 +30,7 @@ from psycopg import errors as pgerrors
 from psycopg.rows import dict_row
 
 from survey.engine import Prepare
+from survey.errors import whole_number
 from survey.questionnaire import MULTI_SEPARATOR
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 # a thread waiting for the GIL still holds its connection: with 4, a busy worker's result
 # pages queued for one (p95 14.3 s against 0.29 s with 16, same CPU; BENCHMARKS.md).
 # Connections in all = processes x this; the pool closes those above one after 10 idle minutes.
-POOL_SIZE = int(os.environ.get("SURVEY_DB_POOL", "16"))
+POOL_SIZE = 16  # the default; SURVEY_DB_POOL sets it (pool_size)
 POOL_TIMEOUT_S = 10  # waiting for a free connection (or the server) before giving up
 CONNECT_TIMEOUT_S = 5
 # pg_advisory_xact_lock(key1, key2): the app's own lock space ("BoS", then what).
@@ -190,9 +191,15 @@ _schema_lock = threading.Lock()
 _schema_ready: set[tuple[str, str]] = set()  # (url, prepare key) made in this process
 
 
+def pool_size() -> int:
+    """Connections per app process: SURVEY_DB_POOL, POOL_SIZE by default."""
+    return whole_number("SURVEY_DB_POOL", POOL_SIZE)
+
+
 def _pool(url: str) -> psycopg_pool.ConnectionPool:
     """This process's pool for `url` (a forked child makes its own)."""
     key = (url, os.getpid())
+    size = pool_size()  # a bad setting says so before anything else is tried
     with _pools_lock:
         pool = _pools.get(key)
         if pool is None:
@@ -202,7 +209,7 @@ def _pool(url: str) -> psycopg_pool.ConnectionPool:
             pool = psycopg_pool.ConnectionPool(
                 url,
                 min_size=1,
-                max_size=POOL_SIZE,
+                max_size=size,
                 timeout=POOL_TIMEOUT_S,
                 kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S},
                 name="survey",

@@ -11,8 +11,7 @@ from collections.abc import Iterator
 
 import streamlit as st
 
-from survey.aggregate import SettingError
-from survey.errors import Unavailable
+from survey.errors import SettingError, Unavailable
 
 log = logging.getLogger(__name__)
 

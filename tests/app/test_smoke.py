@@ -46,8 +46,7 @@ def _page_that_fails(kind: str) -> None:
     """A page meeting a database gone bad, or a bad setting (AppTest runs it)."""
     import streamlit as st
 
-    from survey.aggregate import SettingError
-    from survey.errors import Unavailable
+    from survey.errors import SettingError, Unavailable
     from survey.ui import failures
 
     with failures.shown_plainly():

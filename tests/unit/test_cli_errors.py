@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from survey import aggregate
+from survey.errors import SettingError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -148,7 +149,7 @@ def test_the_group_size_setting_reads_whole_numbers(monkeypatch, raw, k):
 @pytest.mark.parametrize("raw", ["abc", "0", "-3", "2.5", "1O"])
 def test_a_group_size_that_would_weaken_or_garble_k_is_refused_in_words(monkeypatch, raw):
     monkeypatch.setenv("SURVEY_MIN_GROUP", raw)
-    with pytest.raises(aggregate.SettingError, match="SURVEY_MIN_GROUP must be a whole number"):
+    with pytest.raises(SettingError, match="SURVEY_MIN_GROUP must be a whole number"):
         aggregate.min_group()
 
 

@@ -503,7 +503,7 @@ def test_bursts_of_threads_do_not_pile_up_open_files(db):
     for _ in range(9):
         after = burst()
     # PostgreSQL's pool grows as bursts need it, up to its size, and no further.
-    grows = postgres.POOL_SIZE if db.engine.name == "postgresql" else 0
+    grows = postgres.pool_size() if db.engine.name == "postgresql" else 0
     assert after <= after_first + grows
 
 
