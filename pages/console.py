@@ -3,15 +3,19 @@ import streamlit as st
 from survey.ui import console, console_panels, facilitator, gate
 
 gate.require_facilitator()
-code, session = console.pick_session()
+picker, opener = st.columns([4, 1], vertical_alignment="bottom")
+with picker:
+    code, session = console.pick_session()
+with opener:
+    console_panels.top(code)
 settings = console.sync_widgets(code)
 
+st.fragment(run_every=console.VIEW_REFRESH_S)(console_panels.live)(code)
 st.fragment(run_every=facilitator.REFRESH_S)(console.status)(code)
 
-controls, shown = st.columns([2, 3], gap="large")
-with controls:
-    console_panels.stage_controls(code)
-    console_panels.session_actions(code, session, settings)
+more, shown = st.columns([2, 3], gap="large")
+with more:
+    console_panels.settings_panel(code)
 with shown:
     console_panels.stage_links(code)
 

@@ -86,15 +86,23 @@ def step(vs: list[View], current: str | None, move: str) -> str:
     raise ValueError(f"unknown move {move!r}")
 
 
-def follow(local: tuple[str, int] | None, db_view: str, db_seq: int) -> tuple[str, int]:
-    """The view a stage shows, as (view id, the console move it last followed).
+def follow(
+    vs: list[View], now: str | None, move: str, drawn: int, pressed: int | None
+) -> str | None:
+    """Where a press of next, previous or home moves the stage; None leaves it as it is.
 
-    The clicker moves the projector's own view; the console's next/previous (a new
-    `view_seq` in the database) moves every open stage of the session. The latest wins.
+    The database's view is the one truth: every open stage and console shows it, and
+    `now` is that view when the press is handled. A press steps from it, so a console
+    that has not yet caught up with the clicker still moves forward, never back.
+    `drawn` is the `view_seq` the pressed screen showed, `pressed` the one of that
+    screen's previous press that moved the stage. Equal, the press was made on the same
+    drawing as one already carried out: a double click, or a click handled twice before
+    the screen redrew. It changes nothing, so no view is skipped.
     """
-    if local is None or local[1] != db_seq:
-        return db_view, db_seq
-    return local
+    if pressed is not None and drawn == pressed:
+        return None
+    target = step(vs, now, move)
+    return None if target == now else target  # at an end already: nothing to write
 
 
 # ---------------------------------------------------------------- links

@@ -424,6 +424,48 @@ class Store:
         if sets:
             self._update_stage(code, ", ".join(sets), list(changes.values()))
 
+    @_guarded
+    def step_view(self, code: str, decide: Callable[[str, int], str | None]) -> tuple[str, int]:
+        """The console's next or previous, decided against the view the stage shows now.
+
+        `decide` gets the stored (view, view_seq) inside one write transaction, so no
+        other press comes between reading and writing, and returns the view to show or
+        None to leave it (see survey.stage.follow). Returns (view, view_seq) after it."""
+        if self.stage(code) is None:
+            raise StoreError(f"There is no session with the code {code}.")
+        return self._step_view(code, None, decide)
+
+    @_guarded
+    def step_view_by_link(
+        self, code: str, token: str, decide: Callable[[str, int], str | None]
+    ) -> tuple[str, int] | None:
+        """A key press on the stage link (the clicker): as `step_view`, but only with the
+        session's current stage token, compared in constant time, and it changes the view
+        and nothing else. None, with nothing changed, if the token is not the current one."""
+        if not code or not token:
+            return None
+        return self._step_view(code, str(token), decide)
+
+    def _step_view(self, code: str, token: str | None, decide) -> tuple[str, int] | None:
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT view, view_seq, token FROM stage WHERE session_code = ?", [code]
+            ).fetchone()
+            if row is None or (
+                token is not None and not secrets.compare_digest(row[2].encode(), token.encode())
+            ):
+                return None  # bytes: a forged token may hold any character
+            target = decide(row[0], row[1])
+            if target is None:
+                return row[0], row[1]
+            # Compare-and-set on view_seq: the write holds only if nothing moved meanwhile.
+            conn.execute(
+                "UPDATE stage SET view = ?, view_seq = view_seq + 1"
+                " WHERE session_code = ? AND view_seq = ?",
+                [target, code, row[1]],
+            )
+        return target, row[1] + 1
+
     def new_stage_token(self, code: str) -> str:
         """Issue a new stage token for the session: the old stage link stops working."""
         self.stage(code)

@@ -8,6 +8,7 @@ Widgets are set from the database before they are drawn, so a change made elsewh
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
@@ -17,8 +18,10 @@ from survey import aggregate, reliability
 from survey import stage as core
 from survey.store import VersionMix, iso, now_iso
 from survey.ui import resources
-from survey.ui import stage as stage_ui
 
+# How often the console's live controls look at the database: a clicker's press on the
+# stage shows here, and previous and next step from it, within this (the promise is 2 s).
+VIEW_REFRESH_S = float(os.environ.get("SURVEY_CONSOLE_VIEW_S", "1.0"))
 EVERYONE = "Everyone"
 NO_SEGMENT = ""  # the selectbox's "Everyone": None would show as "Choose an option"
 
@@ -43,14 +46,12 @@ def pick_session() -> tuple[str, dict]:
 
 
 def sync_widgets(code: str) -> dict:
-    """Put the database's settings into the console's widgets; returns the settings."""
+    """Put the database's settings into the console's slower widgets (hold, what-if,
+    segment); returns the settings. The view and the reveal are `sync_live`'s."""
     s = resources.get_store()
     q = resources.get_questionnaire()
     settings = s.stage(code)
-    session = s.get_session(code)
     threshold = settings["threshold"]
-    st.session_state[_key("view", code)] = core.find(core.views(q), settings["view"]).id
-    st.session_state[_key("reveal", code)] = bool(session["revealed"])
     st.session_state[_key("hold", code)] = bool(settings["hold_comparison"])
     st.session_state[_key("whatif", code)] = float(q.threshold if threshold is None else threshold)
     st.session_state[_key("seg", code)] = settings["segment_id"] or NO_SEGMENT
@@ -59,14 +60,38 @@ def sync_widgets(code: str) -> dict:
     return settings
 
 
+def sync_live(code: str) -> tuple[dict, dict]:
+    """The view the stage shows and whether results are shown, from the database, into
+    the widgets about to be drawn; returns (stage settings, session). Called on every
+    refresh of the live controls, so a clicker's press shows here within VIEW_REFRESH_S."""
+    s = resources.get_store()
+    s.settle_countdown(code, now_iso())
+    settings, session = s.stage(code), s.get_session(code)
+    vs = core.views(resources.get_questionnaire())
+    st.session_state[_key("view", code)] = core.find(vs, settings["view"]).id
+    st.session_state[_key("reveal", code)] = bool(session["revealed"])
+    return settings, session
+
+
 # ---------------------------------------------------------------- callbacks
 
 
-def move(code: str, direction: str, shown: str) -> None:
-    """One step from the view this console showed when the button was drawn, so a
-    click handled twice (or a double click before the page redraws) moves one view."""
+def move(code: str, direction: str, drawn: int) -> None:
+    """One step from the view the stage shows now, which a clicker may have changed since
+    these buttons were drawn (`drawn` is the view_seq they showed). A second click on the
+    same drawing (a double click before the redraw) moves nothing: survey.stage.follow."""
     vs = core.views(resources.get_questionnaire())
-    resources.get_store().set_stage(code, view=core.step(vs, shown, direction))
+    pressed = st.session_state.get(_key("pressed", code))
+    moved: list[str] = []
+
+    def decide(view: str, seq: int) -> str | None:
+        target = core.follow(vs, view, direction, drawn, pressed)
+        moved.extend([target] if target else [])
+        return target
+
+    resources.get_store().step_view(code, decide)
+    if moved:
+        st.session_state[_key("pressed", code)] = drawn
 
 
 def set_view(code: str) -> None:
@@ -104,6 +129,13 @@ def set_open(code: str, is_open: bool) -> None:
         s.set_stage(code, closes_at=None)
 
 
+def seconds_left(settings: dict) -> int | None:
+    """Whole seconds until a running countdown closes the session; None if none runs."""
+    closes = settings["closes_at"]
+    at = datetime.fromisoformat(closes.replace("Z", "+00:00")) if closes else None
+    return core.seconds_left(at, datetime.now(UTC))
+
+
 def start_countdown(code: str) -> None:
     at = datetime.now(UTC) + timedelta(seconds=core.COUNTDOWN_S)
     resources.get_store().set_stage(code, closes_at=iso(at))
@@ -131,7 +163,7 @@ def status(code: str) -> None:
     """The live strip: counts, state, countdown (and the close it triggers)."""
     s = resources.get_store()
     s.settle_countdown(code, now_iso())
-    session, settings = s.get_session(code), s.stage(code)
+    session = s.get_session(code)
     with resources.room(code) as r:
         counts = aggregate.live_counts(r, bool(session["is_open"]))
     row = st.container(horizontal=True)
@@ -153,9 +185,6 @@ def status(code: str) -> None:
         )
     if counts.demo:
         row.metric("Demo responses", counts.demo, help="Synthetic rehearsal data, not counted")
-    left = stage_ui._countdown(settings)
-    if left is not None:
-        st.warning(f"Closing in {left} s, then the results are revealed.")
     state = "open to new answers" if session["is_open"] else "closed to new answers"
     shown = "results shown on the stage" if session["revealed"] else "results hidden"
     st.caption(f"The session is {state}; {shown}.")

@@ -13,25 +13,68 @@ from survey import stage as core
 from survey.ui import console, facilitator, resources, stage
 
 
-def stage_controls(code: str) -> None:
-    """What the stage shows: the view, reveal, hold, what-if and segment."""
+def top(code: str) -> None:
+    """Beside the session picker: the stage link to open on the projector."""
+    st.link_button("Open the stage", stage.link(code, "console"), type="primary")
+
+
+def live(code: str) -> None:
+    """What the facilitator reaches for during the talk, redrawn from the database every
+    console.VIEW_REFRESH_S: the view the stage shows now, with previous and next (which
+    step from it), the reveal, and closing. Drawn at the top, to fit a laptop's screen."""
+    settings, session = console.sync_live(code)
+    view_col, session_col = st.columns([3, 2], gap="large")
+    with view_col:
+        ids, title = console.view_title(code)
+        st.selectbox(
+            "View",
+            ids,
+            format_func=title,
+            key=f"view_{code}",
+            on_change=console.set_view,
+            args=(code,),
+            help="What the stage shows now, whoever moved it: this console or a clicker.",
+        )
+        drawn = settings["view_seq"]  # tells a double click from a second press
+        nav = st.container(horizontal=True)
+        back, forward = (code, core.PREVIOUS, drawn), (code, core.NEXT, drawn)
+        nav.button("← Previous", on_click=console.move, args=back, width="stretch")
+        nav.button("Next →", on_click=console.move, args=forward, width="stretch")
+    with session_col:
+        st.toggle(
+            "Show results on the stage",
+            key=f"reveal_{code}",
+            on_change=console.set_revealed,
+            args=(code,),
+        )
+        session_actions(code, session, settings)
+
+
+def session_actions(code: str, session: dict, settings: dict) -> None:
+    """Open and close: now, or after the countdown."""
+    acts = st.container(horizontal=True)
+    if session["is_open"]:
+        acts.button("Close now", on_click=console.set_open, args=(code, False))
+        if settings["closes_at"]:
+            acts.button("Cancel countdown", on_click=console.cancel_countdown, args=(code,))
+        else:
+            acts.button(
+                f"Close in {core.COUNTDOWN_S} s",
+                on_click=console.start_countdown,
+                args=(code,),
+                help="Counts down on the stage, then closes and reveals.",
+            )
+    else:
+        acts.button("Reopen", on_click=console.set_open, args=(code, True))
+    left = console.seconds_left(settings)
+    if left is not None:
+        st.warning(f"Closing in {left} s, then the results are revealed.")
+
+
+def settings_panel(code: str) -> None:
+    """The rarer settings: hold, what-if and segment, and clearing the demo rows."""
     q, k = resources.get_questionnaire(), aggregate.min_group()
-    st.subheader("On the stage")
-    ids, title = console.view_title(code)
-    st.selectbox(
-        "View", ids, format_func=title, key=f"view_{code}", on_change=console.set_view, args=(code,)
-    )
-    shown = st.session_state[f"view_{code}"]  # the database's view, put there by sync_widgets
-    nav = st.container(horizontal=True)
-    back, forward = (code, core.PREVIOUS, shown), (code, core.NEXT, shown)
-    nav.button("← Previous", on_click=console.move, args=back, width="stretch")
-    nav.button("Next →", on_click=console.move, args=forward, width="stretch")
-    st.toggle(
-        "Show results on the stage",
-        key=f"reveal_{code}",
-        on_change=console.set_revealed,
-        args=(code,),
-    )
+    st.subheader("More for the stage")
     console.hold_toggle(code)
     st.slider(
         "What-if threshold (hypothetical)",
@@ -61,26 +104,7 @@ def stage_controls(code: str) -> None:
             args=(code,),
         )
     st.caption(f"Every group on the stage needs at least {k} complete responses.")
-
-
-def session_actions(code: str, session: dict, settings: dict) -> None:
-    """Open and close (now or after the countdown), and clear the demo rows."""
-    st.subheader("The session")
-    acts = st.container(horizontal=True)
-    if session["is_open"]:
-        acts.button("Close now", on_click=console.set_open, args=(code, False))
-        if settings["closes_at"]:
-            acts.button("Cancel countdown", on_click=console.cancel_countdown, args=(code,))
-        else:
-            acts.button(
-                f"Close in {core.COUNTDOWN_S} s",
-                on_click=console.start_countdown,
-                args=(code,),
-                help="Counts down on the stage, then closes and reveals.",
-            )
-    else:
-        acts.button("Reopen", on_click=console.set_open, args=(code, True))
-    acts.button(
+    st.button(
         "Clear demo responses",
         on_click=console.clear_demo,
         args=(code,),
@@ -95,9 +119,7 @@ def stage_links(code: str) -> None:
     console.preview(code)
     st.markdown("**Stage link** (read-only; open it on the projector, full screen)")
     st.code(stage_url, language=None, wrap_lines=True)
-    links = st.container(horizontal=True)
-    links.link_button("Open the stage", stage_url)
-    links.button(
+    st.button(
         "New stage link",
         on_click=console.new_link,
         args=(code,),

@@ -63,18 +63,27 @@ def _base(page_path: str) -> str:
 
 
 def position(settings: dict) -> core.View:
-    """This stage's view: the clicker's, until the console moves the stage."""
+    """The view the database says the stage shows: every stage and console follows it.
+    What was drawn is remembered, so a key press steps from what the room saw."""
     vs = core.views(resources.get_questionnaire())
-    here = core.follow(st.session_state.get(_POSITION), settings["view"], settings["view_seq"])
-    st.session_state[_POSITION] = here
-    return core.find(vs, here[0])
+    st.session_state[_POSITION] = (settings["view"], settings["view_seq"])
+    return core.find(vs, settings["view"])
 
 
 def move(direction: str) -> None:
-    """A key press on the stage: moves this projector only (the link changes nothing)."""
+    """A key press on the stage (a clicker): writes the new view to the database, so the
+    console and every other open stage follow. The link's token is checked on the write,
+    and it may change which view shows, nothing else (`Store.step_view_by_link`)."""
     vs = core.views(resources.get_questionnaire())
-    view_id, seq = st.session_state.get(_POSITION, (vs[0].id, -1))
-    st.session_state[_POSITION] = (core.step(vs, view_id, direction), seq)
+    code = (st.query_params.get("s") or "").strip().upper()
+
+    def decide(view: str, seq: int) -> str | None:
+        # Every key press is a press of its own: a clicker's two quick presses, two views.
+        return core.follow(vs, view, direction, drawn=seq, pressed=None)
+
+    moved = resources.get_store().step_view_by_link(code, st.query_params.get("t") or "", decide)
+    if moved is not None:
+        st.session_state[_POSITION] = moved
 
 
 def keys() -> None:

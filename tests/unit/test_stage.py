@@ -55,19 +55,6 @@ def test_keys_move_one_view_and_stop_at_the_ends(q, current, move, expected):
     assert stage.step(stage.views(q), current, move) == expected
 
 
-@pytest.mark.parametrize(
-    "local,db_view,db_seq,expected",
-    [
-        (None, "split", 0, ("split", 0)),  # a fresh stage shows the console's view
-        (("profile", 3), "split", 3, ("profile", 3)),  # the clicker moved it since
-        (("profile", 3), "split", 4, ("split", 4)),  # the console moved: follow it
-        (("split", 3), "split", 4, ("split", 4)),
-    ],
-)
-def test_a_stage_follows_the_latest_move_of_clicker_or_console(local, db_view, db_seq, expected):
-    assert stage.follow(local, db_view, db_seq) == expected
-
-
 # ---------------------------------------------------------------- minimum group size
 
 
