@@ -12,13 +12,16 @@ st.write(
     "workbook with a codebook and a summary sheet, or an SPSS file with its labels. The report "
     "is one HTML file to send to attendees and organisers; it opens offline and prints to PDF."
 )
-sessions = {s["code"]: s for s in store.list_sessions()}
+listed = store.list_sessions()
+sessions = {s["code"]: s for s in listed}
 scope = st.selectbox(
     "Sessions",
     [None, *sessions],
-    index=1 if len(sessions) else 0,
+    index=1 + facilitator.chosen_session(listed) if sessions else 0,
     format_func=lambda c: "All sessions" if c is None else f"{c} · {sessions[c]['title']}",
 )
+if scope is not None:
+    facilitator.remember_session(scope)
 fmt = st.radio(
     "Format",
     list(formats.LABELS),

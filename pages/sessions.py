@@ -39,7 +39,13 @@ st.dataframe(
 
 st.header("Manage a session")
 labels = {s["code"]: f"{s['code']} · {s['title']}" for s in sessions}
-chosen = st.selectbox("Session", list(labels), format_func=labels.get)
+chosen = st.selectbox(
+    "Session",
+    list(labels),
+    index=facilitator.chosen_session(sessions),
+    format_func=labels.get,
+)
+facilitator.remember_session(chosen)
 current = next(s for s in sessions if s["code"] == chosen)
 c1, c2 = st.columns(2)
 if current["is_open"]:

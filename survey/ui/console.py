@@ -17,7 +17,7 @@ import streamlit as st
 from survey import aggregate, reliability
 from survey import stage as core
 from survey.store import VersionMix, iso, now_iso
-from survey.ui import resources
+from survey.ui import facilitator, resources
 
 # How often the console's live controls look at the database: a clicker's press on the
 # stage shows here, and previous and next step from it, within this (the promise is 2 s).
@@ -32,16 +32,19 @@ def _key(name: str, code: str) -> str:
 
 def pick_session() -> tuple[str, dict]:
     """The session this console drives: the link's (?s=CODE) if it names one, else the
-    default; the choice is kept in the link, so a reload stays on it."""
-    sessions = {s["code"]: s for s in resources.get_store().list_sessions()}
-    codes, wanted = list(sessions), (st.query_params.get("s") or "").upper()
+    one last created or chosen (facilitator.chosen_session); the choice is kept in the
+    link, so a reload stays on it."""
+    listed = resources.get_store().list_sessions()
+    sessions = {s["code"]: s for s in listed}
+    wanted = (st.query_params.get("s") or "").upper()
     code = st.selectbox(
         "Session",
-        codes,
-        index=codes.index(wanted) if wanted in codes else 0,
+        list(sessions),
+        index=facilitator.chosen_session(listed, wanted),
         format_func=lambda c: f"{c} · {sessions[c]['title']}",
     )
     st.query_params["s"] = code
+    facilitator.remember_session(code)
     return code, sessions[code]
 
 

@@ -19,13 +19,36 @@ REFRESH_S = float(os.environ.get("SURVEY_REFRESH_S", "2.5"))  # console live ref
 # ---------------------------------------------------------------- session actions
 
 
+_CHOSEN = "facilitator_session"  # session_state: the session the facilitator works on
+
+
 def create_session(title: str, code: str = "") -> str | None:
-    """Create a session from the form; show a plain message and return None on bad input."""
+    """Create a session from the form; show a plain message and return None on bad input.
+    The new session becomes the one the console and the export page open on."""
     try:
-        return resources.get_store().create_session(title, code.strip() or None)
+        created = resources.get_store().create_session(title, code.strip() or None)
     except (StoreError, codes.CodeError) as exc:
         st.error(str(exc))
         return None
+    remember_session(created)
+    return created
+
+
+def remember_session(code: str) -> None:
+    """The session chosen on any facilitator page is the one the others open on."""
+    st.session_state[_CHOSEN] = code
+
+
+def chosen_session(sessions: list[dict], wanted: str | None = None) -> int:
+    """Where in `sessions` (as `Store.list_sessions` gives them) a session picker starts:
+    the one the page's link names, else the one last created or chosen in this browser,
+    else the newest session (a facilitator's own, rather than the default one)."""
+    codes_ = [s["code"] for s in sessions]
+    for code in (wanted, st.session_state.get(_CHOSEN)):
+        if code in codes_:
+            return codes_.index(code)
+    newest = max(sessions, key=lambda s: s["created_at"], default=None)
+    return codes_.index(newest["code"]) if newest else 0
 
 
 def set_open(code: str, is_open: bool) -> None:
