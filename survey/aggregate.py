@@ -85,6 +85,10 @@ class Room:
         self.version = 0
         self.removed = 0  # the session's removals (retakes, deletions) when it was read
         self.epoch = 0  # the store's room_epoch this Room was built at
+        # (completed version, removed version) of each real response that finished and
+        # later left (Store.removals): set when the Room is built, see `publication`.
+        self.removals: list[tuple[int, int]] = []
+        self._publication: tuple[tuple, Publication] | None = None
         self.status: dict[str, str] = {}
         self.touched: dict[str, str] = {}  # unfinished token -> its last page's updated_at
         self.n = 0
@@ -225,6 +229,7 @@ class Room:
         real = ~self._demo[: self.n]
         out = Room(self.q, capacity=max(int(real.sum()), 16), by_time=self.by_time)
         out.version, out.removed, out.epoch = self.version, self.removed, self.epoch
+        out.removals = list(self.removals)
         out.status = dict(self.status)
         out.touched = dict(self.touched)
         m = int(real.sum())
@@ -304,6 +309,93 @@ def stepped(room: Room, rows: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class Publication:
+    """The real participants the figures may be over, as masks of the Room's rows."""
+
+    room: np.ndarray  # the room's figures and each participant's comparison
+    groups: np.ndarray  # what segments and classes are cut from (each then stepped by k)
+    waiting: int  # finished and still in, but in no published step yet
+
+    def more_needed(self, k: int) -> int:
+        """Finishers still needed before the figures take a step (0 when they need none:
+        something is published and nothing waits)."""
+        return k - self.waiting if self.waiting or not self.room.any() else 0
+
+
+def publication(room: Room, k: int) -> Publication:
+    """Which real participants the figures are over, when people may also leave.
+
+    Without anyone leaving this is `stepped`: the first k, 2k, ... to finish. A deletion
+    or a retake takes someone out, and simply dropping them would pull the next finisher
+    into the first k, 2k, ...: a swap of one person for another, which the one who left
+    (knowing their own answers) could read off two looks. So the figures are replayed as
+    they were published, in the session's order of events (finishes and removals, from
+    `Room.removals`):
+
+    - a new step is published only when k people who were never in a published step have
+      finished; it holds everyone published before who is still in, plus those k. Any
+      step then differs from every earlier one by at least k people never shown before;
+    - a step that held someone who has since left is never shown again: the figures go
+      back to the latest step without anyone who left (a step already shown, so showing
+      it again tells nothing new), or show nothing, until k more finish.
+
+    Segments and classes are cut from a step in ways the replay cannot check for the
+    people who left (their answers are gone), so they are drawn from the latest step
+    published before anyone who has left was first published: frozen there, safe.
+    Demo rows are not people: `published` steps them apart.
+    """
+    k = max(int(k), 1)
+    real = ~room._demo[: room.n]
+    if not room.removals:
+        plain = stepped(room, real, k)
+        return Publication(plain, plain, int(real.sum()) % k)
+    key = (room.n, k, len(room.removals))
+    if room._publication is not None and room._publication[0] == key:
+        return room._publication[1]
+    order = room.completion_order()
+    live = [int(i) for i in order if real[i]]
+    # (version, 0 = finished / 1 = left, tie-break, who): live rows are >= 0, the ones
+    # who left are -1, -2, ...; rows stored together keep their completion order.
+    events = [(int(room._seq[i]), 0, n, i) for n, i in enumerate(live)]
+    for j, (done, left) in enumerate(room.removals):
+        events += [(done, 0, -1, -1 - j), (left, 1, -1, -1 - j)]
+    events.sort()
+    published_in: dict[int, int] = {}  # who -> the step they were first published in
+    steps: list[int] = []  # the version each step was published at
+    fresh: list[int] = []  # finished, still in, never published (in finishing order)
+    for version, kind, _, who in events:
+        if kind == 0:
+            fresh.append(who)
+            if len(fresh) >= k:
+                for person in fresh:
+                    published_in[person] = len(steps)
+                steps.append(version)
+                fresh = []
+        elif who not in published_in:
+            fresh.remove(who)
+    # A step is tainted if it held someone who had left by now: published at or after
+    # their step, before they left.
+    tainted = np.zeros(len(steps), dtype=bool)
+    first_gone = len(steps)
+    for j, (_, left) in enumerate(room.removals):
+        at = published_in.get(-1 - j)
+        if at is not None:
+            tainted[at : int(np.searchsorted(steps, left))] = True
+            first_gone = min(first_gone, at)
+    clean = np.flatnonzero(~tainted)
+    shown = int(clean[-1]) if len(clean) else -1
+
+    def upto(step: int) -> np.ndarray:
+        out = np.zeros(room.n, dtype=bool)
+        out[[i for i in live if published_in.get(i, len(steps)) <= step]] = True
+        return out
+
+    result = Publication(upto(shown), upto(min(shown, first_gone - 1)), len(fresh))
+    room._publication = (key, result)
+    return result
+
+
 def _mean_dims(room: Room, rows: np.ndarray) -> list[float]:
     """The mean dimension scores of the rows in the mask, summed in completion order:
     a float sum depends on its order, and a rebuilt Room must give the very same digits."""
@@ -317,7 +409,13 @@ def published(room: Room, k: int) -> np.ndarray:
     apart. Apart, so the real part is exactly what each participant's comparison is
     over, and adding or clearing demo rows never moves a real person in or out."""
     demo = room._demo[: room.n]
-    return stepped(room, ~demo, k) | stepped(room, demo, k)
+    return publication(room, k).room | stepped(room, demo, k)
+
+
+def _group_base(room: Room, k: int) -> np.ndarray:
+    """What segments and classes are cut from (see `publication`), demo rows as published."""
+    demo = room._demo[: room.n]
+    return publication(room, k).groups | stepped(room, demo, k)
 
 
 # ---------------------------------------------------------------- a participant vs the room
@@ -346,7 +444,7 @@ def compare(room: Room, overall: float, step: int = 1) -> Comparison:
     """
     real = ~room._demo[: room.n]
     n = int(real.sum())
-    counted_rows = stepped(room, real, step)
+    counted_rows = publication(room, step).room
     counted = int(counted_rows.sum())
     if not counted:
         return Comparison(n, 0.0, {}, 0)
@@ -416,8 +514,9 @@ def summarise(
         mask = room.segment_mask(*segment)
     else:
         mask = published(room, k)
+        base = _group_base(room, k)
         if segmented:
-            in_segment = mask & room.segment_mask(*segment)
+            in_segment = base & room.segment_mask(*segment)
             members = int(in_segment.sum())
             mask = stepped(room, in_segment, k)
     overall = room.overall[mask]
@@ -440,7 +539,7 @@ def summarise(
     is_believer = room.overall >= threshold
     for klass, group in ((BELIEVER, mask & is_believer), (SPECTATOR, mask & ~is_believer)):
         if k is not None:
-            group = stepped(room, group, k)
+            group = stepped(room, base & group, k)  # a segment is cut from base too
         if group.any():
             s.class_n[klass] = int(group.sum())
             means = _mean_dims(room, group)

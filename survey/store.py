@@ -360,6 +360,7 @@ class Store:
             if row[0]:
                 raise StoreError("The default session cannot be deleted.")
             n = conn.execute("DELETE FROM responses WHERE session_code = ?", [code]).rowcount
+            conn.execute("DELETE FROM removals WHERE session_code = ?", [code])
             conn.execute("DELETE FROM sessions WHERE code = ?", [code])
         return n
 
@@ -764,6 +765,7 @@ class Store:
             if old is None or new is None or old[2] != COMPLETE or old[1] != new[1]:
                 return False
             version = self._removed_one(conn, old[1])
+            self._leave_tombstones(conn, [old_token], version)
             conn.execute(
                 "UPDATE responses SET status = ?, superseded_by = ?, version = ? WHERE token = ?",
                 [SUPERSEDED, new_token, version, old_token],
@@ -788,7 +790,7 @@ class Store:
                     [token],
                 )
             ]
-            self._removed_one(conn, row[0])
+            self._leave_tombstones(conn, chain, self._removed_one(conn, row[0]))
             conn.execute(
                 f"DELETE FROM responses WHERE token IN ({', '.join('?' * len(chain))})", chain
             )
@@ -801,6 +803,31 @@ class Store:
             " WHERE code = ? RETURNING version",
             [code],
         ).fetchone()[0]
+
+    @staticmethod
+    def _leave_tombstones(conn, tokens: list[str], removed_version: int) -> None:
+        """Note when each complete, real response among `tokens` finished and the session
+        version at which it left (before its row changes): no answers, no token, no id.
+        The stage needs only that much to keep what it published unrecoverable
+        (aggregate.publication)."""
+        marks = ", ".join("?" * len(tokens))
+        conn.execute(
+            "INSERT INTO removals (session_code, completed_version, removed_version)"
+            " SELECT session_code, version, ? FROM responses"
+            f" WHERE token IN ({marks}) AND status = ? AND is_demo = 0",
+            [removed_version, *tokens, COMPLETE],
+        )
+
+    @_guarded
+    def removals(self, code: str) -> list[tuple[int, int]]:
+        """(completed version, removed version) of each real response that finished in the
+        session and was later deleted or replaced by a retake, in the order they left."""
+        rows = self.engine.all(
+            "SELECT completed_version, removed_version FROM removals WHERE session_code = ?"
+            " ORDER BY removed_version, completed_version",
+            [code],
+        )
+        return [(int(r[0]), int(r[1])) for r in rows]
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,18 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         "m008_text_public_ids",
         ["UPDATE responses SET public_id = 'r' || public_id WHERE public_id NOT LIKE 'r%'"],
     ),
+    (
+        # Finished responses that left, for the stage's steps (see the SQLite engine's m009).
+        "m009_removals",
+        [
+            """CREATE TABLE removals (
+                session_code TEXT NOT NULL,
+                completed_version BIGINT NOT NULL,
+                removed_version BIGINT NOT NULL
+            )""",
+            "CREATE INDEX removals_session_code ON removals (session_code)",
+        ],
+    ),
 ]
 
 

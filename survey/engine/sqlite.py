@@ -178,6 +178,18 @@ def m008_text_public_ids(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE responses SET public_id = 'r' || public_id WHERE public_id NOT LIKE 'r%'")
 
 
+@migrations()
+def m009_removals(db: sqlite_utils.Database) -> None:
+    # When each finished response that was later deleted or retaken had finished and
+    # left, and nothing else: the stage steps its figures past a removal with these
+    # (aggregate.publication), so no one's answers show as the difference of two looks.
+    db["removals"].create(
+        {"session_code": str, "completed_version": int, "removed_version": int},
+        not_null={"session_code", "completed_version", "removed_version"},
+    )
+    db["removals"].create_index(["session_code"])
+
+
 # SQLite's primary result codes that mean "the file or the disk", as plain words.
 _INFRASTRUCTURE = {
     "SQLITE_BUSY": "the database stayed locked by another process",

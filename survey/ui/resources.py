@@ -127,6 +127,7 @@ def room(code: str) -> Iterator[aggregate.Room]:
         if stale or r.removed != removed or r.epoch != epoch:
             r = _rooms[key] = aggregate.Room(q)
             r.removed, r.epoch = removed, epoch
+            r.removals = s.removals(code) if removed else []
         if r.version < version:
             cols = aggregate.room_columns(q)
             r.add(*s.rows(code, since_version=r.version, columns=cols), version)

@@ -10,6 +10,11 @@ group that changed by one person would give that person's answers away as the di
 of two sums; one that changed by k gives only the sum of k people. A Room rebuilt from the
 same rows in any order (after a restart, a retake, a deletion, on another worker) draws
 exactly the same figures.
+
+People also leave (a deletion, or a retake that replaces a finished response). Then the
+rule is about every look, not only consecutive ones: any two different sets of people a
+group has been drawn over differ by at least k people, so the one who left, knowing their
+own answers, learns only the sum of k others.
 """
 
 from __future__ import annotations
@@ -73,6 +78,7 @@ def read(db, q, room: Room | None = None) -> Room:
     room = room if room is not None else Room(q)
     version = db.session_version(DEFAULT_SESSION)
     cols = aggregate.room_columns(q)
+    room.removals = db.removals(DEFAULT_SESSION)  # as resources.room: who finished and left
     return room.add(*db.rows(DEFAULT_SESSION, since_version=room.version, columns=cols), version)
 
 
@@ -81,7 +87,9 @@ def rebuilt(db, q, seed: int) -> Room:
     cols, rows = db.rows(DEFAULT_SESSION, columns=aggregate.room_columns(q))
     rows = list(rows)
     random.Random(seed).shuffle(rows)
-    return Room(q).add(cols, rows, db.session_version(DEFAULT_SESSION))
+    room = Room(q)
+    room.removals = db.removals(DEFAULT_SESSION)
+    return room.add(cols, rows, db.session_version(DEFAULT_SESSION))
 
 
 def drawn(f: stage.Figures) -> dict[str, tuple[int, object]]:
@@ -302,3 +310,139 @@ def test_an_empty_room_draws_nothing_and_says_so(q):
     f = stage.figures(Room(q), None, ("role", "Agency"), K)
     assert (f.everyone.n_complete, f.shown.n_complete, f.groups.population) == (0, 0, False)
     assert aggregate.compare(Room(q), 50.0, step=K) == aggregate.Comparison(0, 0.0, {}, 0)
+
+
+# ---------------------------------------------------------------- people who leave
+
+
+def members(room: Room, rows) -> frozenset[str]:
+    return frozenset(room._token[: room.n][rows])
+
+
+def groups_drawn(room: Room) -> dict[str, frozenset[str]]:
+    """Who each group the stage may draw is over, by the rule `aggregate.publication`
+    states; checked against the figures' own headcounts, so it is what is drawn."""
+    pub = aggregate.publication(room, K)
+    out = {"room": members(room, pub.room)}
+    for t in THRESHOLDS:
+        f = stage.figures(room, t, (None, None), K)
+        believer = room.overall >= f.threshold
+        for klass, mask in ((BELIEVER, believer), (SPECTATOR, ~believer)):
+            drawn_rows = aggregate.stepped(room, pub.groups & mask, K)
+            assert f.everyone.class_n.get(klass, 0) == int(drawn_rows.sum())
+            out[f"{klass} at {t}"] = members(room, drawn_rows)
+    for seg in SEGMENTS[1:]:
+        f = stage.figures(room, None, seg, K)
+        drawn_rows = aggregate.stepped(room, pub.groups & room.segment_mask(*seg), K)
+        assert f.shown.n_complete == int(drawn_rows.sum())
+        out[f"segment {seg}"] = members(room, drawn_rows)
+    return out
+
+
+def too_close(history: dict[str, list[frozenset[str]]]) -> list[str]:
+    """Two looks at a group over different people, fewer than k apart."""
+    bad = []
+    for group, looks in history.items():
+        distinct = sorted(set(looks), key=len)
+        for i, a in enumerate(distinct):
+            for b in distinct[i + 1 :]:
+                if a and b and len(a ^ b) < K:
+                    bad.append(f"{group}: {sorted(a ^ b)} tell {len(a)} from {len(b)}")
+    return bad
+
+
+def retake(db, q, p: dict) -> dict:
+    """p takes the survey again and finishes it (a new response replacing theirs)."""
+    again = dict(p, name=p["name"] + "'")
+    again["token"] = db.save_page(DEFAULT_SESSION, None, {q.item_ids[0]: 3}, page=1).token
+    assert db.supersede(p["token"], again["token"])
+    finish(db, q, again)
+    return again
+
+
+def test_after_a_deletion_the_stage_never_swaps_the_one_who_left_for_the_next(any_db, q):
+    # The finding that kept issue 23 open: ten had finished (two steps of five) when the
+    # third deleted their answers; dropping them pulled the 11th into "the first ten",
+    # and the one who left could read the 11th's answers as the difference.
+    db, crowd = any_db, people(q, 20)
+    start_all(db, q, crowd)
+    for p in crowd[:10]:
+        finish(db, q, p)
+    before = read(db, q)
+    assert len(members(before, aggregate.publication(before, K).room)) == 10
+
+    assert db.delete_response(crowd[2]["token"]) == 1
+    finish(db, q, crowd[10])
+    after = read(db, q)
+    pub = aggregate.publication(after, K)
+    assert not pub.room.any(), "both steps held the one who left: nothing is drawn"
+    assert pub.more_needed(K) == K - 1, "the 11th waits for four more"
+    assert stage.figures(after, None, (None, None), K).everyone.n_complete == 0
+    assert aggregate.compare(after, 50.0, step=K).counted == 0
+
+    for p in crowd[11:15]:
+        finish(db, q, p)
+    later = read(db, q)
+    shown = members(later, aggregate.publication(later, K).room)
+    assert shown == {p["token"] for p in crowd[:15]} - {crowd[2]["token"]}
+    assert len(shown ^ members(before, aggregate.publication(before, K).room)) == K + 1
+
+
+def test_a_later_leaver_sends_the_figures_back_to_the_last_step_without_them(db, q):
+    crowd = people(q, 12)
+    start_all(db, q, crowd)
+    for p in crowd[:12]:
+        finish(db, q, p)
+    first_ten = members(read(db, q), aggregate.published(read(db, q), K))
+    db.delete_response(crowd[7]["token"])  # in the second step of five
+    room = read(db, q)
+    assert members(room, aggregate.published(room, K)) == {p["token"] for p in crowd[:5]}
+    assert first_ten - {crowd[7]["token"]} != members(room, aggregate.published(room, K))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_finishing_deleting_and_retaking_in_any_mix_never_brings_two_looks_within_k(
+    any_db, q, seed
+):
+    rnd = random.Random(seed)
+    db, crowd = any_db, people(q, 34, seed=seed)
+    start_all(db, q, crowd)
+    waiting, finished = list(crowd), []
+    history: dict[str, list[frozenset[str]]] = {}
+    comparisons: list[aggregate.Comparison] = []
+    for _ in range(40):
+        move = rnd.random()
+        if finished and move < 0.12:
+            db.delete_response(finished.pop(rnd.randrange(len(finished)))["token"])
+        elif finished and move < 0.2:
+            finished.append(retake(db, q, finished.pop(rnd.randrange(len(finished)))))
+        elif waiting:
+            p = waiting.pop(0)
+            finish(db, q, p)
+            finished.append(p)
+        room = read(db, q)
+        for group, who in groups_drawn(room).items():
+            history.setdefault(group, []).append(who)
+        comparisons.append(aggregate.compare(room, 50.0, step=K))
+        again = rebuilt(db, q, seed)
+        assert groups_drawn(again) == groups_drawn(room), "a rebuild draws the same"
+        assert members(room, aggregate.published(room, K)) <= {p["token"] for p in finished}
+
+    assert not too_close(history), too_close(history)
+    assert len(set(history["room"])) >= 3, "the room was drawn, and moved, more than once"
+    for c in comparisons:  # a participant's comparison is over the room the stage draws
+        assert c.counted in {len(s) for s in history["room"]}
+
+
+def test_removals_keep_only_when_and_never_who(any_db, q):
+    db, crowd = any_db, people(q, 4)
+    start_all(db, q, crowd)
+    for p in crowd[:3]:
+        finish(db, q, p)
+    again = retake(db, q, crowd[0])
+    db.delete_response(again["token"])  # their retake; the replaced one is noted once
+    db.delete_response(crowd[3]["token"])  # never finished: nothing to note
+    marks = db.removals(DEFAULT_SESSION)
+    assert len(marks) == 2
+    assert all(done < left for done, left in marks)
+    assert db.removals("NOPE") == []
