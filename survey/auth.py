@@ -1,4 +1,5 @@
-"""The facilitator passcode: where it comes from, how it is checked, and the lockout.
+"""The facilitator passcode: where it comes from, how it is checked, and the lockout;
+and how a signed-in facilitator's browser stays signed in across a reload.
 
 The lockout that matters is server-wide (`check`): a reload or a fresh websocket starts a
 new browser session, so a per-session count stops nobody. Every try goes through the
@@ -7,6 +8,7 @@ database, so all browser sessions and all worker processes share one count.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import os
@@ -190,3 +192,66 @@ def check(store: Store, given: str, expected: str, now: float) -> Outcome:
 
 def _whole_seconds(s: float) -> int:
     return max(1, int(s + 0.999))  # rounds up: never "wait 0 seconds" while paused
+
+
+# ---------------------------------------------------------------- staying signed in
+# A reload starts a new browser session, which knows nothing of the last one's sign-in.
+# So a right passcode also issues a one-use TICKET (kept server-side as a digest, for
+# TICKET_S); the page hands it to the server's sign-in route (survey.serve) in the body
+# of a request, never in an address, and gets a fresh secret back only as an HttpOnly,
+# SameSite=Strict cookie that page scripts can't read. Later pages read that cookie with
+# the request and check it here. Only SHA-256 digests of both are stored, in the database,
+# so every worker honours them and a copy of the database signs nobody in.
+
+COOKIE = "survey_facilitator"
+TICKET, SIGNED_IN = "ticket", "cookie"  # the two kinds of sign-in secret kept
+TICKET_S = 60  # from the right passcode to the page's request: a second is typical
+SESSION_S = 12 * 60 * 60  # a day of talks; then the passcode again
+SECRET_MAX = 100  # a secret is 43 characters: anything much longer is not ours
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(32)  # 256 bits
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _plausible(secret: object) -> bool:
+    return isinstance(secret, str) and 0 < len(secret) <= SECRET_MAX
+
+
+def issue_ticket(store: Store, now: float) -> str:
+    """After a right passcode: a one-use ticket the page exchanges for the cookie."""
+    ticket = _new_secret()
+    store.add_sign_in(_digest(ticket), TICKET, now + TICKET_S, now)
+    return ticket
+
+
+def exchange_ticket(store: Store, ticket: object, now: float) -> str | None:
+    """The cookie's secret for a ticket that is kept and unexpired, using it up; None
+    for any other (used, expired, forged)."""
+    if not _plausible(ticket) or not store.take_sign_in(_digest(ticket), TICKET, now):
+        return None
+    secret = _new_secret()
+    store.add_sign_in(_digest(secret), SIGNED_IN, now + SESSION_S, now)
+    return secret
+
+
+def signed_in(store: Store, cookie: object, now: float) -> bool:
+    """Whether a browser's cookie is a facilitator sign-in that is kept and unexpired."""
+    return _plausible(cookie) and store.has_sign_in(_digest(cookie), SIGNED_IN, now)
+
+
+def sign_out(store: Store, cookie: object) -> None:
+    """Forget a browser's sign-in: its cookie signs nobody in from now on."""
+    if _plausible(cookie):
+        store.end_sign_in(_digest(cookie))
+
+
+def cookie_header(secret: str, path: str = "/", secure: bool = False) -> str:
+    """The Set-Cookie value for a sign-in (an empty secret: the one that clears it)."""
+    age = SESSION_S if secret else 0
+    parts = [f"{COOKIE}={secret}", f"Path={path}", f"Max-Age={age}", "HttpOnly", "SameSite=Strict"]
+    return "; ".join([*parts, "Secure"] if secure else parts)

@@ -288,6 +288,43 @@ class Store:
                 )
         return answer
 
+    @_guarded
+    def add_sign_in(self, digest: str, kind: str, expires_at: float, now: float) -> None:
+        """Keep the digest of a facilitator's sign-in secret (a one-use "ticket", or the
+        "cookie" a browser keeps) until `expires_at` (epoch seconds); expired ones go."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM facilitator_sign_ins WHERE expires_at <= ?", [now])
+            conn.execute(
+                "INSERT INTO facilitator_sign_ins (digest, kind, expires_at) VALUES (?, ?, ?)",
+                [digest, kind, expires_at],
+            )
+
+    @_guarded
+    def take_sign_in(self, digest: str, kind: str, now: float) -> bool:
+        """Use up a sign-in secret: whether it was there and unexpired. Once only: it is
+        deleted in the same transaction, so two workers can't both take it."""
+        with self._write() as conn:
+            cur = conn.execute(
+                "DELETE FROM facilitator_sign_ins WHERE digest = ? AND kind = ? AND expires_at > ?",
+                [digest, kind, now],
+            )
+            return cur.rowcount == 1
+
+    @_guarded
+    def has_sign_in(self, digest: str, kind: str, now: float) -> bool:
+        """Whether a sign-in secret is kept and unexpired (it stays)."""
+        row = self.engine.one(
+            "SELECT 1 FROM facilitator_sign_ins WHERE digest = ? AND kind = ? AND expires_at > ?",
+            [digest, kind, now],
+        )
+        return row is not None
+
+    @_guarded
+    def end_sign_in(self, digest: str) -> None:
+        """Forget a sign-in secret (signing out)."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM facilitator_sign_ins WHERE digest = ?", [digest])
+
     # ------------------------------------------------------------ sessions
 
     @_guarded

@@ -158,6 +158,17 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
             "CREATE INDEX removals_session_code ON removals (session_code)",
         ],
     ),
+    (
+        # Digests of facilitators' sign-in secrets (see the SQLite engine's m010).
+        "m010_facilitator_sign_ins",
+        [
+            """CREATE TABLE facilitator_sign_ins (
+                digest TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                expires_at DOUBLE PRECISION NOT NULL
+            )"""
+        ],
+    ),
 ]
 
 

@@ -190,6 +190,23 @@ def m009_removals(db: sqlite_utils.Database) -> None:
     db["removals"].create_index(["session_code"])
 
 
+@migrations()
+def m010_facilitator_sign_ins(db: sqlite_utils.Database) -> None:
+    # A signed-in facilitator's browser keeps a secret in an HttpOnly cookie, and the page
+    # a one-use ticket to fetch it with (survey.auth): only their SHA-256 digests are kept
+    # here, with an expiry, so every worker honours them and a copy of the file signs
+    # nobody in.
+    db.execute(
+        """
+        CREATE TABLE facilitator_sign_ins (
+            digest TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            expires_at REAL NOT NULL
+        )
+        """
+    )
+
+
 # SQLite's primary result codes that mean "the file or the disk", as plain words.
 _INFRASTRUCTURE = {
     "SQLITE_BUSY": "the database stayed locked by another process",

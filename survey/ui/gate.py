@@ -1,7 +1,9 @@
-"""The facilitator's passcode form, in front of every facilitator page."""
+"""The facilitator's passcode form, in front of every facilitator page, and the cookie
+that keeps a facilitator signed in across a reload (survey.auth says how)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 
@@ -26,21 +28,84 @@ def announce_passcode() -> None:
     _passcode()
 
 
+_GATE = "facilitator_gate"  # session_state: this browser session's auth.Gate
+_TICKET = "facilitator_ticket"  # a ticket the page has yet to hand in for the cookie
+_SIGNED_OUT = "facilitator_signed_out"  # signed out here: the cookie no longer counts
+_CLEAR = "facilitator_clear_cookie"  # the page has yet to ask for the cookie's removal
+
+# The page hands its ticket to the server's sign-in route (survey.serve) in a request's
+# body: never in the page's address, and the cookie it gets back is HttpOnly. Facilitator
+# pages sit one level under the app's base path, so the route's relative address works
+# behind any baseUrlPath. Only our constant text and a URL-safe ticket go in here.
+_HAND_IN = """<script>
+fetch("_survey/%(route)s", {method: "POST", body: "%(ticket)s", credentials: "same-origin",
+  cache: "no-store"}).catch(function () { /* no route: signed in until a reload */ });
+</script>"""
+
+
 def signed_in() -> bool:
-    """Whether this browser session has signed in as the facilitator."""
-    gate = st.session_state.get("facilitator_gate")
-    return bool(gate and gate.ok)
+    """Whether this browser session has signed in as the facilitator, or its browser
+    holds a facilitator sign-in cookie that is still good."""
+    gate = st.session_state.get(_GATE)
+    return bool(gate and gate.ok) or _from_cookie()
+
+
+def _cookie() -> str | None:
+    with contextlib.suppress(Exception):  # outside a browser (AppTest) there are none
+        return st.context.cookies.get(auth.COOKIE)
+    return None
+
+
+def _from_cookie() -> bool:
+    cookie = _cookie()
+    if not cookie or st.session_state.get(_SIGNED_OUT):
+        return False
+    try:
+        ok = auth.signed_in(resources.get_store(), cookie, time.time())
+    except Unavailable:
+        return False
+    if ok:
+        st.session_state.setdefault(_GATE, auth.Gate()).ok = True
+    return ok
+
+
+def _issue_ticket() -> None:
+    with contextlib.suppress(Unavailable):  # if not, signed in all the same, until a reload
+        st.session_state[_TICKET] = auth.issue_ticket(resources.get_store(), time.time())
+
+
+def _hand_in(route: str, ticket: str = "") -> None:
+    if not ticket.replace("-", "").replace("_", "").isalnum() and ticket:
+        raise ValueError("not a ticket of ours")  # nothing else ever goes in the script
+    st.html(_HAND_IN % {"route": route, "ticket": ticket}, unsafe_allow_javascript=True)
+
+
+def sign_out() -> None:
+    """Sign this browser out: the cookie's sign-in is forgotten by the server, and the
+    page asks for the cookie to be cleared."""
+    with contextlib.suppress(Unavailable):
+        auth.sign_out(resources.get_store(), _cookie())
+    st.session_state[_GATE] = auth.Gate()
+    st.session_state[_SIGNED_OUT] = True
+    st.session_state[_CLEAR] = True
+    st.session_state.pop(_TICKET, None)
 
 
 def require_facilitator() -> None:
     """Show the passcode form and stop the page unless this browser session is signed in.
 
     Once signed in, a browser session stays in: the server-wide pause that wrong
-    passcodes from anyone cause (auth.check) never signs a facilitator out.
+    passcodes from anyone cause (auth.check) never signs a facilitator out. A reload
+    finds the sign-in again in the browser's cookie.
     """
-    gate: auth.Gate = st.session_state.setdefault("facilitator_gate", auth.Gate())
-    if gate.ok:
+    gate: auth.Gate = st.session_state.setdefault(_GATE, auth.Gate())
+    if gate.ok or _from_cookie():
+        if ticket := st.session_state.pop(_TICKET, None):
+            _hand_in("sign-in", ticket)
+        st.sidebar.button("Sign out", on_click=sign_out)
         return
+    if st.session_state.pop(_CLEAR, False):
+        _hand_in("sign-out")
     st.title("Facilitator sign-in")
     st.write("This page shows the room's answers, so it needs the facilitator passcode.")
     with st.form("signin"):
@@ -55,6 +120,8 @@ def require_facilitator() -> None:
             st.warning(f"{Unavailable.PLAIN} Please wait a moment and try again.")
             st.stop()
         if outcome.ok:
+            st.session_state.pop(_SIGNED_OUT, None)
+            _issue_ticket()
             st.rerun()
         if outcome.wait_s:
             st.error(
