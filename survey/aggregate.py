@@ -429,7 +429,8 @@ class Comparison:
     n: int  # complete responses of real participants (the participant's own included)
     share_below: float  # % of the counted ones who scored lower than the participant
     dimension_means: dict[str, float]  # the counted ones' mean per dimension (empty if none)
-    counted: int = 0  # how many the comparison is over: n rounded down to a multiple of k
+    counted: int = 0  # how many the comparison is over: the published ones (`publication`)
+    needed: int = 0  # finishers still needed before there is anyone to compare with
 
 
 def compare(room: Room, overall: float, step: int = 1) -> Comparison:
@@ -444,10 +445,11 @@ def compare(room: Room, overall: float, step: int = 1) -> Comparison:
     """
     real = ~room._demo[: room.n]
     n = int(real.sum())
-    counted_rows = publication(room, step).room
+    pub = publication(room, step)
+    counted_rows = pub.room
     counted = int(counted_rows.sum())
     if not counted:
-        return Comparison(n, 0.0, {}, 0)
+        return Comparison(n, 0.0, {}, 0, pub.more_needed(max(int(step), 1)))
     below = 100 * float((room.overall[counted_rows] < overall).sum()) / counted
     means = _mean_dims(room, counted_rows)
     return Comparison(n, below, dict(zip(room.q.dimension_ids, means, strict=True)), counted)

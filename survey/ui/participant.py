@@ -270,7 +270,7 @@ def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
     held = flow.comparison_held(s.get_session(here.code), s.stage_settings(here.code))
     with resources.room(here.code) as r:
         room = aggregate.compare(r, mine.overall, step=k)
-    shown = room.n >= k and not held
+    shown = room.counted > 0 and not held  # none while a step waits for k new finishers
     with st.container(key="result"):
         believer = mine.klass == "believer"
         st.caption("Your result")
@@ -301,7 +301,7 @@ def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
             st.button("Check again")
         elif not shown:
             st.info(
-                f"{aggregate.more_responses(k - room.n)} needed before you can "
+                f"{aggregate.more_responses(room.needed)} needed before you can "
                 "compare yourself with the room."
             )
             st.button("Check again")

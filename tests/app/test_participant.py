@@ -268,6 +268,28 @@ def test_the_comparison_stays_put_when_one_more_finishes_and_the_room_is_read_ag
     assert comparison(at) == before, "a room read again gives the same numbers"
 
 
+def test_after_an_early_finisher_deletes_their_answers_the_comparison_waits_for_k_new_ones(
+    open_app, q, db
+):
+    # The room's first step held the one who left: comparing with the rest of it would
+    # swap them for this participant, so the comparison waits, and says for how many.
+    k = aggregate.min_group()
+    others = people(q, k, seed=12)
+    db.insert_many("SHARE", others)
+    at = complete_item_pages(open_app(s="share"), q, believer_answers(q))
+    see_my_result(at, q).click().run()
+    [line] = comparison(at)[0]
+    assert f"of the {k} people in this session" in line
+
+    assert db.delete_response(others[0]["token"]) == 1
+    at.run()
+    assert comparison(at)[0] == [], "no 'higher than 0% of 0 people'"
+    waiting = [i.value for i in at.info if "needed before you can compare" in i.value]
+    assert waiting == [
+        f"{k - 1} more responses needed before you can compare yourself with the room."
+    ]
+
+
 def test_a_browsers_clear_cache_does_not_make_the_server_read_the_room_again(open_app, q, db):
     db.insert_many("SHARE", people(q, 2 * aggregate.min_group(), seed=9))
     at = complete_item_pages(open_app(s="share"), q, believer_answers(q))

@@ -309,7 +309,7 @@ def test_a_finisher_stamped_earlier_but_stored_later_does_not_slip_into_the_figu
 def test_an_empty_room_draws_nothing_and_says_so(q):
     f = stage.figures(Room(q), None, ("role", "Agency"), K)
     assert (f.everyone.n_complete, f.shown.n_complete, f.groups.population) == (0, 0, False)
-    assert aggregate.compare(Room(q), 50.0, step=K) == aggregate.Comparison(0, 0.0, {}, 0)
+    assert aggregate.compare(Room(q), 50.0, step=K) == aggregate.Comparison(0, 0.0, {}, 0, K)
 
 
 # ---------------------------------------------------------------- people who leave
