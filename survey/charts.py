@@ -23,6 +23,9 @@ LIKERT = ["#C0392B", "#E59866", "#D5D8DC", "#7FB3D5", "#2471A3"]
 CONFIG = {"displayModeBar": False}
 PRINT_MAX_HEIGHT = 800  # px: a chart plus its heading must fit one A4 or Letter page
 LABEL_WRAP = 48  # characters per line of an item's text: 2 lines for most items at 24 px
+# The page's own type (Streamlit's sans-serif stack): Plotly's default is Open Sans, so
+# charts would read in a second font beside the page's text.
+FONT_FAMILY = '"Source Sans", sans-serif'
 
 
 def layout(
@@ -30,7 +33,7 @@ def layout(
 ) -> go.Figure:
     base = {
         "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
-        "font": {"size": font or (20 if big else 13)},
+        "font": {"size": font or (20 if big else 13), "family": FONT_FAMILY},
         # Above the plot: below it, the legend ran into the x axis title.
         # Anchored to the whole figure, not the plot area: one row even beside long labels.
         "legend": {
@@ -94,8 +97,26 @@ def histogram(
         x=threshold, y=1, yref="paper", text=label, showarrow=False, xanchor="left", xshift=8
     )
     fig.update_xaxes(range=[0, 100], title="Overall score")
-    fig.update_yaxes(title="People")
+    # Whole people only: Plotly's own ticks went 0, 0.5, 1 for a small room.
+    top = max(s.hist_counts, default=0)
+    step = whole_step(top)
+    # No "0" at the foot of the axis: it sat on the score axis's own "0".
+    fig.update_yaxes(
+        title="People", tickvals=list(range(step, top + step, step)), rangemode="tozero"
+    )
     return layout(fig, big, height, font, showlegend=False)
+
+
+def whole_step(top: int, ticks: int = 5) -> int:
+    """A tick step in whole numbers (1, 2, 5, 10, 20, 50, ...) giving about `ticks` ticks
+    up to `top`."""
+    step = 1
+    while top / step > ticks:
+        for factor in (2, 2.5, 2):  # 1 -> 2 -> 5 -> 10 -> 20 -> 50 ...
+            step = int(step * factor)
+            if top / step <= ticks:
+                break
+    return step
 
 
 def dimension_bars(
@@ -142,15 +163,18 @@ def likert_bars(
     height: int | None = None,
     legend: bool = True,
     wrap: int = LABEL_WRAP,
+    mark_reverse: bool = True,
 ) -> go.Figure:
     """Diverging stacked bars: each item's answer shares, centred on the neutral point.
 
     Every item's text is shown whole, wrapped; the legend runs in scale order and the
     axis is symmetric around the neutral point. `items` picks and orders the items.
+    `mark_reverse`: "(R)" after a reverse-keyed item (the report explains it; the stage
+    does not, so it leaves it out).
     """
     wanted = q.item_ids if items is None else items
     items = [q.item(i) for i in wanted if i in s.item_shares]
-    labels = [item_label(it, wrap) for it in items]
+    labels = [item_label(it, wrap, mark_reverse) for it in items]
     shares = [s.item_shares[it.id] for it in items]
     fig = go.Figure()
     # Left of zero: half the neutral share, then point 2, then point 1 (stacked outwards).
@@ -236,7 +260,15 @@ def timeline(
             line={"shape": "hv", "width": 3, "color": COLORS[BELIEVER]},
         )
     )
-    fig.update_yaxes(title="Complete responses", rangemode="tozero")
+    fig.update_yaxes(
+        title="Complete responses",
+        rangemode="tozero",
+        dtick=whole_step(max(cumulative, default=0)),
+    )
+    # Clock times (14:05), without seconds or the date Plotly writes under the first tick.
+    span = (max(minutes) - min(minutes)).total_seconds() / 60 if len(minutes) > 1 else 0
+    # Whole minutes apart, so two ticks never read the same time.
+    fig.update_xaxes(tickformat="%H:%M", hoverformat="%H:%M", dtick=60_000 * whole_step(span))
     return layout(fig, big, height, font, showlegend=False)
 
 
@@ -244,9 +276,9 @@ def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def item_label(item: Item, width: int = LABEL_WRAP) -> str:
-    """An item's whole text, wrapped, with (R) on a reverse-keyed one."""
-    return _wrap(item.text + (" (R)" if item.reverse else ""), width)
+def item_label(item: Item, width: int = LABEL_WRAP, mark_reverse: bool = True) -> str:
+    """An item's whole text, wrapped, with (R) on a reverse-keyed one if `mark_reverse`."""
+    return _wrap(item.text + (" (R)" if item.reverse and mark_reverse else ""), width)
 
 
 def _wrap(text: str, width: int = LABEL_WRAP) -> str:

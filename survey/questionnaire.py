@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from survey import schema
+from survey import theme as themes
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "questionnaire.toml"
 
@@ -101,6 +102,9 @@ class Questionnaire:
     # The file's text as read, so the store can keep this version for the responses that
     # answer it (see Store.questionnaire); "" when built from parsed data only.
     text: str = field(default="", repr=False, compare=False)
+    # The event's look for the stage, share card and report (survey/theme.py): a change of
+    # it is a change of the file, so it makes a new version like any other edit.
+    theme: themes.Theme = field(default=themes.DEFAULT, repr=False, compare=False)
 
     @property
     def dimension_ids(self) -> list[str]:
@@ -160,12 +164,15 @@ def load(path: str | os.PathLike | None = None) -> Questionnaire:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise QuestionnaireError(f"{path}: the file is not UTF-8 text.") from None
-    return from_text(text, str(path), hashlib.sha256(raw).hexdigest()[:12])
+    return from_text(text, str(path), hashlib.sha256(raw).hexdigest()[:12], path.parent)
 
 
-def from_text(text: str, source: str, fingerprint: str) -> Questionnaire:
+def from_text(
+    text: str, source: str, fingerprint: str, folder: Path | None = None
+) -> Questionnaire:
     """Validate a questionnaire's TOML text, as `load` does for a file. The fingerprint
-    is given, not computed: it is the hash of the file's bytes, as `load` read them."""
+    is given, not computed: it is the hash of the file's bytes, as `load` read them.
+    `folder` is where the theme's logo file is read from (None: the logo is not read)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -174,12 +181,19 @@ def from_text(text: str, source: str, fingerprint: str) -> Questionnaire:
         raise QuestionnaireError(
             f"{source}: invalid TOML: arrays or tables are nested too deeply."
         ) from None
-    return replace(parse(data, source=source, fingerprint=fingerprint), text=text)
+    q = parse(data, source=source, fingerprint=fingerprint, folder=folder)
+    return replace(q, text=text)
 
 
-def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") -> Questionnaire:
+def parse(
+    data: dict, source: str = "<questionnaire>", fingerprint: str = "", folder: Path | None = None
+) -> Questionnaire:
     """Validate an already-parsed TOML document (see `load`)."""
     v = _Validator(source)
+    try:
+        theme = themes.parse(data.get("theme"), folder)
+    except themes.ThemeError as exc:
+        v.fail("theme", exc.field, exc.problem)
     title = v.text(data, "title", "questionnaire", MAX_TITLE)
     intro = v.text(data, "intro", "questionnaire", MAX_INTRO, required=False)
     threshold = data.get("threshold", 60)
@@ -278,6 +292,7 @@ def parse(data: dict, source: str = "<questionnaire>", fingerprint: str = "") ->
         items_per_page=per_page,
         fingerprint=fingerprint,
         path=source,
+        theme=theme,
     )
 
 

@@ -17,7 +17,7 @@ from survey.questionnaire import Questionnaire
 from survey.scoring import BELIEVER, SPECTATOR
 
 COUNTDOWN_S = 60  # "close in 60 s": long enough to finish the page a participant is on
-ITEMS_PER_VIEW = 6  # 21 items over 4 views: each fits 1024x768 with 24 px wrapped labels
+ITEMS_PER_VIEW = 4  # 21 items over 6 views: 3-line 24 px labels of 4 items fit 1280x720
 CLOSING_LINE = "Want to be a better social media marketer? Begin living it."
 
 NEXT, PREVIOUS, HOME = "next", "previous", "home"
@@ -48,7 +48,8 @@ def views(q: Questionnaire, per_view: int = ITEMS_PER_VIEW) -> list[View]:
     a few views (balanced, in questionnaire order), over time, closing."""
     ids = q.item_ids
     parts = max(1, math.ceil(len(ids) / per_view))
-    base, extra = divmod(len(ids), parts)  # 21 items: 6, 5, 5, 5 rather than 6, 6, 6, 3
+    # 21 items by 4: 4, 4, 4, 3, 3, 3 rather than 4, 4, 4, 4, 4, 1
+    base, extra = divmod(len(ids), parts)
     bounds = [0]
     for n in range(parts):
         bounds.append(bounds[-1] + base + (1 if n < extra else 0))
@@ -221,6 +222,21 @@ def screen(view: View, revealed: bool, g: Groups) -> str:
     return SHOW
 
 
+def few_message(view: View, shown: Summary, g: Groups, segmented: bool, k: int) -> str:
+    """The placeholder for a view under k, in plain words: which group is too small.
+
+    Everyone outside a segment only exists when a segment is on show; a profile of the
+    whole room that may not be drawn is short of believers and spectators, not of
+    "people outside this segment"."""
+    if shown.n_complete < k:
+        return fewer_than(k)
+    if view.kind == "profile" and not g.any_class:
+        return f"Fewer than {k} believers and fewer than {k} spectators so far."
+    if segmented:
+        return fewer_than(k, "people outside this segment")
+    return fewer_than(k)
+
+
 def published_note(shown: int, finished: int, k: int) -> str:
     """Why the figures count fewer people than have finished, in plain words."""
     return f"The first {shown} of {finished} to finish: the figures move {k} people at a time."
@@ -240,6 +256,32 @@ def seconds_left(closes_at: datetime | None, now: datetime) -> int | None:
     if closes_at is None:
         return None
     return max(0, math.ceil((closes_at - now).total_seconds()))
+
+
+def milliseconds_left(closes_at: datetime | None, now: datetime) -> int | None:
+    """Milliseconds until the session closes (never below 0), for the screen to count down
+    on its own clock: the server's `now` goes with it, so a projector whose clock is off
+    still closes on time. None if no countdown is running."""
+    if closes_at is None:
+        return None
+    return max(0, round((closes_at - now).total_seconds() * 1000))
+
+
+# ---------------------------------------------------------------- the strip
+
+# What the strip along the bottom of a view says (see `strip`).
+JOIN = "join"  # how to join: the link, the code, a small QR
+CLOSED = "closed"  # "This session is closed"
+NONE = "none"  # the join view says it all itself, open or closed
+
+
+def strip(view: View, is_open: bool) -> str:
+    """The strip under a view: while the session is open, how to join; once closed,
+    that it is closed (never an invitation to join a closed session). Not on the join
+    view, which is all about joining, or that it is closed, in large type."""
+    if view.kind == "join":
+        return NONE
+    return JOIN if is_open else CLOSED
 
 
 def countdown_due(closes_at: datetime | None, now: datetime) -> bool:

@@ -18,19 +18,23 @@ import streamlit as st
 
 from survey import aggregate, charts
 from survey import stage as core
+from survey import theme as themes
 from survey.scoring import BELIEVER, SPECTATOR
 from survey.store import now_iso
-from survey.ui import facilitator, resources
+from survey.ui import browser, facilitator, resources
 
 # How often an open stage looks at the database: a console change shows within 3 s.
 STAGE_REFRESH_S = float(os.environ.get("SURVEY_STAGE_REFRESH_S", "1.5"))
 CHART_FONT = 24  # px: chart text read from the back of a hall (Plotly's type is fixed)
+LABEL_WRAP = 40  # characters per line of an item on the stage: 24 px labels leave the bars
+# half of a 1024-wide screen
 _POSITION = "stage_position"  # session_state: (view id, console move followed)
 KEYS = {  # the clicker sends PageUp/PageDown; keyboards have arrows, Space and Home
     core.NEXT: ("Right", "PageDown", "Space"),
     core.PREVIOUS: ("Left", "PageUp"),
     core.HOME: ("Home",),
 }
+CLOSED = "This session is closed"
 INVALID_LINK = (
     "This stage link is not valid. It may have been replaced by a newer one: "
     "ask the facilitator for the current stage link."
@@ -148,7 +152,11 @@ def numbers(code: str, settings: dict) -> Numbers:
 
 
 def draw(code: str) -> None:
-    """One poll of the stage: settle a countdown that is due, then draw the view."""
+    """One poll of the stage: settle a countdown that is due, then draw the view.
+
+    Every view is one column the height of the screen: a heading row (the view's title,
+    the event's name and logo), the view's body, and a strip along the bottom (how to
+    join while the session is open, that it is closed once it is, the countdown)."""
     s = resources.get_store()
     s.settle_countdown(code, now_iso())
     token = st.query_params.get("t") or ""
@@ -159,51 +167,94 @@ def draw(code: str) -> None:
     session = s.get_session(code)
     view = position(settings)
     n = numbers(code, settings)
+    theme = resources.get_questionnaire().theme
+    browser.stage_accent(theme.accent, theme.ink())
     with st.container(key="stage"):
-        _bar(code, session, settings, view, n)
-        if view.kind == "join":
-            _join(code, session, n, settings)
-        elif view.kind == "closing":
-            with st.container(key="stage-middle", vertical_alignment="center"):
-                st.title(core.CLOSING_LINE, anchor=False)
-        else:
-            st.header(view.title, anchor=False)
-            _body(view, session, n)
+        _top(view, theme, n)
+        with st.container(key=f"stage-body-{view.kind}"):
+            if view.kind == "join":
+                _join(code, session, n)
+            elif view.kind == "closing":
+                with st.container(key="stage-middle", vertical_alignment="center"):
+                    st.title(core.CLOSING_LINE, anchor=False)
+            else:
+                _body(view, session, n)
+        _strip(code, session, settings, view)
 
 
-def _bar(code: str, session: dict, settings: dict, view: core.View, n: Numbers) -> None:
-    """The slim strip on top: join banner once revealed, countdown, demo badge."""
-    left = _countdown(settings)
+def _top(view: core.View, theme: themes.Theme, n: Numbers) -> None:
+    """The heading row: the view's title; the demo badge; the event's logo and name."""
+    titled = view.kind not in ("join", "closing")
     demo = n.everyone.n_demo > 0
-    banner = session["revealed"] and view.kind != "join"
-    if not (banner or demo or left is not None):
+    if not (titled or demo or theme.event or theme.logo_bytes):
         return
-    with st.container(key="stage-bar", horizontal=True, vertical_alignment="center"):
-        if banner:
-            st.markdown(f"Join: **{core.short_link(facilitator.join_url(code, 'stage'))}**")
-        if left is not None:
-            st.markdown(f":red-badge[Closing in {left} s]")
+    with st.container(key="stage-top", horizontal=True, vertical_alignment="center"):
+        if titled:
+            st.header(view.title, anchor=False)
+        else:
+            st.space("stretch")
         if demo:
-            st.markdown(":orange-badge[Demo data]")
+            st.markdown(":orange-badge[Demo data]", width="content")
+        if theme.event or theme.logo_bytes:
+            with st.container(key="stage-event", horizontal=True, width="content"):
+                if theme.logo_bytes:
+                    st.image(theme.logo_bytes, output_format=_FORMATS[theme.logo_type])
+                if theme.event:
+                    st.text(theme.event)  # the file's words: plain text, never HTML
 
 
-def _countdown(settings: dict) -> int | None:
+_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}
+
+
+def _strip(code: str, session: dict, settings: dict, view: core.View) -> None:
+    """The strip along the bottom: how to join or that the session is closed, and the
+    countdown to the close while one runs."""
+    what = core.strip(view, bool(session["is_open"]))
+    left = _countdown_ms(settings) if session["is_open"] else None
+    if what == core.NONE and left is None:
+        return
+    with st.container(key="stage-strip", horizontal=True, vertical_alignment="center"):
+        if what == core.JOIN:
+            url = facilitator.join_url(code, "stage")
+            with st.container(key="stage-strip-join"):
+                st.markdown("Join at")
+                st.markdown(f"**{core.short_link(url)}**")
+            with st.container(key="stage-strip-code", width="content"):
+                st.markdown("Code")
+                st.markdown(f"**{code}**")
+        elif what == core.CLOSED:
+            with st.container(key="stage-strip-closed"):
+                st.markdown(f"**{CLOSED}**")
+        else:
+            st.space("stretch")
+        if left is not None:
+            browser.countdown(left)
+        if what == core.JOIN:
+            with st.container(key="stage-strip-qr", width="content"):
+                st.image(facilitator.qr_png(url), alt=f"QR code for {url}", output_format="PNG")
+
+
+def _countdown_ms(settings: dict) -> int | None:
     closes = settings["closes_at"]
     at = datetime.fromisoformat(closes.replace("Z", "+00:00")) if closes else None
-    return core.seconds_left(at, datetime.now(UTC))
+    return core.milliseconds_left(at, datetime.now(UTC))
 
 
-def _join(code: str, session: dict, n: Numbers, settings: dict) -> None:
+def _join(code: str, session: dict, n: Numbers) -> None:
+    if not session["is_open"]:  # no link, no code, no QR: nobody can join now
+        with st.container(key="stage-middle", vertical_alignment="center"):
+            st.text(session["title"])  # the facilitator's words: plain text, never HTML
+            st.title(CLOSED, anchor=False)
+            _counts(session, n)
+        return
     url = facilitator.join_url(code, "stage")
     with st.container(key="stage-join", horizontal=True, vertical_alignment="center"):
         with st.container(key="stage-join-text"):
             st.text(session["title"])  # the facilitator's words: plain text, never HTML
-            st.markdown(f"Join at **{core.short_link(url)}**")
-            st.markdown("or scan the code, and enter")
+            st.markdown(f"Scan the QR code, or open **{core.short_link(url)}**")
+            st.markdown("Session code")
             st.title(code, anchor=False)
             _counts(session, n)
-            if not session["is_open"]:
-                st.markdown("**This session is closed to new answers.**")
         with st.container(key="stage-qr", width="content"):
             st.image(facilitator.qr_png(url), alt=f"QR code for {url}", output_format="PNG")
 
@@ -213,20 +264,19 @@ def _counts(session: dict, n: Numbers) -> None:
     is closed, nobody is: those who had not finished can no longer). Both exact: a count
     gives nobody's answers away, so it need not wait for k more like the figures."""
     counts = st.container(horizontal=True, key="stage-counts")
+    counts.metric("Finished", n.everyone.n_finished, width="content")
     if session["is_open"]:
         counts.metric("Answering now", n.answering, width="content")
-    counts.metric("Finished", n.everyone.n_finished, width="content")
 
 
 def _body(view: core.View, session: dict, n: Numbers) -> None:
     k = aggregate.min_group()
     status = core.screen(view, bool(session["revealed"]), n.groups)
     if status == core.COMING:
-        _counts(session, n)
-        st.markdown("### Results coming…")
+        _coming(session, n)
         return
     if status == core.FEW:
-        _placeholder(n, k)
+        _placeholder(view, n, k)
         return
     if n.segmented:
         st.caption(f"Segment: {n.shown.n_complete} people")  # the value is on the console
@@ -235,16 +285,23 @@ def _body(view: core.View, session: dict, n: Numbers) -> None:
     getattr(_VIEWS, view.kind)(view, n, k)
 
 
-def _placeholder(n: Numbers, k: int) -> None:
-    if n.shown.n_complete < k:
-        st.markdown(f"### {core.fewer_than(k)}")
-        if not n.segmented:  # a segment's exact count would tell who is in it
+def _coming(session: dict, n: Numbers) -> None:
+    """Before the reveal: the room filling up, live, in place of the figures."""
+    with st.container(key="stage-middle", vertical_alignment="center"):
+        _counts(session, n)
+        if session["is_open"]:
+            browser.stage_progress(n.everyone.n_finished, n.answering)
+        st.markdown("### Results coming…")
+
+
+def _placeholder(view: core.View, n: Numbers, k: int) -> None:
+    with st.container(key="stage-middle", vertical_alignment="center"):
+        st.markdown(f"### {core.few_message(view, n.shown, n.groups, n.segmented, k)}")
+        if n.shown.n_complete < k and not n.segmented:  # a segment's count would tell who
             more = aggregate.more_responses(n.more_needed)
             st.markdown(f"{more} needed before results are shown.")
-    else:  # the segment is big enough, but everyone outside it is not
-        st.markdown(f"### {core.fewer_than(k, 'people outside this segment')}")
-    counts = st.container(horizontal=True, key="stage-counts")
-    counts.metric("Finished", n.everyone.n_finished, width="content")
+        counts = st.container(horizontal=True, key="stage-counts")
+        counts.metric("Finished", n.everyone.n_finished, width="content")
 
 
 def _chart(fig: go.Figure, key: str) -> None:
@@ -257,15 +314,15 @@ class _VIEWS:
 
     @staticmethod
     def split(view: core.View, n: Numbers, k: int) -> None:
+        # The numbers once, as large as the screen allows, over a bar of their shares
+        # (the bar carries no numbers of its own).
         s = n.shown
-        middle = st.container(key="stage-middle", vertical_alignment="center")
-        row = middle.container(horizontal=True, key="stage-split")
-        for klass, count in ((BELIEVER, s.believers), (SPECTATOR, s.spectators)):
-            row.metric(f"{klass.capitalize()}s · {count}", f"{s.share(count):.0f}%")
-        with middle:
+        with st.container(key="stage-middle", vertical_alignment="center"):
+            row = st.container(horizontal=True, key="stage-split")
+            for klass, count in ((BELIEVER, s.believers), (SPECTATOR, s.spectators)):
+                row.metric(f"{klass.capitalize()}s · {count}", f"{s.share(count):.0f}%")
+            browser.stage_split_bar(s.share(s.believers))
             _threshold_note(n)
-            bar = charts.split_bar(s, font=CHART_FONT)
-            st.plotly_chart(bar, key="split", theme=None, config=charts.CONFIG)
 
     @staticmethod
     def distribution(view: core.View, n: Numbers, k: int) -> None:
@@ -287,7 +344,17 @@ class _VIEWS:
         q = resources.get_questionnaire()
         legend = charts.likert_legend(q, CHART_FONT)
         st.plotly_chart(legend, key="scale", theme=None, config=charts.CONFIG)
-        bars = charts.likert_bars(n.shown, q, True, view.items, CHART_FONT, None, legend=False)
+        bars = charts.likert_bars(
+            n.shown,
+            q,
+            True,
+            view.items,
+            CHART_FONT,
+            None,
+            legend=False,
+            wrap=LABEL_WRAP,
+            mark_reverse=False,  # "(R)" is for analysts; the room needs no key to it
+        )
         _chart(bars, view.id)
 
     @staticmethod

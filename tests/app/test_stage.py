@@ -158,7 +158,10 @@ def test_once_closed_the_stage_counts_nobody_as_still_answering(db, q, room):
     at = open_stage(db, room, "join")
     assert "Answering now" not in [m.label for m in at.metric]
     assert metric(at, "Finished") == "12"
-    assert "This session is closed to new answers." in texts(at)
+    assert "This session is closed" in [t.value for t in at.title]
+    assert not at.get("image"), "no QR code to join a closed session"
+    assert "Join" not in texts(at) and "Scan" not in texts(at)
+    assert room not in [t.value for t in at.title], "no code to enter"
 
 
 # ---------------------------------------------------------------- reveal and k
@@ -173,7 +176,7 @@ def test_a_hidden_session_shows_the_live_count_and_results_coming(db, q):
         assert not at.get("plotly_chart"), view
         assert "Results coming" in texts(at), view
         assert metric(at, "Finished") == "12"
-        assert "Join:" not in texts(at), "the join banner comes with the results"
+        assert "**KEYN**" in texts(at), "latecomers can join from every view"
 
 
 @pytest.mark.parametrize("n,shown", [(4, False), (5, True)])
@@ -185,15 +188,26 @@ def test_no_group_is_drawn_until_k_answers_are_in(db, q, n, shown):
     at = open_stage(db, code, "split")
 
     assert bool(split(at)) is shown
-    assert bool(at.get("plotly_chart")) is shown
+    assert any('class="believers"' in h.proto.body for h in at.get("html")) is shown
     assert ("1 more response needed" in texts(at)) is not shown
 
 
-def test_once_revealed_every_view_keeps_a_slim_join_banner(db, room, monkeypatch):
+def test_while_open_every_view_keeps_the_join_link_and_code_and_once_closed_none(
+    db, room, monkeypatch
+):
     monkeypatch.setenv("SURVEY_PUBLIC_URL", "http://hall-b.example:8501")
-    for view in ("split", "distribution", "profile", "items-2", "time", "closing"):
+    views = ("split", "distribution", "profile", "items-2", "time", "closing")
+    for view in views:
         at = open_stage(db, room, view)
-        assert "Join: **hall-b.example:8501/?s=HALLB**" in texts(at), view
+        assert "**hall-b.example:8501/?s=HALLB**" in texts(at), view
+        assert "**HALLB**" in texts(at), view
+        assert at.get("image"), f"{view}: a small QR code to join"
+    db.set_open(room, False)
+    for view in views:
+        at = open_stage(db, room, view)
+        assert "HALLB" not in texts(at), view
+        assert "**This session is closed**" in texts(at), view
+        assert not at.get("image"), view
 
 
 def test_four_believers_and_twenty_spectators_the_believers_profile_is_a_placeholder(db, q):
