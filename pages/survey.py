@@ -20,7 +20,7 @@ if not place.joined:
         st.form_submit_button(
             "Join", type="primary", on_click=participant.join_from_form, width="stretch"
         )
-    default = participant.default_session(store, shown=notice)
+    default = participant.default_session(store, place, shown=notice)
     if default and default["is_open"]:
         st.button(
             "No code? Join the open session",

@@ -62,6 +62,9 @@ class Place:
     missing: tuple[str, ...] = ()  # item ids left unanswered on the last Next
     replaces: str | None = None  # on a retake: the earlier response this one replaces
     confirming_delete: bool = False  # "Delete my answers" asked, not yet confirmed
+    # A code this browser asked for (in its link or typed) that could not be joined: closed,
+    # unknown or malformed. Kept in the link, and no other session is offered instead.
+    asked: str = ""
 
     @property
     def joined(self) -> bool:
@@ -102,15 +105,25 @@ def join(
     try:
         code = codes.normalise(raw_code)
     except codes.CodeError as exc:
-        return Place(notice=str(exc))
+        return Place(notice=str(exc), asked=str(raw_code or "").strip()[:12])
     session = find_session(code)
     if session is None:
         return Place(
-            notice=f"There is no session with the code {code}. Check the code on the screen."
+            notice=f"There is no session with the code {code}. Check the code on the screen.",
+            asked=code,
         )
     if not session["is_open"]:
-        return Place(notice=f"The session {code} is closed and no longer takes answers.")
+        return Place(
+            notice=f"The session {code} is closed and no longer takes answers.", asked=code
+        )
     return entered(session, token, fingerprint)
+
+
+def offers_open_session(place: Place) -> bool:
+    """May the join page offer the open session to someone with no code? Only if this
+    browser asked for no session: whoever came from a screen naming a session (closed,
+    mistyped or unknown) is never put in another room instead."""
+    return not place.joined and not place.asked
 
 
 def entered(session: Mapping, token: str, fingerprint: str = "") -> Place:
@@ -218,7 +231,7 @@ def url_action(place: Place, url_code: str | None, url_token: str | None) -> str
 def link(place: Place) -> dict[str, str]:
     """The query string that brings this place back: ?s=CODE, and &p=TOKEN once stored."""
     if not place.joined:
-        return {}
+        return {"s": place.asked} if place.asked else {}
     if place.stored:
         return {"s": place.code, "p": place.token}
     return {"s": place.code}

@@ -75,10 +75,13 @@ def plain_when_unavailable() -> Iterator[None]:
         st.stop()
 
 
-def default_session(s: Store, shown: str = "") -> dict | None:
-    """The open session anyone may join without a code, or None. While the database
+def default_session(s: Store, here: flow.Place, shown: str = "") -> dict | None:
+    """The open session anyone may join without a code, or None; None too for someone
+    who asked for a session (`flow.offers_open_session`). While the database
     cannot be read, the join form stays and the plain message is shown below it (unless
     `shown`, the notice at the top, says it already)."""
+    if not flow.offers_open_session(here):
+        return None
     try:
         return s.default_session()
     except Unavailable as exc:
@@ -214,8 +217,8 @@ def delete_controls(here: flow.Place) -> None:
             "and cannot be brought back."
         )
         row = st.container(horizontal=True)
-        row.button("Yes, delete them", on_click=delete_answers, type="primary", key="delete-yes")
         row.button("Keep them", on_click=keep_answers, key="delete-no")
+        row.button("Yes, delete them", on_click=delete_answers, key="danger-delete-yes")
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

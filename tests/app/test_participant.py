@@ -109,6 +109,31 @@ def db(any_db):
     return any_db
 
 
+def test_a_closed_sessions_link_offers_no_other_session_and_keeps_its_code(open_app, db):
+    # A latecomer opening the stage's link of a closed session used to be offered the
+    # default open session, which put their answers in another room.
+    code = db.create_session("Hall B, closed")
+    db.set_open(code, False)
+    at = open_app(s=code.lower())
+
+    assert [w.value for w in at.warning] == [
+        f"The session {code} is closed and no longer takes answers."
+    ]
+    assert not button_labels(at, "No code? Join the open session")
+    assert at.query_params["s"] == code
+    at.run()  # the next rerun (the notice is gone) still offers nothing else
+    assert not button_labels(at, "No code? Join the open session")
+
+
+def test_a_mistyped_code_offers_no_other_session_but_a_bare_join_page_does(open_app, db):
+    at = open_app()
+    assert button_labels(at, "No code? Join the open session")
+    at.text_input(key="join_code").input("zzzz")
+    at.button(key="FormSubmitter:join-Join").click().run()
+    assert "There is no session with the code ZZZZ" in at.warning[0].value
+    assert not button_labels(at, "No code? Join the open session")
+
+
 def test_a_code_typed_in_the_join_form_is_trimmed_and_case_insensitive(open_app, db, q):
     db.create_session("Hall B", "K7PX")
     at = open_app()

@@ -292,7 +292,11 @@ def test_delete_my_answers_removes_the_row_and_the_link_then_offers_a_fresh_star
     assert counts(server_store, code) == (1, 0)
 
     page.get_by_role("button", name="Delete my answers").click()
-    page.get_by_role("button", name="Yes, delete them").click()
+    yes = page.get_by_role("button", name="Yes, delete them")
+    expect(yes).to_have_attribute("data-testid", "stBaseButton-secondary")
+    expect(yes).to_have_css("color", "rgb(164, 38, 44)")  # outlined in red: it destroys
+    expect(page.get_by_role("button", name="Keep them")).to_be_visible()
+    yes.click()
     expect(page.get_by_text("Your answers were deleted")).to_be_visible()
     expect_page(page, 1)
     assert counts(server_store, code) == (0, 0)
@@ -301,6 +305,24 @@ def test_delete_my_answers_removes_the_row_and_the_link_then_offers_a_fresh_star
     visit(page, link)
     expect(page.get_by_text("We could not find answers for that link")).to_be_visible()
     expect(page.get_by_role("textbox", name="Session code")).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", [pytest.param(SMALL, id="360")])
+def test_a_closed_sessions_link_offers_no_other_session(
+    app_server, new_page, server_store, viewport
+):
+    code = server_store.create_session("Closed before the latecomer came")
+    server_store.set_open(code, False)
+    page = phone(new_page, viewport)
+    visit(page, f"{app_server.url}/?s={code}")
+    expect(page.get_by_text(f"The session {code} is closed")).to_be_visible()
+    wait_ready(page)
+    expect(page.get_by_role("button", name=re.compile("open session"))).to_have_count(0)
+    assert f"s={code}" in page.url, "the link still names the session on the screen"
+    page.reload()
+    expect(page.get_by_text(f"The session {code} is closed")).to_be_visible()
+    wait_ready(page)
+    expect(page.get_by_role("button", name=re.compile("open session"))).to_have_count(0)
 
 
 def test_a_retake_counts_once_and_demo_rows_stay_out_of_the_percentile(

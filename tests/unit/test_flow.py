@@ -599,3 +599,20 @@ def test_the_room_comparison_is_held_only_while_asked_and_the_results_are_hidden
 
 def test_a_session_without_stage_settings_never_holds_the_comparison():
     assert not flow.comparison_held({"code": "K7MQ", "revealed": 0}, None)
+
+
+# ---------------------------------------------------------------- no wrong rooms
+
+
+@pytest.mark.parametrize("typed", ["late", "zzzz", "K0MQ", "<b>!"])
+def test_a_code_that_cannot_be_joined_stays_in_the_link_and_no_other_room_is_offered(typed):
+    place = flow.join(typed, SESSIONS.get, "new")
+    assert not place.joined and place.asked
+    assert flow.link(place) == {"s": place.asked}, "a reload asks for the same session again"
+    assert not flow.offers_open_session(place)
+
+
+def test_only_someone_who_asked_for_no_session_is_offered_the_open_one():
+    assert flow.offers_open_session(flow.START)
+    assert flow.offers_open_session(flow.join("", SESSIONS.get, "new")), "an empty form"
+    assert not flow.offers_open_session(flow.join("k7mq", SESSIONS.get, "new")), "joined"
