@@ -41,9 +41,6 @@ STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
 .st-key-result h2 { font-size: 1.45rem; padding-top: 0.75rem; }
 [data-testid="stMain"] h1[tabindex="-1"]:focus { outline: none; }
-/* A button that deletes (key "danger-..."): outlined in red, never the filled primary. */
-[class*="st-key-danger-"] button { color: #A4262C; border-color: #A4262C; }
-[class*="st-key-danger-"] button:hover { color: #fff; background: #A4262C; }
 [data-testid="stMain"] h1, [data-testid="stMain"] h2,
 [class*="st-key-missing-"] { scroll-margin-top: 4rem; }
 .st-key-likert { container-type: inline-size; }
@@ -268,7 +265,7 @@ div.stVerticalBlock.st-key-stage { flex: 0 0 96vh; height: 96vh; overflow: hidde
 .st-key-stage-join-text p { font-size: 4.2vh; }
 .st-key-stage-middle [data-testid="stText"] { font-size: 5vh; font-weight: 700;
   text-align: center; }
-.st-key-stage-join-text strong { color: var(--stage-accent, #6C2BD9); }
+.st-key-stage-join-text strong { color: var(--stage-accent, #6C2BD9); white-space: nowrap; }
 .st-key-stage-join h1 { font-size: 17vh; line-height: 1; letter-spacing: 0.08em;
   font-weight: 800; padding: 0; }
 .st-key-stage-join [data-testid="stText"] { font-size: 5vh; font-weight: 700;
@@ -276,20 +273,23 @@ div.stVerticalBlock.st-key-stage { flex: 0 0 96vh; height: 96vh; overflow: hidde
 .st-key-stage-qr img { height: min(72vh, 44vw); width: auto; max-width: none; }
 
 /* The strip along the bottom: how to join, or that the session is closed; the countdown. */
-.st-key-stage-strip { flex: 0 0 auto; gap: 3vw; padding: 1.2vh 2vw; border-radius: 1.6vh;
+.st-key-stage-strip { flex: 0 0 auto; gap: 3vw; padding: 0.8vh 2vw; border-radius: 1.6vh;
   background: var(--stage-accent, #6C2BD9); color: var(--stage-ink, #fff); }
 .st-key-stage-strip p, .st-key-stage-strip strong { color: var(--stage-ink, #fff); }
-.st-key-stage-strip-join, .st-key-stage-strip-closed { flex: 1 1 0; min-width: 0; gap: 0.8vh; }
+/* Streamlit pulls a paragraph's container up by its 1rem margin, which is 0 here. */
+.st-key-stage-strip [data-testid="stMarkdownContainer"]:has(> p) { margin-bottom: 0; }
+.st-key-stage-strip { min-height: 9vh; }
+.st-key-stage-strip-join, .st-key-stage-strip-closed { flex: 1 1 0; min-width: 0; gap: 0.3vh; }
 .st-key-stage-strip-join p, .st-key-stage-strip-closed p { font-size: 3.6vh; margin: 0;
-  line-height: 1.25; }
+  line-height: 1.15; }
 .st-key-stage-strip-closed p { font-size: 4.5vh; }
 .st-key-stage-strip-join p:first-child, .st-key-stage-strip-code p:first-child { opacity: 0.85; }
 .st-key-stage-strip-join [data-testid="stElementContainer"]:last-child p { font-size: 4vh; }
-.st-key-stage-strip-code { gap: 0.8vh; }
-.st-key-stage-strip-code p { font-size: 3.6vh; margin: 0; line-height: 1.25; }
+.st-key-stage-strip-code { gap: 0.3vh; }
+.st-key-stage-strip-code p { font-size: 3.6vh; margin: 0; line-height: 1.15; }
 .st-key-stage-strip-code [data-testid="stElementContainer"]:last-child p { font-size: 7vh;
   letter-spacing: 0.06em; line-height: 1; }
-.st-key-stage-strip-qr img { height: 11vh; width: auto; max-width: none; background: #fff;
+.st-key-stage-strip-qr img { height: 9vh; width: auto; max-width: none; background: #fff;
   padding: 0.6vh; border-radius: 0.8vh; }
 .stage-countdown { display: flex; align-items: baseline; gap: 1.2vw; white-space: nowrap; }
 .stage-countdown-label { font-size: 3.6vh; }

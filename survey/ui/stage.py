@@ -68,7 +68,7 @@ def _base(page_path: str) -> str:
 
 def position(settings: dict) -> core.View:
     """The view the database says the stage shows: every stage and console follows it.
-    What was drawn is remembered, so a key press steps from what the room saw."""
+    The view_seq drawn is remembered, to tell a key press from the same press twice."""
     vs = core.views(resources.get_questionnaire())
     st.session_state[_POSITION] = (settings["view"], settings["view_seq"])
     return core.find(vs, settings["view"])
@@ -77,17 +77,25 @@ def position(settings: dict) -> core.View:
 def move(direction: str) -> None:
     """A key press on the stage (a clicker): writes the new view to the database, so the
     console and every other open stage follow. The link's token is checked on the write,
-    and it may change which view shows, nothing else (`Store.step_view_by_link`)."""
+    and it may change which view shows, nothing else (`Store.step_view_by_link`).
+
+    A press handled twice before the stage redrew moves one view (survey.stage.follow):
+    Streamlit hands a button's press to the next run again when a second press cuts the
+    first run short, and a clicker's contacts can bounce."""
     vs = core.views(resources.get_questionnaire())
     code = (st.query_params.get("s") or "").strip().upper()
+    drawn = st.session_state.get(_POSITION, (None, None))[1]
+    pressed = st.session_state.get("stage_pressed")
+    moved: list[str] = []
 
     def decide(view: str, seq: int) -> str | None:
-        # Every key press is a press of its own: a clicker's two quick presses, two views.
-        return core.follow(vs, view, direction, drawn=seq, pressed=None)
+        target = core.follow(vs, view, direction, seq if drawn is None else drawn, pressed)
+        moved.extend([target] if target else [])
+        return target
 
-    moved = resources.get_store().step_view_by_link(code, st.query_params.get("t") or "", decide)
-    if moved is not None:
-        st.session_state[_POSITION] = moved
+    resources.get_store().step_view_by_link(code, st.query_params.get("t") or "", decide)
+    if moved and drawn is not None:
+        st.session_state["stage_pressed"] = drawn
 
 
 def keys() -> None:
@@ -251,7 +259,8 @@ def _join(code: str, session: dict, n: Numbers) -> None:
     with st.container(key="stage-join", horizontal=True, vertical_alignment="center"):
         with st.container(key="stage-join-text"):
             st.text(session["title"])  # the facilitator's words: plain text, never HTML
-            st.markdown(f"Scan the QR code, or open **{core.short_link(url)}**")
+            st.markdown("Scan the QR code, or open")
+            st.markdown(f"**{core.short_link(url)}**")
             st.markdown("Session code")
             st.title(code, anchor=False)
             _counts(session, n)

@@ -7,6 +7,7 @@ digits, once a second."""
 from __future__ import annotations
 
 import io
+import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -15,11 +16,11 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
-from survey import demo
+from survey import demo, questionnaire
 from survey import stage as core
 from survey.store import Store, iso
 
-from .conftest import AppServer, wait_ready
+from .conftest import ARTIFACTS, ROOT, AppServer, running_server, wait_ready
 from .test_stage import on_view, stage_url
 
 pytestmark = pytest.mark.e2e
@@ -220,8 +221,62 @@ def test_when_the_countdown_ends_the_stage_says_closed_and_invites_nobody(
     )
     page = new_page({"width": 1920, "height": 1080})
     page.goto(stage_url(app_server, server_store, code))
-    expect(page.locator(".stage-countdown-digits")).to_have_text("Closed", timeout=10_000)
+    # At zero the digits say Closed until the next poll closes the session (within a
+    # poll: the screen may go straight to the closed strip).
+    expect(page.locator(".stage-countdown-digits")).to_be_visible()
     expect(page.get_by_text("This session is closed", exact=True)).to_be_visible(timeout=10_000)
     expect(page.locator('img[alt^="QR code"]')).to_have_count(0)
     expect(page.get_by_text(code)).to_have_count(0)
     expect(page.get_by_text("Believers · ", exact=False)).to_be_visible()  # and the results
+
+
+# ---------------------------------------------------------------- README screenshots
+
+PUBLIC_URL = "https://survey.example.org"
+
+
+@pytest.fixture
+def screenshot_server(request, tmp_path) -> Iterator[AppServer]:
+    """The shared server; for the README, one whose join link reads like a real deployment."""
+    if os.environ.get("SURVEY_SCREENSHOTS") != "docs":
+        yield request.getfixturevalue("app_server")
+        return
+    with running_server(tmp_path, SURVEY_PUBLIC_URL=PUBLIC_URL) as server:
+        yield server
+
+
+def test_stage_screenshots_for_the_readme(screenshot_server, new_page):
+    """`make screenshots` (SURVEY_SCREENSHOTS=docs) refreshes docs/stage-*.png at 1920x1080:
+    every view after the reveal, and a waiting view, the countdown and the close."""
+    out = ROOT / "docs" if os.environ.get("SURVEY_SCREENSHOTS") == "docs" else ARTIFACTS
+    out.mkdir(exist_ok=True)
+    store = Store(
+        questionnaire.load(ROOT / "data" / "questionnaire.toml"), screenshot_server.db_path
+    )
+    code = store.create_session("Social Media Summit, Hall B")
+    store.insert_many(code, [{**r, "is_demo": 0} for r in demo.responses(store.q, 64, seed=2026)])
+    for _ in range(3):
+        store.save_page(code, None, {store.q.items[0].id: 4})  # still answering
+    page = new_page({"width": 1920, "height": 1080})
+    page.goto(stage_url(screenshot_server, store, code))
+    wait_ready(page)
+
+    def shoot(name: str, view: core.View, ready) -> None:
+        store.set_stage(code, view=view.id)
+        expect(ready).to_be_visible()
+        page.wait_for_timeout(1800)  # a poll, and the reveal's animation
+        wait_ready(page)
+        page.screenshot(path=out / f"stage-{name}.png")
+
+    views = {v.id: v for v in core.views(store.q)}
+    shoot("waiting", views["split"], page.get_by_text("Results coming…"))
+    store.set_stage(code, closes_at=iso(datetime.now(UTC) + timedelta(seconds=60)))
+    shoot("countdown", views["join"], page.locator(".stage-countdown-digits"))
+    store.set_stage(code, closes_at=None)
+    store.set_revealed(code, True)
+    for view in views.values():
+        shoot(view.id, view, on_view(page, view, code))
+    store.set_open(code, False)
+    shoot("closed", views["distribution"], page.get_by_text("This session is closed"))
+    store.close()
+    assert {Image.open(p).size for p in out.glob("stage-*.png")} == {(1920, 1080)}
