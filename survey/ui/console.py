@@ -50,7 +50,8 @@ def pick_session() -> tuple[str, dict]:
 
 def sync_widgets(code: str) -> dict:
     """Put the database's settings into the console's slower widgets (hold, what-if,
-    segment); returns the settings. The view and the reveal are `sync_live`'s."""
+    segment); returns the settings. The view and the reveal are drawn live, as text and
+    buttons (see console_panels.live)."""
     s = resources.get_store()
     q = resources.get_questionnaire()
     settings = s.stage(code)
@@ -63,17 +64,12 @@ def sync_widgets(code: str) -> dict:
     return settings
 
 
-def sync_live(code: str) -> tuple[dict, dict]:
-    """The view the stage shows and whether results are shown, from the database, into
-    the widgets about to be drawn; returns (stage settings, session). Called on every
-    refresh of the live controls, so a clicker's press shows here within VIEW_REFRESH_S."""
+def live_state(code: str) -> tuple[dict, dict]:
+    """The stage settings and the session as the database has them now, a due countdown
+    settled first; the live controls are drawn from these on every refresh."""
     s = resources.get_store()
     s.settle_countdown(code, now_iso())
-    settings, session = s.stage(code), s.get_session(code)
-    vs = core.views(resources.get_questionnaire())
-    st.session_state[_key("view", code)] = core.find(vs, settings["view"]).id
-    st.session_state[_key("reveal", code)] = bool(session["revealed"])
-    return settings, session
+    return s.stage(code), s.get_session(code)
 
 
 # ---------------------------------------------------------------- callbacks
@@ -97,12 +93,15 @@ def move(code: str, direction: str, drawn: int) -> None:
         st.session_state[_key("pressed", code)] = drawn
 
 
-def set_view(code: str) -> None:
-    resources.get_store().set_stage(code, view=st.session_state[_key("view", code)])
+def jump(code: str) -> None:
+    """Show the view chosen in the list (the list keeps it: see console_panels)."""
+    chosen = st.session_state.get(_key("jump", code))
+    if chosen:
+        resources.get_store().set_stage(code, view=chosen)
 
 
-def set_revealed(code: str) -> None:
-    resources.get_store().set_revealed(code, st.session_state[_key("reveal", code)])
+def set_revealed(code: str, revealed: bool) -> None:
+    resources.get_store().set_revealed(code, revealed)
 
 
 def set_hold(code: str) -> None:

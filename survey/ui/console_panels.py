@@ -22,31 +22,35 @@ def live(code: str) -> None:
     """What the facilitator reaches for during the talk, redrawn from the database every
     console.VIEW_REFRESH_S: the view the stage shows now, with previous and next (which
     step from it), the reveal, and closing. Drawn at the top, to fit a laptop's screen."""
-    settings, session = console.sync_live(code)
+    settings, session = console.live_state(code)
     view_col, session_col = st.columns([3, 2], gap="large")
     with view_col:
         ids, title = console.view_title(code)
-        st.selectbox(
-            "View",
-            ids,
-            format_func=title,
-            key=f"view_{code}",
-            on_change=console.set_view,
-            args=(code,),
-            help="What the stage shows now, whoever moved it: this console or a clicker.",
-        )
         drawn = settings["view_seq"]  # tells a double click from a second press
+        shown = core.find(core.views(resources.get_questionnaire()), settings["view"]).id
+        # Text, not a widget: the clicker changes it, and a timed rerun could send a
+        # widget's earlier value back as if it were chosen.
+        with st.container(key="console-now"):
+            st.caption("On the stage now")
+            st.subheader(title(shown), anchor=False)
         nav = st.container(horizontal=True)
         back, forward = (code, core.PREVIOUS, drawn), (code, core.NEXT, drawn)
         nav.button("← Previous", on_click=console.move, args=back, width="stretch")
         nav.button("Next →", on_click=console.move, args=forward, width="stretch")
     with session_col:
-        st.toggle(
-            "Show results on the stage",
-            key=f"reveal_{code}",
-            on_change=console.set_revealed,
-            args=(code,),
-        )
+        # Buttons, not a switch, for the same reason as the view: they carry no value.
+        if session["revealed"]:
+            st.caption("Results are shown on the stage")
+            hide = (code, False)
+            st.button("Hide results on the stage", on_click=console.set_revealed, args=hide)
+        else:
+            st.caption("Results are hidden on the stage")
+            st.button(
+                "Show results on the stage",
+                on_click=console.set_revealed,
+                args=(code, True),
+                type="primary",
+            )
         session_actions(code, session, settings)
 
 
@@ -72,9 +76,25 @@ def session_actions(code: str, session: dict, settings: dict) -> None:
 
 
 def settings_panel(code: str) -> None:
-    """The rarer settings: hold, what-if and segment, and clearing the demo rows."""
+    """The rarer settings: a view by name, hold, what-if and segment, and clearing the
+    demo rows."""
     q, k = resources.get_questionnaire(), aggregate.min_group()
     st.subheader("More for the stage")
+    ids, title = console.view_title(code)
+    # A form: the list's value goes only with the button, and nothing ever sets it from
+    # here, so a timed refresh can't send an old choice back as a new one.
+    with st.form(f"jump_{code}", border=False, enter_to_submit=False):
+        row = st.container(horizontal=True, vertical_alignment="bottom")
+        with row:
+            st.selectbox(
+                "Go to a view",
+                ids,
+                index=None,
+                placeholder="Choose a view",
+                format_func=title,
+                key=f"jump_{code}",
+            )
+            st.form_submit_button("Show it", on_click=console.jump, args=(code,))
     console.hold_toggle(code)
     st.slider(
         "What-if threshold (hypothetical)",

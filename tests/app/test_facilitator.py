@@ -6,7 +6,8 @@ import types
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from survey import aggregate, auth, demo, report
+from survey import aggregate, auth, demo, questionnaire, report
+from survey import stage as stage_rules
 from survey.scoring import score
 from survey.ui import gate
 
@@ -14,6 +15,7 @@ from .test_stage import figures, open_stage, split, texts
 
 FACILITATOR_PAGES = ["pages/console.py", "pages/sessions.py", "pages/export.py"]
 TITLE = "Summit Hall B"
+VIEWS = stage_rules.views(questionnaire.load())
 
 
 @pytest.fixture
@@ -145,14 +147,19 @@ def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
 
+def on_the_stage_now(at: AppTest) -> str:
+    """The console's "On the stage now" line, e.g. "3. How the room scored"."""
+    return next(h.value for h in at.subheader if re.match(r"^\d+\. ", h.value))
+
+
 def test_next_and_previous_on_the_console_move_the_stage(facilitator, db, room):
     at = console(facilitator, room)
-    assert at.selectbox(key=f"view_{room}").value == "join"
+    assert on_the_stage_now(at) == "1. Join the survey"
 
     button(at, "Next →").click().run()
     button(at, "Next →").click().run()
     assert db.stage(room)["view"] == "distribution"
-    assert at.selectbox(key=f"view_{room}").value == "distribution"
+    assert on_the_stage_now(at) == "3. How the room scored"
     assert len(figures(open_stage(db, room))) == 1
 
     button(at, "← Previous").click().run()
@@ -160,20 +167,41 @@ def test_next_and_previous_on_the_console_move_the_stage(facilitator, db, room):
     assert split(open_stage(db, room))
 
 
-def test_the_show_results_switch_reveals_and_hides_the_stage(facilitator, db, room):
+def test_next_on_the_console_steps_from_the_view_a_clicker_put_on_the_stage(facilitator, db, room):
+    at = console(facilitator, room)
+    token = db.stage(room)["token"]
+    for _ in range(2):  # two PageDowns on the projector, after the console drew
+        db.step_view_by_link(room, token, lambda view, seq: stage_rules.step(VIEWS, view, "next"))
+
+    button(at, "Next →").click().run()
+
+    assert db.stage(room)["view"] == "profile", "view 4, not back to view 2"
+    assert on_the_stage_now(at) == "4. Believers against spectators"
+
+
+def test_the_view_list_puts_any_view_on_the_stage(facilitator, db, room):
+    at = console(facilitator, room)
+
+    at.selectbox(key=f"jump_{room}").select("time")
+    button(at, "Show it").click().run()
+
+    assert db.stage(room)["view"] == "time"
+    assert on_the_stage_now(at) == f"{len(VIEWS) - 1}. Answers over time"
+
+
+def test_the_show_results_button_reveals_and_hides_the_stage(facilitator, db, room):
     at = console(facilitator, room)
     db.set_stage(room, view="distribution")
-    reveal = at.toggle(key=f"reveal_{room}")
-    assert reveal.value is True
+    at.run()
     assert figures(open_stage(db, room))
 
-    reveal.set_value(False).run()
+    button(at, "Hide results on the stage").click().run()
     assert db.get_session(room)["revealed"] == 0
     stage = open_stage(db, room)
     assert not figures(stage)
     assert "Results coming" in texts(stage)
 
-    at.toggle(key=f"reveal_{room}").set_value(True).run()
+    button(at, "Show results on the stage").click().run()
     assert db.get_session(room)["revealed"] == 1
     assert figures(open_stage(db, room))
 
@@ -184,7 +212,9 @@ def test_a_reveal_from_the_command_line_shows_on_the_console(facilitator, db, ro
 
     at.run()
 
-    assert at.toggle(key=f"reveal_{room}").value is False
+    assert [b.label for b in at.button if "results on the stage" in b.label] == [
+        "Show results on the stage"
+    ]
 
 
 def stored_classes(db, code: str) -> dict[str, str]:

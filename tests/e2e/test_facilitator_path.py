@@ -21,8 +21,7 @@ ESSENTIALS = [  # what a facilitator reaches for during a talk, by role and name
     ("link", "Open the stage"),
     ("button", "← Previous"),
     ("button", "Next →"),
-    ("combobox", "View"),
-    ("switch", "Show results on the stage"),
+    ("button", "Show results on the stage"),
     ("button", "Close now"),
     ("button", "Close in 60 s"),
 ]
