@@ -8,7 +8,6 @@ Widgets are set from the database before they are drawn, so a change made elsewh
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
@@ -21,7 +20,7 @@ from survey.ui import facilitator, resources
 
 # How often the console's live controls look at the database: a clicker's press on the
 # stage shows here, and previous and next step from it, within this (the promise is 2 s).
-VIEW_REFRESH_S = float(os.environ.get("SURVEY_CONSOLE_VIEW_S", "1.0"))
+VIEW_REFRESH_S = 1.0
 EVERYONE = "Everyone"
 NO_SEGMENT = ""  # the selectbox's "Everyone": None would show as "Choose an option"
 
