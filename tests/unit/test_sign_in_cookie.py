@@ -2,9 +2,13 @@
 passcode, exchanged for a cookie's secret; only digests kept, in the database, with an
 expiry. Every store test runs on SQLite and PostgreSQL."""
 
+import asyncio
+import concurrent.futures
+import time
+
 import pytest
 
-from survey import auth
+from survey import auth, serve
 
 T0 = 1_800_000_000.0  # epoch seconds
 
@@ -69,3 +73,102 @@ def test_the_cookie_is_http_only_same_site_strict_and_secure_over_https():
     assert auth.cookie_header("s3cret", "/talks", secure=True).endswith("; Secure")
     assert "Path=/talks" in auth.cookie_header("s3cret", "/talks")
     assert auth.cookie_header("").startswith("survey_facilitator=; Path=/; Max-Age=0")
+
+
+# ---------------------------------------------------------------- the server's routes
+
+
+def post(app, path: str, body: bytes = b"", **headers: str) -> tuple[int | None, dict]:
+    """One request through `app` (survey.serve._SignIn); its status and headers."""
+    sent: list[dict] = []
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": body}
+
+    scope = {
+        "type": "http",
+        "path": path,
+        "method": headers.pop("method", "POST"),
+        "scheme": headers.pop("scheme", "http"),
+        "headers": [(k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()],
+    }
+    # In a thread of its own: the browser tests' Playwright keeps an event loop running here.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
+    start = next((m for m in sent if m["type"] == "http.response.start"), None)
+    if start is None:
+        return None, {}
+    return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}
+
+
+async def streamlit(scope, receive, send) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"from Streamlit"})
+
+
+@pytest.fixture
+def routes(sqlite_db):
+    return serve._SignIn(streamlit)
+
+
+def test_the_sign_in_route_swaps_a_ticket_for_the_cookie_once(routes, sqlite_db):
+    ticket = auth.issue_ticket(sqlite_db, time.time())
+
+    status, headers = post(routes, "/_survey/sign-in", ticket.encode(), host="h:8501")
+    again, _ = post(routes, "/_survey/sign-in", ticket.encode(), host="h:8501")
+
+    assert status == 204 and again == 403
+    name, secret = headers["set-cookie"].split(";")[0].split("=", 1)
+    assert name == auth.COOKIE
+    assert "HttpOnly" in headers["set-cookie"] and "SameSite=Strict" in headers["set-cookie"]
+    assert auth.signed_in(sqlite_db, secret, time.time())
+    assert headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    "why,headers",
+    [
+        ("another site's page", {"origin": "https://evil.example", "host": "h:8501"}),
+        ("not a POST", {"method": "GET", "host": "h:8501"}),
+    ],
+)
+def test_the_sign_in_route_refuses_other_sites_and_other_methods(routes, sqlite_db, why, headers):
+    ticket = auth.issue_ticket(sqlite_db, time.time())
+
+    status, sent = post(routes, "/_survey/sign-in", ticket.encode(), **headers)
+
+    assert status in (403, 405), why
+    assert "set-cookie" not in sent
+    assert auth.exchange_ticket(sqlite_db, ticket, time.time()), "the ticket is still unused"
+
+
+def test_over_https_the_cookie_is_secure_and_under_a_base_path_it_stays_there(sqlite_db):
+    app = serve._SignIn(streamlit, "/talks/")
+    ticket = auth.issue_ticket(sqlite_db, time.time())
+
+    status, headers = post(
+        app, "/talks/_survey/sign-in", ticket.encode(), host="h", x_forwarded_proto="https"
+    )
+
+    assert status == 204
+    assert "; Path=/talks;" in headers["set-cookie"] and headers["set-cookie"].endswith("Secure")
+
+
+def test_the_sign_out_route_forgets_the_sign_in_and_clears_the_cookie(routes, sqlite_db):
+    now = time.time()
+    secret = auth.exchange_ticket(sqlite_db, auth.issue_ticket(sqlite_db, now), now)
+
+    status, headers = post(
+        routes, "/_survey/sign-out", host="h", cookie=f"other=1; {auth.COOKIE}={secret}"
+    )
+
+    assert status == 204 and "Max-Age=0" in headers["set-cookie"]
+    assert not auth.signed_in(sqlite_db, secret, time.time())
+
+
+@pytest.mark.parametrize("path", ["/", "/console", "/_survey", "/_survey/other"])
+def test_every_other_path_reaches_streamlit(routes, path):
+    assert post(routes, path, host="h")[0] == 200
