@@ -332,7 +332,8 @@ class _SignIn:
         origin = headers.get("origin")
         if scope.get("method") != "POST":
             return await self._reply(send, 405)
-        if origin and urlsplit(origin).netloc != headers.get("host"):
+        # Host names, not ports: nginx's `Host $host` (deploy/nginx.conf.in) drops the port.
+        if origin and urlsplit(origin).hostname != urlsplit(f"//{headers.get('host')}").hostname:
             return await self._reply(send, 403)
         body = b""
         while True:
