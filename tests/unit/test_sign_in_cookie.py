@@ -172,3 +172,13 @@ def test_the_sign_out_route_forgets_the_sign_in_and_clears_the_cookie(routes, sq
 @pytest.mark.parametrize("path", ["/", "/console", "/_survey", "/_survey/other"])
 def test_every_other_path_reaches_streamlit(routes, path):
     assert post(routes, path, host="h")[0] == 200
+
+
+def test_behind_nginx_whose_host_header_has_no_port_the_sites_own_page_is_served(routes, sqlite_db):
+    ticket = auth.issue_ticket(sqlite_db, time.time())
+
+    status, _ = post(
+        routes, "/_survey/sign-in", ticket.encode(), origin="http://10.0.0.5:8080", host="10.0.0.5"
+    )
+
+    assert status == 204
