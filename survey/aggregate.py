@@ -431,6 +431,8 @@ class Comparison:
     dimension_means: dict[str, float]  # the counted ones' mean per dimension (empty if none)
     counted: int = 0  # how many the comparison is over: the published ones (`publication`)
     needed: int = 0  # finishers still needed before there is anyone to compare with
+    hist_counts: tuple[int, ...] = ()  # the counted ones' overall scores in bins of HIST_BIN
+    believers: int = 0  # the counted ones at or above the questionnaire's threshold
 
 
 def compare(room: Room, overall: float, step: int = 1) -> Comparison:
@@ -450,9 +452,18 @@ def compare(room: Room, overall: float, step: int = 1) -> Comparison:
     counted = int(counted_rows.sum())
     if not counted:
         return Comparison(n, 0.0, {}, 0, pub.more_needed(max(int(step), 1)))
-    below = 100 * float((room.overall[counted_rows] < overall).sum()) / counted
+    scores = room.overall[counted_rows]
+    below = 100 * float((scores < overall).sum()) / counted
     means = _mean_dims(room, counted_rows)
-    return Comparison(n, below, dict(zip(room.q.dimension_ids, means, strict=True)), counted)
+    edges = np.arange(0, 100 + HIST_BIN, HIST_BIN, dtype=float)
+    return Comparison(
+        n,
+        below,
+        dict(zip(room.q.dimension_ids, means, strict=True)),
+        counted,
+        hist_counts=tuple(int(c) for c in np.histogram(scores, bins=edges)[0]),
+        believers=int((scores >= room.q.threshold).sum()),
+    )
 
 
 # ---------------------------------------------------------------- the dashboard's numbers

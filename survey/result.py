@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from survey.aggregate import Comparison
 from survey.questionnaire import Questionnaire
 from survey.scoring import Result, item_value
 
@@ -52,6 +53,61 @@ def profile_bars(
                 label += f" · room {room} ({abs(you - room)} {side} the room)"
         bars.append(ProfileBar(d.name, you, label, room))
     return bars
+
+
+# ---------------------------------------------------------------- where you stand
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the result says about the room, each figure once."""
+
+    line: str  # where the participant stands among those counted
+    why: str  # who is counted, and why the count can trail the room's
+    split: str = ""  # once results are revealed: the room's believers and spectators
+
+
+def standing(c: Comparison, k: int, revealed: bool = False) -> Standing:
+    """The room comparison in words. `c` must count someone (`c.counted`).
+
+    The count is "the people counted", not "the people in the session": the figures take
+    in k finishers at a time, so they can trail what the stage says has finished, and the
+    page says why. A low place is said plainly, with where to go next, not celebrated.
+    """
+    share = round(c.share_below)
+    if c.share_below == 0:
+        line = (
+            f"Of the {c.counted} people counted in this session so far, none scored "
+            "lower than you: the tips below are where to start."
+        )
+    else:
+        line = (
+            f"You scored higher than {share}% of the {c.counted} people counted "
+            "in this session so far."
+        )
+    why = f"The room's figures take in {k} finishers at a time, so no one's answers can be "
+    why += "worked out from them"
+    why += f"; {c.n} have finished." if c.n > c.counted else "."
+    split = ""
+    if revealed:
+        b = round(100 * c.believers / c.counted)
+        split = f"The room: {b}% believers, {100 - b}% spectators."
+    return Standing(line, why, split)
+
+
+def everyone(c: Comparison, other_versions: int = 0) -> str:
+    """ "All rooms so far" in words, a low place said plainly like the room's (empty until
+    it counts anyone)."""
+    if not c.counted:
+        return ""
+    among = "Among everyone who has taken this version of the survey so far"
+    if c.share_below == 0:
+        text = f"{among} ({c.counted} people), none scored lower than you."
+    else:
+        text = f"{among}, you scored higher than {round(c.share_below)}% of {c.counted} people."
+    if other_versions:
+        text += f" {other_versions} answers to a different version of the questions are left out."
+    return text
 
 
 # ---------------------------------------------------------------- tips

@@ -41,6 +41,9 @@ STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
 .st-key-result h2 { font-size: 1.45rem; padding-top: 0.75rem; }
 [data-testid="stMain"] h1[tabindex="-1"]:focus { outline: none; }
+/* A button that deletes (key "danger-..."): outlined in red, never the filled primary. */
+[class*="st-key-danger-"] button { color: #A4262C; border-color: #A4262C; }
+[class*="st-key-danger-"] button:hover { color: #fff; background: #A4262C; }
 [data-testid="stMain"] h1, [data-testid="stMain"] h2,
 [class*="st-key-missing-"] { scroll-margin-top: 4rem; }
 .st-key-likert { container-type: inline-size; }

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from survey import aggregate, flow, qr, result, rows, sharecard
+from survey import aggregate, flow, qr, result, rows, sharecard, standing
 from survey.questionnaire import Questionnaire
 from survey.store import Store, StoreError, Unavailable, new_token
 from survey.ui import browser, facilitator, resources
@@ -244,18 +244,7 @@ def _all_rooms(q: Questionnaire, s: Store, overall: float, k: int) -> str:
     version of the questionnaire (`q`, theirs), in steps of k like the room; empty until
     that adds anyone beyond this session."""
     norm = resources.norm(q)  # read at most every 30 s per server, whatever clear_cache says
-    everyone = aggregate.compare(norm.room, overall, step=k)
-    if not everyone.counted:
-        return ""
-    text = (
-        f"Among everyone who has taken this version of the survey so far, you scored higher "
-        f"than {everyone.share_below:.0f}% of {everyone.counted} people."
-    )
-    if norm.other_versions:
-        text += (
-            f" {norm.other_versions} answers to a different version of the questions are left out."
-        )
-    return text
+    return result.everyone(aggregate.compare(norm.room, overall, step=k), norm.other_versions)
 
 
 def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
@@ -270,7 +259,8 @@ def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
     q = resources.questionnaire_version(row["fingerprint"]) or q
     mine = rows.result_from_row(q, row)
     k = aggregate.min_group()
-    held = flow.comparison_held(s.get_session(here.code), s.stage_settings(here.code))
+    session = s.get_session(here.code)
+    held = flow.comparison_held(session, s.stage_settings(here.code))
     with resources.room(here.code) as r:
         room = aggregate.compare(r, mine.overall, step=k)
     shown = room.counted > 0 and not held  # none while a step waits for k new finishers
@@ -280,17 +270,29 @@ def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
         st.title("You're a Believer" if believer else "You're a Spectator", anchor=False)
         scores = st.container(horizontal=True)
         scores.metric("Your score", f"{mine.overall:.0f} / 100")
-        scores.metric("Believer from", f"{q.threshold:g}")
-        if shown:
-            st.success(
-                f"You scored higher than {room.share_below:.0f}% of the {room.counted} people "
-                "in this session so far."
-            )
-        if held:
-            st.info(flow.HELD)
-        elif everyone := _all_rooms(q, s, mine.overall, k):
-            st.caption(everyone)
+        if not shown:  # otherwise the room's picture below marks the threshold
+            scores.metric("Believer from", f"{q.threshold:g}")
         st.write(result.BELIEVER_LINE if believer else result.SPECTATOR_LINE)
+
+        st.header("Where you stand", anchor=False)
+        if shown:
+            said = result.standing(room, k, revealed=bool(session and session["revealed"]))
+            with st.container(key="standing"):
+                st.html(standing.html(room.hist_counts, mine.overall, q.threshold))
+            st.markdown(said.line)
+            if said.split:
+                st.markdown(f"**{said.split}**")
+            st.caption(said.why)
+        else:
+            st.info(
+                flow.HELD
+                if held
+                else f"{aggregate.more_responses(room.needed)} needed before you can "
+                "compare yourself with the room."
+            )
+            st.button("Check again")
+        if not held and (everyone := _all_rooms(q, s, mine.overall, k)):
+            st.caption(everyone)
 
         st.header("Your profile", anchor=False)
         bars = result.profile_bars(q, mine, room.dimension_means if shown else None)
@@ -300,14 +302,6 @@ def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
             for i, bar in enumerate(bars):
                 st.container(key=f"bar-{i}").progress(bar.you, text=bar.label)
         browser.room_marks([b.room for b in bars])
-        if held:
-            st.button("Check again")
-        elif not shown:
-            st.info(
-                f"{aggregate.more_responses(room.needed)} needed before you can "
-                "compare yourself with the room."
-            )
-            st.button("Check again")
 
         st.header("Tips for you", anchor=False)
         tips = result.tip_dimensions(q, mine, rows.answers_from_row(q, row))
@@ -342,6 +336,15 @@ def show_result(q: Questionnaire, s: Store, here: flow.Place) -> None:
             mime="image/png",
             on_click="ignore",
             type="primary",
+            width="stretch",
+        )
+        st.download_button(
+            "Download the wide one for LinkedIn (PNG)",
+            # Drawn only when pressed (the square one is on the page already).
+            data=lambda: sharecard.png(card, sharecard.WIDE),
+            file_name=sharecard.WIDE_FILE_NAME,
+            mime="image/png",
+            on_click="ignore",
             width="stretch",
         )
         browser.share_button(sharecard.FILE_NAME)

@@ -152,7 +152,8 @@ def numbers(code: str, settings: dict) -> Numbers:
                     _memo.clear()
                 f = _memo[key] = core.figures(r, threshold, seg, k)
         answering = r.n_answering()  # outside the memo: it changes as time passes
-        more = max(k - max(r.n - r.n_demo, r.n_demo), 0)  # real and demo rows step apart
+        more = aggregate.publication(r, k).more_needed(k)  # real and demo rows step apart
+        more = min(more, max(k - r.n_demo, 0)) if r.n_demo else more
     return Numbers(f.everyone, f.shown, f.segmented, f.groups, f.threshold, answering, more)
 
 

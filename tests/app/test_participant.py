@@ -217,8 +217,9 @@ def test_the_result_offers_the_share_card_and_the_private_link_to_keep(open_app,
     at = complete_item_pages(open_app(s="share"), q, answers)
     see_my_result(at, q).click().run()
 
-    [download] = at.get("download_button")
-    assert download.proto.label == "Download my result (PNG)"
+    square, wide = at.get("download_button")
+    assert square.proto.label == "Download my result (PNG)"
+    assert wide.proto.label == "Download the wide one for LinkedIn (PNG)"
     token = at.query_params["p"]
     assert any("Keep this link" in m.value for m in at.markdown)
     [link] = [t.value for t in at.text if token in t.value]
@@ -253,15 +254,28 @@ def test_the_result_shows_a_bar_per_dimension_and_compares_with_the_room_once_it
     # The room moves in steps of k: it is this participant and the next k - 1 to finish.
     n = aggregate.min_group()
     lower = sum(r["overall"] < expected.overall for r in others[: n - 1])
-    assert [s.value for s in at.success] == [
-        f"You scored higher than {100 * lower / n:.0f}% of the {n} people in this session so far."
+    assert lower > 0, "the believer scored above some of the others"
+    assert room_lines(at) == [
+        f"You scored higher than {100 * lower / n:.0f}% of the {n} people counted "
+        "in this session so far."
     ]
+    assert not at.success, "a place in the room is said plainly, not as a success"
+    [picture] = [h.proto.body for h in at.get("html") if 'class="standing"' in h.proto.body]
+    assert f"You · {expected.overall:.0f}" in picture
+    assert f"Believer from {q.threshold:g}" in picture
+    assert "Believer from" not in [m.label for m in at.metric], "the threshold is said once"
+    assert "take in 5 finishers at a time" in " ".join(c.value for c in at.caption)
     assert all("room" in b.proto.text for b in at.get("progress"))
+
+
+def room_lines(at: AppTest) -> list[str]:
+    """The result's sentence about where the participant stands in the room."""
+    return [m.value for m in at.markdown if "counted in this session" in m.value]
 
 
 def comparison(at: AppTest) -> tuple[list[str], list[str]]:
     """What the result says about the room: the percentile line and each bar's text."""
-    return [s.value for s in at.success], [b.proto.text for b in at.get("progress")]
+    return room_lines(at), [b.proto.text for b in at.get("progress")]
 
 
 def test_the_comparison_stays_put_when_one_more_finishes_and_the_room_is_read_again(
@@ -279,7 +293,7 @@ def test_the_comparison_stays_put_when_one_more_finishes_and_the_room_is_read_ag
     see_my_result(at, q).click().run()
     before = comparison(at)
     [line] = before[0]
-    assert f"of the {k} people in this session so far" in line
+    assert f"of the {k} people counted in this session so far" in line
     assert all("room" in text for text in before[1]), "the room's marks are on the bars"
 
     db.save_page("SHARE", early, sixth, page=len(q.pages()), finish=True)
@@ -304,7 +318,7 @@ def test_after_an_early_finisher_deletes_their_answers_the_comparison_waits_for_
     at = complete_item_pages(open_app(s="share"), q, believer_answers(q))
     see_my_result(at, q).click().run()
     [line] = comparison(at)[0]
-    assert f"of the {k} people in this session" in line
+    assert f"of the {k} people counted in this session" in line
 
     assert db.delete_response(others[0]["token"]) == 1
     at.run()
@@ -338,7 +352,7 @@ def test_the_room_comparison_waits_for_the_group_size_the_facilitator_set(
     at = complete_item_pages(open_app(s="share"), q, believer_answers(q))
     see_my_result(at, q).click().run()
 
-    assert not at.success, "compared with a room of 7 although the setting asks for 10"
+    assert not room_lines(at), "compared with a room of 7 although the setting asks for 10"
     waiting = [i.value for i in at.info if "needed before you can compare" in i.value]
     assert waiting == ["3 more responses needed before you can compare yourself with the room."]
     assert not any("room" in b.proto.text for b in at.get("progress"))
@@ -349,7 +363,7 @@ def test_demo_rows_never_count_in_a_participants_comparison(open_app, q, db):
     at = complete_item_pages(open_app(s="share"), q, believer_answers(q))
     see_my_result(at, q).click().run()
 
-    assert not at.success, "compared with a room of rehearsal rows"
+    assert not room_lines(at), "compared with a room of rehearsal rows"
     waiting = [i.value for i in at.info if "needed before you can compare" in i.value]
     k = aggregate.min_group()
     assert waiting == [
