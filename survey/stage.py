@@ -239,7 +239,7 @@ def few_message(view: View, shown: Summary, g: Groups, segmented: bool, k: int) 
 
 def published_note(shown: int, finished: int, k: int) -> str:
     """Why the figures count fewer people than have finished, in plain words."""
-    return f"The first {shown} of {finished} to finish: the figures move {k} people at a time."
+    return f"{shown} of {finished} who finished: the figures take in {k} people at a time."
 
 
 def fewer_than(k: int, who: str = "complete responses") -> str:

@@ -147,7 +147,7 @@ def test_the_counts_stay_exact_while_the_figures_move_in_steps_of_k(db, q, room)
     at = open_stage(db, room, "split")
     shown = sum(int(label.split(" · ")[1]) for label in split(at))
     assert shown == 10
-    assert "The first 10 of 14 to finish: the figures move 5 people at a time." in texts(at)
+    assert "10 of 14 who finished: the figures take in 5 people at a time." in texts(at)
 
 
 def test_once_closed_the_stage_counts_nobody_as_still_answering(db, q, room):
