@@ -2,8 +2,10 @@
 
 Every control writes the session's stage settings to the database, never to this
 browser only, so every open stage (any browser, any worker) follows within one poll.
-Widgets are set from the database before they are drawn, so a change made elsewhere
-(another console, the CLI) shows here too.
+The database is the one truth: the view on the stage and whether results show are
+redrawn from it every VIEW_REFRESH_S (as text and buttons, which hold no value a timed
+rerun could send back), and the slower widgets are set from it before they are drawn,
+so a change made elsewhere (a clicker, another console, the CLI) shows here too.
 """
 
 from __future__ import annotations
