@@ -27,6 +27,7 @@ if not place.joined:
             on_click=participant.join_session,
             args=(default["code"],),
         )
+    st.caption(participant.what_is_kept())
     participant.open_view(place)
     st.stop()
 
@@ -88,5 +89,6 @@ with st.form(f"page-{k}", border=False):
     buttons.form_submit_button(
         label, type="primary", on_click=participant.submit_page, args=(k, 1), width="stretch"
     )
+st.caption(participant.SAVED_ON_NEXT)
 participant.delete_controls(place)
 participant.open_view(place)

@@ -15,6 +15,7 @@
     python -m survey codebook [-o FILE]
     python -m survey backup FILE
     python -m survey restore FILE
+    python -m survey purge [--days N] --yes
 
 Every command uses SURVEY_DB (default data/survey.db; a postgresql:// URL for a
 PostgreSQL server) and SURVEY_QUESTIONNAIRE.
@@ -28,6 +29,7 @@ import argparse
 import contextlib
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from survey import (
@@ -40,11 +42,12 @@ from survey import (
     lan,
     questionnaire,
     report,
+    retention,
     stage,
 )
 from survey.engine.sqlite import FILE_MODE
 from survey.errors import SettingError
-from survey.store import Store, StoreError, Unavailable, default_target, new_public_id
+from survey.store import Store, StoreError, Unavailable, default_target, iso, new_public_id
 
 
 class CliError(Exception):
@@ -137,6 +140,22 @@ def _delete(store: Store, args) -> None:
         raise CliError(f"deleting {code} removes all its answers; add --yes to confirm")
     n = store.delete_session(code)
     print(f"deleted {code} and {n} responses")
+
+
+def _purge(store: Store, args) -> None:
+    keep = args.days if args.days is not None else retention.days()
+    if keep is None:
+        raise CliError(
+            f"say how many days to keep: --days N, or set {retention.SETTING}; nothing was deleted"
+        )
+    before = retention.cutoff(keep, datetime.now(UTC))
+    stamp, day = iso(before), f"{before:%Y-%m-%d %H:%M} UTC"
+    if not args.yes:
+        n = store.count_begun_before(stamp)
+        were = "1 response was" if n == 1 else f"{n} responses were"
+        raise CliError(f"{were} begun before {day}; add --yes to delete them")
+    n = store.purge(stamp)
+    print(f"deleted {'1 response' if n == 1 else f'{n} responses'} begun before {day}")
 
 
 def _show(store: Store, args) -> None:
@@ -311,6 +330,16 @@ class _Parser(argparse.ArgumentParser):
         return super()._parse_optional(arg_string)
 
 
+def _days(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of days, at least 1, not {raw!r}")
+    return value
+
+
 def _port(raw: str) -> int:
     try:
         port = int(raw)
@@ -450,5 +479,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     rs.add_argument("file", metavar="FILE", help="a backup made by `python -m survey backup`")
     rs.set_defaults(run=_restore)
+
+    pg = sub.add_parser(
+        "purge",
+        help=f"delete every response begun more than N days ago ({retention.SETTING})",
+    )
+    pg.add_argument(
+        "--days",
+        type=_days,
+        help=f"how many days to keep (default: {retention.SETTING})",
+    )
+    pg.add_argument("--yes", action="store_true", help="confirm the deletion")
+    pg.set_defaults(run=_purge)
     p.set_defaults(needs_store=True)
     return p

@@ -841,6 +841,34 @@ class Store:
             [code],
         ).fetchone()[0]
 
+    @_guarded
+    def count_begun_before(self, before: str) -> int:
+        """How many responses, in any session and state, were begun before `before` (ISO)."""
+        row = self.engine.one("SELECT COUNT(*) FROM responses WHERE started_at < ?", [before])
+        return int(row[0])
+
+    @_guarded
+    def purge(self, before: str) -> int:
+        """Delete every response begun before `before` (ISO 8601, UTC): the retention
+        period's end. Sessions stay (they hold no answers). Like a participant's own
+        deletion, each finished one leaves its two counters (`_leave_tombstones`), so the
+        stage steps past it. Returns how many responses went."""
+        with self._write() as conn:
+            found = conn.execute(
+                "SELECT token, session_code FROM responses WHERE started_at < ?", [before]
+            ).fetchall()
+            by_session: dict[str, list[str]] = {}
+            for token, code in found:
+                by_session.setdefault(code, []).append(token)
+            for code, tokens in by_session.items():
+                version = self._removed_one(conn, code)
+                for at in range(0, len(tokens), 500):
+                    chunk = tokens[at : at + 500]
+                    self._leave_tombstones(conn, chunk, version)
+                    marks = ", ".join("?" * len(chunk))
+                    conn.execute(f"DELETE FROM responses WHERE token IN ({marks})", chunk)
+        return len(found)
+
     @staticmethod
     def _leave_tombstones(conn, tokens: list[str], removed_version: int) -> None:
         """Note when each complete, real response among `tokens` finished and the session

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from survey import aggregate, flow, qr, result, rows, sharecard, standing
+from survey import aggregate, flow, qr, result, retention, rows, sharecard, standing
 from survey.questionnaire import Questionnaire
 from survey.store import Store, StoreError, Unavailable, new_token
 from survey.ui import browser, facilitator, resources
@@ -89,6 +89,15 @@ def default_session(s: Store, here: flow.Place, shown: str = "") -> dict | None:
         if shown != CANNOT_JOIN:
             st.warning(CANNOT_JOIN)
         return None
+
+
+# A refresh keeps every page sent; this page's choices are in the browser until Next.
+SAVED_ON_NEXT = "Your answers are saved each time you press Next (or Back)."
+
+
+def what_is_kept() -> str:
+    """The join page's sentence on what is kept, and for how long (SURVEY_RETENTION_DAYS)."""
+    return retention.kept_sentence(retention.days())
 
 
 def questionnaire(here: flow.Place) -> Questionnaire:

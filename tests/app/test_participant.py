@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from survey import aggregate, demo, result, scoring, sharecard
+from survey import aggregate, demo, result, retention, scoring, sharecard
 from survey.store import COMPLETE, IN_PROGRESS
 from survey.ui import participant, resources
 
@@ -132,6 +132,19 @@ def test_a_mistyped_code_offers_no_other_session_but_a_bare_join_page_does(open_
     at.button(key="FormSubmitter:join-Join").click().run()
     assert "There is no session with the code ZZZZ" in at.warning[0].value
     assert not button_labels(at, "No code? Join the open session")
+
+
+def test_the_join_page_says_what_is_kept_and_for_how_long(open_app, monkeypatch):
+    captions = [c.value for c in open_app().caption]
+    assert retention.kept_sentence(None) in captions
+    monkeypatch.setenv("SURVEY_RETENTION_DAYS", "30")
+    captions = [c.value for c in open_app().caption]
+    assert any("for 30 days, then deleted" in c for c in captions)
+
+
+def test_each_survey_page_says_its_answers_are_saved_on_next(open_app, q):
+    at = open_app(s="share")
+    assert participant.SAVED_ON_NEXT in [c.value for c in at.caption]
 
 
 def test_a_code_typed_in_the_join_form_is_trimmed_and_case_insensitive(open_app, db, q):
