@@ -5,10 +5,10 @@ from survey.ui import console, console_panels, facilitator, gate
 gate.require_facilitator()
 picker, opener = st.columns([4, 1], vertical_alignment="bottom")
 with picker:
-    code, session = console.pick_session()
+    code, _ = console.pick_session()
 with opener:
     console_panels.top(code)
-settings = console.sync_widgets(code)
+console.sync_widgets(code)
 
 st.fragment(run_every=console.VIEW_REFRESH_S)(console_panels.live)(code)
 st.fragment(run_every=facilitator.REFRESH_S)(console.status)(code)
