@@ -1,6 +1,6 @@
 import streamlit as st
 
-from survey.ui import participant, resources
+from survey.ui import participant, resources, result_page
 
 with participant.plain_when_unavailable():  # a database that can't be used: a plain message
     place = participant.place()
@@ -34,7 +34,7 @@ if not place.joined:
 # ---------------------------------------------------------------- result
 if place.complete:
     with participant.plain_when_unavailable():
-        participant.show_result(q, store, place)
+        result_page.show(q, store, place)
     participant.open_view(place)
     st.stop()
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from survey import codes, rows
 from survey.questionnaire import Questionnaire
-from survey.store import COMPLETE, SUPERSEDED, Saved
+from survey.schema import COMPLETE, SUPERSEDED, Saved
 
 NOT_FOUND = "We could not find answers for that link. You can start afresh below."
 CHANGED = "The questionnaire changed since you started, so please start again."

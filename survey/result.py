@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from survey.aggregate import Comparison
+from survey.aggregate import Comparison, more_responses
 from survey.questionnaire import Questionnaire
 from survey.scoring import Result, item_value
 
@@ -93,6 +93,11 @@ def standing(c: Comparison, k: int, revealed: bool = False) -> Standing:
         b = round(100 * c.believers / c.counted)
         split = f"The room: {b}% believers, {100 - b}% spectators."
     return Standing(line, why, split)
+
+
+def waiting(c: Comparison) -> str:
+    """Why there is no room comparison yet: how many more finishers it waits for."""
+    return f"{more_responses(c.needed)} needed before you can compare yourself with the room."
 
 
 def everyone(c: Comparison, other_versions: int = 0) -> str:

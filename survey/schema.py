@@ -11,6 +11,26 @@ a migration adds cannot be taken by an item unnoticed.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+# A response's stored status.
+IN_PROGRESS = "in_progress"
+COMPLETE = "complete"
+SUPERSEDED = "superseded"  # replaced by a later response of the same person (a retake)
+# Never stored: what an in-progress response of a closed session is reported as, since it
+# can no longer be finished (unless the session is opened again).
+DID_NOT_FINISH = "did_not_finish"
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What happened to a participant's write (`Store.save_page`)."""
+
+    # "saved" | "completed" | "already_complete" | "incomplete" | "closed" | "unknown_session"
+    # | "other_version" (the response was begun on another version of the questionnaire)
+    outcome: str
+    token: str
+
 
 # The store's own columns of `responses`, in every engine (PostgreSQL keeps row order in
 # an identity column named rowid; SQLite has it built in).

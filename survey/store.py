@@ -37,6 +37,13 @@ from survey import questionnaire as questionnaires
 from survey.engine import Prepare, is_postgres, open_engine
 from survey.errors import StoreError, Unavailable
 from survey.questionnaire import MULTI_SEPARATOR, Questionnaire
+from survey.schema import (  # the statuses and a write's outcome, named here for callers too
+    COMPLETE,
+    DID_NOT_FINISH,
+    IN_PROGRESS,
+    SUPERSEDED,
+    Saved,
+)
 from survey.scoring import Result, score
 
 __all__ = ["Store", "StoreError", "Unavailable"]
@@ -45,13 +52,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "survey.db"
 DEFAULT_SESSION = "SHARE"
-
-IN_PROGRESS = "in_progress"
-COMPLETE = "complete"
-SUPERSEDED = "superseded"  # replaced by a later response of the same person (a retake)
-# Never stored: what an in-progress response of a closed session is reported as, since it
-# can no longer be finished (unless the session is opened again).
-DID_NOT_FINISH = "did_not_finish"
 
 
 def reported_status(status: str, session_open: bool) -> str:
@@ -90,16 +90,6 @@ class SigninRecord:
     failures: int = 0  # wrong passcodes within the window, from every browser and worker
     locked_until: float = 0.0  # no passcode is evaluated before this time (epoch seconds)
     level: int = 0  # pauses in a row; each one lasts longer
-
-
-@dataclass(frozen=True)
-class Saved:
-    """What happened to a participant's write."""
-
-    # "saved" | "completed" | "already_complete" | "incomplete" | "closed" | "unknown_session"
-    # | "other_version" (the response was begun on another version of the questionnaire)
-    outcome: str
-    token: str
 
 
 @dataclass(frozen=True)

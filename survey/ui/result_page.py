@@ -1,0 +1,143 @@
+"""The participant's result page, drawn from `survey.participant.result_view`: class and
+score at a glance, where they stand in the room, their profile, tips, and something to
+take home (the share cards and their private link)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from survey import aggregate, flow, qr, result, sharecard, standing
+from survey import participant as service
+from survey.questionnaire import Questionnaire
+from survey.store import Store
+from survey.ui import browser, facilitator, participant, resources
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _card_png(card: sharecard.Card) -> bytes:
+    # Drawing and compressing a card costs ~8 ms; the same result is drawn once.
+    return sharecard.png(card)
+
+
+@st.cache_data(max_entries=4096, show_spinner=False)
+def _link_qr(link: str) -> bytes:
+    # Encoding a QR code costs ~8 ms of pure Python (segno tries every mask); the result
+    # page is drawn again on every rerun, so each participant's code is made once.
+    return qr.png(link, scale=4, quick=True)
+
+
+def private_link(here: flow.Place) -> str:
+    """The participant's own link back to their result (?s=CODE&p=TOKEN)."""
+    return facilitator.join_url(here.code) + f"&p={here.token}"
+
+
+def _all_rooms(q: Questionnaire, overall: float, k: int) -> str:
+    """ "All rooms so far": how the participant compares with everyone who answered this
+    version of the questionnaire (`q`, theirs), in steps of k like the room; empty until
+    that adds anyone beyond this session."""
+    norm = resources.norm(q)  # read at most every 30 s per server, whatever clear_cache says
+    return result.everyone(aggregate.compare(norm.room, overall, step=k), norm.other_versions)
+
+
+def show(q: Questionnaire, s: Store, here: flow.Place) -> None:
+    """The participant's result (`service.result_view`): class and score at a glance,
+    where they stand in the room, their profile, tips, and something to take home."""
+    view = service.result_view(
+        s, here, q, resources.questionnaire_version, resources.room, _all_rooms
+    )
+    if view is None:  # deleted since, with its session or on its own
+        st.warning(flow.NOT_FOUND)
+        st.button("Start afresh", on_click=participant.start_afresh, type="primary")
+        return
+    q, mine = view.q, view.mine
+    with st.container(key="result"):
+        believer = mine.klass == "believer"
+        st.caption("Your result")
+        st.title("You're a Believer" if believer else "You're a Spectator", anchor=False)
+        scores = st.container(horizontal=True)
+        scores.metric("Your score", f"{mine.overall:.0f} / 100")
+        if not view.shown:  # otherwise the room's picture below marks the threshold
+            scores.metric("Believer from", f"{q.threshold:g}")
+        st.write(result.BELIEVER_LINE if believer else result.SPECTATOR_LINE)
+
+        st.header("Where you stand", anchor=False)
+        if said := view.standing:
+            with st.container(key="standing"):
+                st.html(standing.html(view.room.hist_counts, mine.overall, q.threshold))
+            st.markdown(said.line)
+            if said.split:
+                st.markdown(f"**{said.split}**")
+            st.caption(said.why)
+        else:
+            st.info(view.waiting)
+            st.button("Check again")
+        if view.everyone:
+            st.caption(view.everyone)
+
+        st.header("Your profile", anchor=False)
+        if view.shown:
+            st.caption("The bar is your score out of 100; the dark mark is the room's average.")
+        with st.container(key="result-bars", gap="small"):
+            for i, bar in enumerate(view.bars):
+                st.container(key=f"bar-{i}").progress(bar.you, text=bar.label)
+        browser.room_marks([b.room for b in view.bars])
+
+        st.header("Tips for you", anchor=False)
+        for dim_id in view.tips.chosen:
+            dim = q.dimension(dim_id)
+            st.markdown(
+                f"**{dim.name}** ({mine.dimension_scores[dim_id]:.0f}): {dim.description}\n\n"
+                + "\n".join(f"- {tip}" for tip in dim.tips)
+            )
+        if view.tips.also_tied:
+            names = ", ".join(q.dimension(d).name for d in view.tips.also_tied)
+            st.caption(
+                f"Also at the same score: {names}. On a tie, the tips go to the dimension "
+                "with your lowest single answer."
+            )
+        st.info("Want to be a better social media marketer? **Begin living it.**")
+
+        st.header("Take it home", anchor=False)
+        card = sharecard.card_for(q, mine)
+        image = _card_png(card)
+        # Shown at 320 px by the page, not resized by Streamlit (which would redraw the
+        # card on every rerun): the share sheet then hands on the full 1080 px card.
+        # output_format="PNG": with "auto", Streamlit re-encodes every image without an
+        # alpha channel as a JPEG on each rerun, which costs CPU and blurs a QR code.
+        with st.container(width=320):
+            alt = f"{browser.SHARE_CARD_ALT}: " + ". ".join(card.lines())
+            st.image(image, width="stretch", alt=alt, output_format="PNG")
+        st.download_button(
+            "Download my result (PNG)",
+            data=image,
+            file_name=sharecard.FILE_NAME,
+            mime="image/png",
+            on_click="ignore",
+            type="primary",
+            width="stretch",
+        )
+        st.download_button(
+            "Download the wide one for LinkedIn (PNG)",
+            # Drawn only when pressed (the square one is on the page already).
+            data=lambda: sharecard.png(card, sharecard.WIDE),
+            file_name=sharecard.WIDE_FILE_NAME,
+            mime="image/png",
+            on_click="ignore",
+            width="stretch",
+        )
+        browser.share_button(sharecard.FILE_NAME)
+        link = private_link(here)
+        st.write("Keep this link to see your result later:")
+        # st.text, not st.code: st.code loads a 1.5 MB syntax highlighter on the phone.
+        st.text(link)
+        with st.container(width=160):  # sized by the page: Streamlit would resize each rerun
+            st.image(
+                _link_qr(link),
+                width="stretch",
+                alt="QR code of your private link",
+                output_format="PNG",
+            )
+        st.caption("Anyone with this link can see your result, so keep it to yourself.")
+
+        st.button("Take it again", on_click=participant.start_over)
+        participant.delete_controls(here)
