@@ -6,13 +6,13 @@ under survey/ that imports streamlit.
 
 - Navigation. Because the project has a `pages/` folder, Streamlit starts in its old
   folder-based mode until app.py first calls `st.navigation`. On a fresh server whose
-  first visitor opens /sessions or /dashboard directly (a facilitator after a restart),
+  first visitor opens /sessions or /console directly (a facilitator after a restart),
   that page would run without app.py: folder-named links, no page config. We tell
   Streamlit up front that app.py's `st.navigation` rules.
 - Latency. Streamlit 1.67 binds its listening socket without naming the TCP protocol,
   and asyncio only turns on TCP_NODELAY for sockets that do. Every connection then runs
   with Nagle's algorithm, so the tail of each rerun's messages waits for the client's
-  delayed ACK: 40 ms added to every click and every dashboard refresh (BENCHMARKS.md).
+  delayed ACK: 40 ms added to every click and every stage refresh (BENCHMARKS.md).
 - Garbage collector. Everything imported before the server starts lives as long as the
   server, so it is frozen out of every collection, and the young generation is collected
   every 10,000 allocations instead of 700 (see `calm_gc`).

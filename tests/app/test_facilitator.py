@@ -283,12 +283,18 @@ def test_close_in_60_s_counts_down_then_closes_and_reveals(facilitator, db, q):
     closes = db.stage(code)["closes_at"]
     assert closes
     assert any("Closing in" in w.value for w in at.warning)
-    assert re.search(r"Closing in (59|60) s", texts(open_stage(db, code, "split")))
+    shown = html_of(open_stage(db, code, "split"))
+    assert re.search(r'stage-countdown-digits">(59|60)</span>', shown), "big digits from 60"
     db.set_stage(code, closes_at="2000-01-01T00:00:00.000Z")  # as if a minute went by
     stage = open_stage(db, code, "split")
     session = db.get_session(code)
     assert (session["is_open"], session["revealed"]) == (0, 1)
-    assert "Closing in" not in texts(stage)
+    assert 'class="stage-countdown"' not in html_of(stage) and "Closing in" not in texts(stage)
+
+
+def html_of(at) -> str:
+    """The stage's HTML elements (its countdown, bars and strip), as one text."""
+    return "\n".join(h.proto.body for h in at.get("html"))
 
 
 def test_the_console_clears_demo_responses_and_nothing_else(facilitator, db, q, room):
