@@ -9,6 +9,7 @@ code; these helpers escape what they are given as text.
 
 from __future__ import annotations
 
+import base64
 import html
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -16,6 +17,8 @@ from functools import cache
 
 import plotly.graph_objects as go
 import plotly.offline
+
+from survey import theme as themes
 
 # px: fits the printable width of A4 (186 mm) and Letter (192 mm) with 12 mm margins.
 CHART_WIDTH = 700
@@ -118,7 +121,11 @@ main { max-width: 760px; margin: 0 auto; padding: 24px 0; }
 section.page { background: #fff; margin: 0 0 24px; padding: 24px 30px;
                border-radius: 8px; box-shadow: 0 1px 3px rgba(31, 25, 51, .15); }
 h1 { font-size: 26px; margin: 0 0 12px; overflow-wrap: anywhere; }
-h2 { font-size: 20px; margin: 0 0 8px; color: #6C2BD9; }
+h2 { font-size: 20px; margin: 0 0 8px; color: var(--accent, #6C2BD9); }
+header.event { display: flex; align-items: center; gap: 14px; margin: 0 0 16px;
+               padding: 0 0 10px; border-bottom: 4px solid var(--accent, #6C2BD9);
+               font-size: 18px; font-weight: 600; overflow-wrap: anywhere; }
+header.event img { max-height: 48px; max-width: 200px; }
 p { margin: 6px 0 10px; }
 .note { background: #FFF6DD; padding: 6px 10px; border-left: 4px solid #E6B400; }
 .few { background: #EEF0F2; padding: 6px 10px; border-left: 4px solid #9AA0A6; }
@@ -146,11 +153,31 @@ th { background: #F4F2F8; }
 """
 
 
-def document(title: str, sections: Sequence[str]) -> str:
+def document(title: str, sections: Sequence[str], theme: themes.Theme = themes.DEFAULT) -> str:
+    """The whole report. With an event theme: its name (escaped text) and logo above the
+    pages, and its accent colour on the headings."""
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title><style>{CSS}</style>"
+        f"<style>:root {{ --accent: {_colour(theme.accent)}; }}</style>"
         f"<script>{plotly_js()}</script></head>"
-        f"<body><main>{''.join(sections)}</main><script>{DRAW}</script></body></html>"
+        f"<body><main>{_event(theme)}{''.join(sections)}</main><script>{DRAW}</script>"
+        "</body></html>"
     )
+
+
+def _colour(accent: str) -> str:
+    # Validated by survey.theme; anything else (never expected) falls back to the default.
+    return accent if themes.HEX_COLOUR.match(accent) else themes.DEFAULT_ACCENT
+
+
+def _event(theme: themes.Theme) -> str:
+    """The event's name and logo as a header, or nothing when the theme has neither."""
+    if not theme.event and not theme.logo_bytes:
+        return ""
+    logo = ""
+    if theme.logo_bytes and theme.logo_type:
+        data = base64.b64encode(theme.logo_bytes).decode("ascii")
+        logo = f'<img src="data:{theme.logo_type};base64,{data}" alt="">'
+    return f'<header class="event">{logo}<span>{html.escape(theme.event)}</span></header>'

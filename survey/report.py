@@ -78,7 +78,7 @@ def render_session(
             ),
         ]
     sections += [_method(q, nums), _reliability(q, room, nums)]
-    return htmldoc.document(f"{nums.title} · session report", sections)
+    return htmldoc.document(f"{nums.title} · session report", sections, q.theme)
 
 
 def _overview(q: Questionnaire, n: RoomNumbers, s: Summary, now: datetime | None) -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
 import pytest
 
 from survey import charts, cli, compare, demo, formats, reliability, report, roomstats
+from survey import theme as themes
 from survey.scoring import BELIEVER, SPECTATOR
 
 K = 5
@@ -117,6 +118,21 @@ def test_a_hostile_session_title_is_shown_as_text_never_as_markup(db, hall):
     assert "<img src=x" not in data
     assert '<script>alert("t")' not in data
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in data
+
+
+def test_the_events_theme_heads_the_report_as_text_with_its_accent_and_logo(db, q, hall):
+    plain = report.session_html(db, hall).decode()
+    assert '<header class="event">' not in plain and "--accent: #6C2BD9" in plain
+    logo = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+    themed = replace(q, theme=themes.Theme('Summit <b onmouseover="x">', "#0B7A75", logo))
+    session = db.get_session(hall)
+    room, prints, left_out = roomstats.load_room(db, hall, False)
+    data = report.render_session(themed, session, room, prints, demo_left_out=left_out)
+    assert "--accent: #0B7A75" in data
+    header = data[data.index('<header class="event">') : data.index("</header>")]
+    assert "Summit &lt;b onmouseover=&quot;x&quot;&gt;" in header, "the name as text"
+    assert 'src="data:image/png;base64,iVBORw0KGgo' in header
+    assert data.count("<script>") == 2, "the theme adds no script"
 
 
 def test_each_chart_section_holds_one_chart_then_method_and_appendix(db, hall):
