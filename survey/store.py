@@ -13,14 +13,14 @@ response row remembers the version of its last write. Readers use that to ask
 
 An answer is only acknowledged once it is stored. Infrastructure failures (locked for
 good, read-only, corrupt, not a database, disk full, no such folder, a server that can't
-be reached) all surface as one exception, `Unavailable`.
+be reached) all surface as one exception, `Unavailable`, raised by the engine at every
+call (`survey.engine.Engine`), so no method here has to remember it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
-import functools
 import itertools
 import logging
 import numbers
@@ -57,30 +57,6 @@ DEFAULT_SESSION = "SHARE"
 def reported_status(status: str, session_open: bool) -> str:
     """A response's status as every output reports it (see DID_NOT_FINISH)."""
     return DID_NOT_FINISH if status == IN_PROGRESS and not session_open else status
-
-
-@contextlib.contextmanager
-def _unavailable_on_failure(engine) -> Iterator[None]:
-    try:
-        yield
-    except Unavailable:
-        raise
-    except Exception as exc:
-        reason = engine.reason(exc)
-        if reason is None:
-            raise
-        raise Unavailable(reason, engine.where) from exc
-
-
-def _guarded(method):
-    """Turn the database's failures inside a Store method into `Unavailable`."""
-
-    @functools.wraps(method)
-    def guarded(self, *args, **kwargs):
-        with _unavailable_on_failure(self.engine):
-            return method(self, *args, **kwargs)
-
-    return guarded
 
 
 @dataclass(frozen=True)
@@ -137,8 +113,7 @@ class Store:
         self._schema = Prepare(self.q.fingerprint, self._prepare)
         self.engine = open_engine(target, self._schema)
         self.path = self.engine.where  # a URL's password is never shown
-        with _unavailable_on_failure(self.engine):
-            self.engine.ensure(self._schema)  # the schema now, not on first use
+        self.engine.ensure(self._schema)  # the schema now, not on first use
 
     @property
     def db(self):
@@ -152,7 +127,7 @@ class Store:
     @contextlib.contextmanager
     def _write(self):
         """One write transaction, serialised with every other writer of the database."""
-        with _unavailable_on_failure(self.engine), self.engine.write(self._schema) as conn:
+        with self.engine.write(self._schema) as conn:
             yield conn
 
     def _prepare(self, conn) -> None:
@@ -190,11 +165,9 @@ class Store:
             view.q = q
             view._schema = Prepare(q.fingerprint, view._prepare)
             self._versions[q.fingerprint] = view
-        with _unavailable_on_failure(self.engine):
-            view.engine.ensure(view._schema)  # its columns, also in a file recreated since
+        view.engine.ensure(view._schema)  # its columns, also in a file recreated since
         return view
 
-    @_guarded
     def questionnaire(self, fingerprint: str) -> Questionnaire | None:
         """The questionnaire version with this fingerprint, as kept when it was first
         used here; None if this database never kept it (or it no longer validates)."""
@@ -214,7 +187,6 @@ class Store:
         self._known[fingerprint] = found
         return found
 
-    @_guarded
     def version_mix(self, code: str) -> VersionMix:
         """A session's real responses on earlier versions of the questionnaire than `q`."""
         since = self.engine.one(
@@ -243,7 +215,6 @@ class Store:
 
     # ------------------------------------------------------------ facilitator sign-in
 
-    @_guarded
     def signin(
         self,
         now: float,
@@ -278,7 +249,6 @@ class Store:
                 )
         return answer
 
-    @_guarded
     def add_sign_in(self, digest: str, kind: str, expires_at: float, now: float) -> None:
         """Keep the digest of a facilitator's sign-in secret (a one-use "ticket", or the
         "cookie" a browser keeps) until `expires_at` (epoch seconds); expired ones go."""
@@ -289,7 +259,6 @@ class Store:
                 [digest, kind, expires_at],
             )
 
-    @_guarded
     def take_sign_in(self, digest: str, kind: str, now: float) -> bool:
         """Use up a sign-in secret: whether it was there and unexpired. Once only: it is
         deleted in the same transaction, so two workers can't both take it."""
@@ -300,7 +269,6 @@ class Store:
             )
             return cur.rowcount == 1
 
-    @_guarded
     def has_sign_in(self, digest: str, kind: str, now: float) -> bool:
         """Whether a sign-in secret is kept and unexpired (it stays)."""
         row = self.engine.one(
@@ -309,7 +277,6 @@ class Store:
         )
         return row is not None
 
-    @_guarded
     def end_sign_in(self, digest: str) -> None:
         """Forget a sign-in secret (signing out)."""
         with self._write() as conn:
@@ -317,17 +284,14 @@ class Store:
 
     # ------------------------------------------------------------ sessions
 
-    @_guarded
     def get_session(self, code: str) -> dict | None:
         rows = self.engine.dicts("SELECT * FROM sessions WHERE code = ?", [code])
         return rows[0] if rows else None
 
-    @_guarded
     def default_session(self) -> dict:
         rows = self.engine.dicts("SELECT * FROM sessions WHERE is_default = 1 LIMIT 1")
         return rows[0] if rows else self.get_session(DEFAULT_SESSION)
 
-    @_guarded
     def create_session(self, title: str, code: str | None = None) -> str:
         title = clean_title(title)
         if code is not None:
@@ -345,7 +309,6 @@ class Store:
             )
         return code
 
-    @_guarded
     def list_sessions(self) -> list[dict]:
         sql = """
             SELECT s.code, s.title, s.is_open, s.is_default, s.revealed, s.created_at,
@@ -356,7 +319,6 @@ class Store:
         """
         return self.engine.dicts(sql)
 
-    @_guarded
     def _update_session(self, code: str, sql: str, params: list) -> None:
         with self._write() as conn:
             cur = conn.execute(sql, [*params, code])
@@ -377,7 +339,6 @@ class Store:
             [int(revealed)],
         )
 
-    @_guarded
     def delete_session(self, code: str) -> int:
         """Delete a session and all its responses. Returns how many responses went."""
         with self._write() as conn:
@@ -391,7 +352,6 @@ class Store:
             conn.execute("DELETE FROM sessions WHERE code = ?", [code])
         return n
 
-    @_guarded
     def session_version(self, code: str) -> int | None:
         row = self.engine.one("SELECT version FROM sessions WHERE code = ?", [code])
         return row[0] if row else None
@@ -421,7 +381,6 @@ class Store:
             )
         return self._stage_row(code)
 
-    @_guarded
     def stage_settings(self, code: str) -> dict | None:
         """The session's stage settings as they are, without making any (a read only:
         a participant's result page asks it)."""
@@ -452,7 +411,6 @@ class Store:
         if sets:
             self._update_stage(code, ", ".join(sets), list(changes.values()))
 
-    @_guarded
     def step_view(self, code: str, decide: Callable[[str, int], str | None]) -> tuple[str, int]:
         """The console's next or previous, decided against the view the stage shows now.
 
@@ -463,7 +421,6 @@ class Store:
             raise StoreError(f"There is no session with the code {code}.")
         return self._step_view(code, None, decide)
 
-    @_guarded
     def step_view_by_link(
         self, code: str, token: str, decide: Callable[[str, int], str | None]
     ) -> tuple[str, int] | None:
@@ -550,12 +507,10 @@ class Store:
 
     # ------------------------------------------------------------ responses
 
-    @_guarded
     def get_response(self, token: str) -> dict | None:
         rows = self.engine.dicts("SELECT * FROM responses WHERE token = ?", [token])
         return rows[0] if rows else None
 
-    @_guarded
     def save_page(
         self,
         session_code: str,
@@ -678,7 +633,6 @@ class Store:
             values[p.id] = v
         return values
 
-    @_guarded
     def insert_many(self, session_code: str, rows: Iterable[Mapping]) -> int:
         """Bulk-insert finished rows (demo data, benchmarks) in one transaction."""
         rows = list(rows)
@@ -694,7 +648,6 @@ class Store:
                 _insert(conn, *same)
         return len(rows)
 
-    @_guarded
     def rows(
         self,
         session_code: str | None = None,
@@ -724,7 +677,6 @@ class Store:
 
     # ------------------------------------------------------------ the export's fast path
 
-    @_guarded
     def csv_lines(
         self,
         cells: Sequence[CsvCell],
@@ -751,8 +703,7 @@ class Store:
             filters.append(("is_demo", "=", 0))
         if include_incomplete:  # a superseded response is a person's earlier try: it never counts
             filters.append(("status", "!=", SUPERSEDED))
-        lines = self.engine.csv_lines(cells, danger, filters, limit)
-        return _guarded_lines(lines, self.engine)
+        return self.engine.csv_lines(cells, danger, filters, limit)
 
     # ------------------------------------------------------------ the participant's choices
     # Taking the survey again and deleting one's answers. Each bumps the session's
@@ -831,13 +782,11 @@ class Store:
             [code],
         ).fetchone()[0]
 
-    @_guarded
     def count_begun_before(self, before: str) -> int:
         """How many responses, in any session and state, were begun before `before` (ISO)."""
         row = self.engine.one("SELECT COUNT(*) FROM responses WHERE started_at < ?", [before])
         return int(row[0])
 
-    @_guarded
     def purge(self, before: str) -> int:
         """Delete every response begun before `before` (ISO 8601, UTC): the retention
         period's end. Sessions stay (they hold no answers). Like a participant's own
@@ -873,7 +822,6 @@ class Store:
             [removed_version, *tokens, COMPLETE],
         )
 
-    @_guarded
     def removals(self, code: str) -> list[tuple[int, int]]:
         """(completed version, removed version) of each real response that finished in the
         session and was later deleted or replaced by a retake, in the order they left."""
@@ -894,18 +842,6 @@ class CsvCell:
     # stored status, with DID_NOT_FINISH for an unfinished response of a closed session)
     kind: str = "text"
     option: str | None = None  # for "option": 1 if this choice is among the '; '-joined ones
-
-
-def _guarded_lines(lines: Iterator[str], engine) -> Iterator[str]:
-    """The export's lines, read lazily: a failure while reading is `Unavailable` too, and
-    so is any other error of the database's own (never a traceback for the analyst)."""
-    with _unavailable_on_failure(engine):
-        try:
-            yield from lines
-        except engine.Error as exc:
-            if engine.reason(exc) is not None:
-                raise
-            raise Unavailable(f"the database can't be read: {exc}", engine.where) from exc
 
 
 def _insert(conn, *rows: Mapping) -> None:

@@ -29,8 +29,9 @@ import psycopg_pool
 from psycopg import errors as pgerrors
 from psycopg.rows import dict_row
 
-from survey.engine import Prepare
+from survey.engine import Prepare, read_lazily, unavailable_on_failure
 from survey.errors import whole_number
+from survey.migrations import MIGRATIONS, POSTGRES, SchemaMade
 from survey.questionnaire import MULTI_SEPARATOR
 
 log = logging.getLogger(__name__)
@@ -46,130 +47,11 @@ CONNECT_TIMEOUT_S = 5
 LOCK_SPACE = 0x426F53
 LOCK_WRITES = 1
 LOCK_SCHEMA = 2
-KINDS = {int: "INTEGER", float: "DOUBLE PRECISION", str: "TEXT"}
-# PostgreSQL has no implicit rowid: this column keeps creation order, under that name,
-# so the store's "ORDER BY rowid" means the same on both engines. It is not an answer,
-# so reads leave it out.
+# PostgreSQL has no implicit rowid: the responses table keeps creation order in a column
+# of that name (survey.migrations.POSTGRES). It is not an answer, so reads leave it out.
 HIDDEN = "rowid"
-
-MIGRATIONS: list[tuple[str, list[str]]] = [
-    (
-        "m001_sessions_and_responses",
-        [
-            """CREATE TABLE sessions (
-                code TEXT PRIMARY KEY,
-                title TEXT NOT NULL,
-                is_open INTEGER NOT NULL DEFAULT 1,
-                is_default INTEGER NOT NULL DEFAULT 0,
-                revealed INTEGER NOT NULL DEFAULT 1,
-                created_at TEXT NOT NULL,
-                version BIGINT NOT NULL DEFAULT 0
-            )""",
-            """CREATE TABLE responses (
-                rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
-                token TEXT PRIMARY KEY,
-                session_code TEXT NOT NULL REFERENCES sessions(code),
-                status TEXT NOT NULL,
-                page INTEGER NOT NULL DEFAULT 0,
-                fingerprint TEXT,
-                is_demo INTEGER NOT NULL DEFAULT 0,
-                started_at TEXT NOT NULL,
-                updated_at TEXT,
-                completed_at TEXT,
-                overall DOUBLE PRECISION,
-                "class" TEXT,
-                version BIGINT NOT NULL DEFAULT 0
-            )""",
-            "CREATE INDEX idx_responses_session_version ON responses (session_code, version)",
-            "CREATE INDEX idx_responses_session_status_overall"
-            " ON responses (session_code, status, overall)",
-        ],
-    ),
-    (
-        "m002_signin_failures",
-        [
-            "CREATE TABLE signin_failures (at DOUBLE PRECISION NOT NULL)",
-            """CREATE TABLE signin_lock (
-                id INTEGER PRIMARY KEY,
-                locked_until DOUBLE PRECISION NOT NULL,
-                level INTEGER NOT NULL
-            )""",
-        ],
-    ),
-    (
-        "m003_participant_choices",
-        [
-            "ALTER TABLE responses ADD COLUMN superseded_by TEXT",
-            "ALTER TABLE sessions ADD COLUMN removed BIGINT NOT NULL DEFAULT 0",
-        ],
-    ),
-    (
-        "m004_public_ids",
-        [
-            "ALTER TABLE responses ADD COLUMN public_id TEXT",
-            "CREATE UNIQUE INDEX idx_responses_public_id ON responses (public_id)",
-        ],
-    ),
-    (
-        "m005_stage_settings",
-        [
-            """CREATE TABLE stage (
-                session_code TEXT PRIMARY KEY REFERENCES sessions(code) ON DELETE CASCADE,
-                token TEXT NOT NULL,
-                view TEXT NOT NULL DEFAULT 'join',
-                view_seq INTEGER NOT NULL DEFAULT 0,
-                threshold DOUBLE PRECISION,
-                segment_id TEXT,
-                segment_value TEXT,
-                closes_at TEXT,
-                epoch INTEGER NOT NULL DEFAULT 0
-            )"""
-        ],
-    ),
-    (
-        "m006_questionnaire_versions",
-        [
-            """CREATE TABLE questionnaires (
-                fingerprint TEXT PRIMARY KEY,
-                text TEXT NOT NULL,
-                path TEXT NOT NULL,
-                first_used_at TEXT NOT NULL
-            )"""
-        ],
-    ),
-    (
-        "m007_hold_comparison",
-        ["ALTER TABLE stage ADD COLUMN hold_comparison INTEGER NOT NULL DEFAULT 0"],
-    ),
-    (
-        # Public ids as text in every spreadsheet (see the SQLite engine's m008).
-        "m008_text_public_ids",
-        ["UPDATE responses SET public_id = 'r' || public_id WHERE public_id NOT LIKE 'r%'"],
-    ),
-    (
-        # Finished responses that left, for the stage's steps (see the SQLite engine's m009).
-        "m009_removals",
-        [
-            """CREATE TABLE removals (
-                session_code TEXT NOT NULL,
-                completed_version BIGINT NOT NULL,
-                removed_version BIGINT NOT NULL
-            )""",
-            "CREATE INDEX removals_session_code ON removals (session_code)",
-        ],
-    ),
-    (
-        # Digests of facilitators' sign-in secrets (see the SQLite engine's m010).
-        "m010_facilitator_sign_ins",
-        [
-            """CREATE TABLE facilitator_sign_ins (
-                digest TEXT PRIMARY KEY,
-                kind TEXT NOT NULL,
-                expires_at DOUBLE PRECISION NOT NULL
-            )"""
-        ],
-    ),
-]
+# Where the migrations applied are recorded, as every PostgreSQL database so far has it.
+BOOKKEEPING = "schema_migrations"
 
 
 def redact(url: str) -> str:
@@ -210,8 +92,7 @@ def reason(exc: BaseException) -> str | None:
 
 _pools: dict[tuple[str, int], psycopg_pool.ConnectionPool] = {}
 _pools_lock = threading.Lock()
-_schema_lock = threading.Lock()
-_schema_ready: set[tuple[str, str]] = set()  # (url, prepare key) made in this process
+_schema_made = SchemaMade()  # (url, prepare key) made in this process
 
 
 def pool_size() -> int:
@@ -262,7 +143,6 @@ class Postgres:
     """A PostgreSQL database, through this process's connection pool."""
 
     name = "postgresql"
-    Error = psycopg.Error
 
     def __init__(self, url: str, prepare: Prepare):
         self.url = url
@@ -275,6 +155,10 @@ class Postgres:
 
     reason = staticmethod(reason)
 
+    def _mapped(self) -> contextlib.AbstractContextManager[None]:
+        """The engine's boundary: a failure of the server or the network is `Unavailable`."""
+        return unavailable_on_failure(reason, self.where)
+
     def close(self) -> None:
         """Close this process's pool for the URL; the next use opens a new one."""
         with _pools_lock:
@@ -285,22 +169,26 @@ class Postgres:
     # ------------------------------------------------------------ reads
 
     def one(self, sql: str, params: Sequence = ()) -> tuple | None:
-        with self._pool.connection() as conn:
+        with self._mapped(), self._pool.connection() as conn:
             return conn.execute(_pg(sql), params).fetchone()
 
     def all(self, sql: str, params: Sequence = ()) -> list[tuple]:
-        with self._pool.connection() as conn:
+        with self._mapped(), self._pool.connection() as conn:
             return conn.execute(_pg(sql), params).fetchall()
 
     def dicts(self, sql: str, params: Sequence = ()) -> list[dict]:
-        with self._pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+        with (
+            self._mapped(),
+            self._pool.connection() as conn,
+            conn.cursor(row_factory=dict_row) as cur,
+        ):
             rows = cur.execute(_pg(sql), params).fetchall()
         for row in rows:
             row.pop(HIDDEN, None)
         return rows
 
     def table(self, sql: str, params: Sequence = ()) -> tuple[list[str], list[tuple]]:
-        with self._pool.connection() as conn:
+        with self._mapped(), self._pool.connection() as conn:
             cur = conn.execute(_pg(sql), params)
             names = [c.name for c in cur.description]
             rows = cur.fetchall()
@@ -314,45 +202,65 @@ class Postgres:
 
     @contextlib.contextmanager
     def write(self, prepare: Prepare) -> Iterator[_Tx]:
-        self.ensure(prepare)
-        with self._pool.connection() as conn, conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_SPACE, LOCK_WRITES])
-            yield _Tx(conn)
+        with self._mapped():
+            self.ensure(prepare)
+            with self._pool.connection() as conn, conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_SPACE, LOCK_WRITES])
+                yield _Tx(conn)
 
     def ensure(self, prepare: Prepare) -> None:
-        key = (self.url, prepare.key)
-        if key in _schema_ready:
-            return
-        with _schema_lock:
-            if key in _schema_ready:
-                return
-            with self._pool.connection() as conn, conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_SPACE, LOCK_SCHEMA])
-                conn.execute(
-                    "CREATE TABLE IF NOT EXISTS schema_migrations"
-                    " (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
-                )
-                done = {r[0] for r in conn.execute("SELECT name FROM schema_migrations")}
-                for name, statements in MIGRATIONS:
-                    if name in done:
-                        continue
-                    for statement in statements:
-                        conn.execute(statement)
-                    conn.execute("INSERT INTO schema_migrations (name) VALUES (%s)", [name])
-                    log.info("Applied migration %s", name)
-                prepare.run(_Tx(conn))
-            _schema_ready.add(key)
+        with self._mapped():
+            _schema_made.once((self.url, prepare.key), lambda: self._make_schema(prepare))
+
+    def _make_schema(self, prepare: Prepare) -> None:
+        with self._pool.connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_SPACE, LOCK_SCHEMA])
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {BOOKKEEPING}"
+                " (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+            )
+            tx = _Tx(conn)
+            done = {r[0] for r in conn.execute(f"SELECT name FROM {BOOKKEEPING}")}
+            for migration in MIGRATIONS:
+                if migration.name in done:
+                    continue
+                migration.apply(tx, POSTGRES)
+                tx.execute(f"INSERT INTO {BOOKKEEPING} (name) VALUES (?)", [migration.name])
+                log.info("Applied migration %s", migration.name)
+            prepare.run(tx)
 
     def columns(self, tx: _Tx, table: str) -> set[str]:
-        rows = tx.execute(
-            "SELECT column_name FROM information_schema.columns"
-            " WHERE table_schema = current_schema() AND table_name = ?",
-            [table],
-        )
-        return {r[0] for r in rows}
+        with self._mapped():
+            rows = tx.execute(
+                "SELECT column_name FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND table_name = ?",
+                [table],
+            )
+            return {r[0] for r in rows}
 
     def add_column(self, tx: _Tx, table: str, name: str, kind: type) -> None:
-        tx.execute(f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS "{name}" {KINDS[kind]}')
+        with self._mapped():
+            tx.execute(
+                f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS "{name}" {POSTGRES.kind(kind)}'
+            )
+
+    def catalogue(self) -> dict[str, list[tuple[str, str]]]:
+        rows = self.all(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name != ?"
+            " ORDER BY table_name, ordinal_position",
+            [BOOKKEEPING],
+        )
+        tables: dict[str, list[tuple[str, str]]] = {}
+        for table, column, kind in rows:
+            tables.setdefault(table, []).append((column, kind))
+        return tables
+
+    def applied(self) -> list[str]:
+        # applied_at: one schema transaction stamps all its migrations alike (now() is
+        # the transaction's start), so the name, in order, breaks the tie.
+        rows = self.all(f"SELECT name FROM {BOOKKEEPING} ORDER BY applied_at, name")
+        return [r[0] for r in rows]
 
     # ------------------------------------------------------------ the export's fast path
 
@@ -361,7 +269,8 @@ class Postgres:
     ) -> Iterator[str]:
         """Each response as one finished CSV line, rendered by the server with
         COPY ... TO STDOUT: text cells neutralised and always quoted (FORCE_QUOTE),
-        NULL an empty cell, as SQLite's fast path writes them."""
+        NULL an empty cell, as SQLite's fast path writes them. The server is asked when
+        the lines are first read."""
         doubles = {
             r[0]
             for r in self.all(
@@ -389,7 +298,7 @@ class Postgres:
             select += f" LIMIT {int(limit)}"
         force = f", FORCE_QUOTE ({', '.join(quoted)})" if quoted else ""
         statement = f"COPY ({select}) TO STDOUT (FORMAT csv{force})"
-        return self._copy_lines(statement, args)
+        return read_lazily(self._copy_lines(statement, args), reason, psycopg.Error, self.where)
 
     def _copy_lines(self, statement: str, args: list) -> Iterator[str]:
         with (

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import secrets
 import sqlite3
 import stat
 import threading
@@ -26,8 +25,10 @@ from pathlib import Path
 
 import sqlite_utils
 
-from survey.engine import Prepare
+from survey.engine import Prepare, read_lazily, unavailable_on_failure
 from survey.errors import Unavailable
+from survey.migrations import MIGRATIONS, SchemaMade
+from survey.migrations import SQLITE as SQLITE_DIALECT
 from survey.questionnaire import MULTI_SEPARATOR
 
 log = logging.getLogger(__name__)
@@ -39,171 +40,17 @@ MAX_IDLE_CONNECTIONS = 16  # kept open for the next reruns; each holds two file 
 # gives the -wal and -shm files the database file's mode, so creating it 0600 covers all three.
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
-KINDS = {int: "INTEGER", float: "FLOAT", str: "TEXT"}  # as sqlite-utils names them
 
 _write_lock = threading.Lock()
-_schema_lock = threading.Lock()
 # (path, prepare key, device, inode) of every file whose schema is ready.
-_schema_ready: set[tuple[str, str, int, int]] = set()
+_schema_made = SchemaMade()
 
-migrations = sqlite_utils.Migrations("believer_or_spectator")
-
-
-@migrations()
-def m001_sessions_and_responses(db: sqlite_utils.Database) -> None:
-    db["sessions"].create(
-        {
-            "code": str,
-            "title": str,
-            "is_open": int,
-            "is_default": int,
-            "revealed": int,
-            "created_at": str,
-            "version": int,
-        },
-        pk="code",
-        not_null={"title", "is_open", "is_default", "revealed", "created_at", "version"},
-        defaults={"is_open": 1, "is_default": 0, "revealed": 1, "version": 0},
-    )
-    db["responses"].create(
-        {
-            "token": str,
-            "session_code": str,
-            "status": str,
-            "page": int,
-            "fingerprint": str,
-            "is_demo": int,
-            "started_at": str,
-            "updated_at": str,
-            "completed_at": str,
-            "overall": float,
-            "class": str,
-            "version": int,
-        },
-        pk="token",
-        foreign_keys=[("session_code", "sessions", "code")],
-        not_null={"session_code", "status", "page", "is_demo", "started_at", "version"},
-        defaults={"page": 0, "is_demo": 0, "version": 0},
-    )
-    db["responses"].create_index(["session_code", "version"])
-    db["responses"].create_index(["session_code", "status", "overall"])
-
-
-@migrations()
-def m002_signin_failures(db: sqlite_utils.Database) -> None:
-    # The facilitator sign-in throttle is server-wide, so it lives here rather than in
-    # any one browser session or worker process (see auth.check).
-    db["signin_failures"].create({"at": float}, not_null={"at"})
-    db["signin_lock"].create(
-        {"id": int, "locked_until": float, "level": int},
-        pk="id",
-        not_null={"locked_until", "level"},
-    )
-
-
-@migrations()
-def m003_participant_choices(db: sqlite_utils.Database) -> None:
-    # A participant may take the survey again (the earlier response is marked
-    # superseded and points at its replacement) or delete their answers. Both take a
-    # complete response out of the room, which `Room` only ever appends to, so each
-    # session also counts its removals: a reader whose count differs re-reads the room.
-    db["responses"].add_column("superseded_by", str)
-    db["sessions"].add_column("removed", int, not_null_default=0)
-
-
-@migrations()
-def m004_public_ids(db: sqlite_utils.Database) -> None:
-    """Every response gets a public id, so the export never carries the private token
-    (which opens the participant's result and their unfinished answers)."""
-    db["responses"].add_column("public_id", str)
-    tokens = [row[0] for row in db.execute("SELECT token FROM responses")]
-    for token in tokens:  # as store.new_public_id makes them
-        db.execute(
-            "UPDATE responses SET public_id = ? WHERE token = ?",
-            ["r" + secrets.token_hex(8), token],
-        )
-    db["responses"].create_index(["public_id"], unique=True)
-
-
-@migrations()
-def m005_stage_settings(db: sqlite_utils.Database) -> None:
-    # The projector's settings, one row per session, apart from `sessions` so the stage
-    # token (a read-only capability) never travels with a session row or an export.
-    # ON DELETE CASCADE: deleting a session takes its stage link with it.
-    db.execute(
-        """
-        CREATE TABLE stage (
-            session_code TEXT PRIMARY KEY REFERENCES sessions(code) ON DELETE CASCADE,
-            token TEXT NOT NULL,
-            view TEXT NOT NULL DEFAULT 'join',
-            view_seq INTEGER NOT NULL DEFAULT 0,
-            threshold REAL,
-            segment_id TEXT,
-            segment_value TEXT,
-            closes_at TEXT,
-            epoch INTEGER NOT NULL DEFAULT 0
-        )
-        """
-    )
-
-
-@migrations()
-def m006_questionnaire_versions(db: sqlite_utils.Database) -> None:
-    # Every version of the questionnaire file that this database has been used with, by
-    # fingerprint: a participant who started before the file was edited finishes on the
-    # version they started, and a finished result is drawn with the dimensions answered.
-    db.execute(
-        """
-        CREATE TABLE questionnaires (
-            fingerprint TEXT PRIMARY KEY,
-            text TEXT NOT NULL,
-            path TEXT NOT NULL,
-            first_used_at TEXT NOT NULL
-        )
-        """
-    )
-
-
-@migrations()
-def m007_hold_comparison(db: sqlite_utils.Database) -> None:
-    # 1: participants' results leave out the room comparison until results are revealed.
-    db.execute("ALTER TABLE stage ADD COLUMN hold_comparison INTEGER NOT NULL DEFAULT 0")
-
-
-@migrations()
-def m008_text_public_ids(db: sqlite_utils.Database) -> None:
-    # Public ids were 16 bare hex digits, and about 1 in 400 of those reads as a number in
-    # a spreadsheet. Every id gains the letter store.new_public_id now starts with, so one
-    # format holds everywhere and an id from an earlier export is still recognisable.
-    db.execute("UPDATE responses SET public_id = 'r' || public_id WHERE public_id NOT LIKE 'r%'")
-
-
-@migrations()
-def m009_removals(db: sqlite_utils.Database) -> None:
-    # When each finished response that was later deleted or retaken had finished and
-    # left, and nothing else: the stage steps its figures past a removal with these
-    # (aggregate.publication), so no one's answers show as the difference of two looks.
-    db["removals"].create(
-        {"session_code": str, "completed_version": int, "removed_version": int},
-        not_null={"session_code", "completed_version", "removed_version"},
-    )
-    db["removals"].create_index(["session_code"])
-
-
-@migrations()
-def m010_facilitator_sign_ins(db: sqlite_utils.Database) -> None:
-    # A signed-in facilitator's browser keeps a secret in an HttpOnly cookie, and the page
-    # a one-use ticket to fetch it with (survey.auth): only their SHA-256 digests are kept
-    # here, with an expiry, so every worker honours them and a copy of the file signs
-    # nobody in.
-    db.execute(
-        """
-        CREATE TABLE facilitator_sign_ins (
-            digest TEXT PRIMARY KEY,
-            kind TEXT NOT NULL,
-            expires_at REAL NOT NULL
-        )
-        """
+# The bookkeeping of every SQLite file so far: sqlite-utils' _sqlite_migrations table, under
+# this set's name. The migrations themselves are survey.migrations', shared with PostgreSQL.
+bookkeeping = sqlite_utils.Migrations("believer_or_spectator")
+for _migration in MIGRATIONS:
+    bookkeeping(name=_migration.name)(
+        lambda db, m=_migration: m.apply(db.conn, SQLITE_DIALECT)  # a savepoint each
     )
 
 
@@ -253,7 +100,6 @@ class SQLite:
     """One database file. Each thread borrows its own connection."""
 
     name = "sqlite"
-    Error = sqlite3.Error
 
     def __init__(self, path: str, prepare: Prepare):
         self.path = self.where = path
@@ -277,7 +123,7 @@ class SQLite:
             # One stat per rerun: an idle connection may hold a file deleted since.
             if db is not None and self._moved(db):
                 db.conn.close()
-                _forget_schema(self.path)
+                _schema_made.forget(self.path)
                 db = None
             lease = self._local.lease = _Lease(db or self._connect(), self._idle)
         return lease.db
@@ -286,7 +132,7 @@ class SQLite:
         if _create_private(Path(self.path)):
             # A new file may get the inode number of the deleted one at once (ext4 does):
             # the schema made for that one says nothing about this one.
-            _forget_schema(self.path)
+            _schema_made.forget(self.path)
         # Never used by two threads at once: a lease belongs to one thread until it ends.
         conn = sqlite3.connect(
             self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
@@ -328,25 +174,49 @@ class SQLite:
         open (or create, with its schema) the file that is at the path now. Connections
         other threads still hold are checked at their next write or lease."""
         log.warning("The database file %s was deleted or replaced; reopening it.", self.path)
-        _forget_schema(self.path)
+        _schema_made.forget(self.path)
         self.close()
 
     reason = staticmethod(reason)
 
+    def _mapped(self) -> contextlib.AbstractContextManager[None]:
+        """The engine's boundary: a failure of the file or the disk is `Unavailable`."""
+        return unavailable_on_failure(reason, self.where)
+
     # ------------------------------------------------------------ reads
 
     def one(self, sql: str, params: Sequence = ()) -> tuple | None:
-        return self.db.execute(sql, params).fetchone()
+        with self._mapped():
+            return self.db.execute(sql, params).fetchone()
 
     def all(self, sql: str, params: Sequence = ()) -> list[tuple]:
-        return self.db.execute(sql, params).fetchall()
+        with self._mapped():
+            return self.db.execute(sql, params).fetchall()
 
     def dicts(self, sql: str, params: Sequence = ()) -> list[dict]:
-        return list(self.db.query(sql, params))
+        with self._mapped():
+            return list(self.db.query(sql, params))
 
     def table(self, sql: str, params: Sequence = ()) -> tuple[list[str], list[tuple]]:
-        cur = self.db.execute(sql, params)
-        return [c[0] for c in cur.description], cur.fetchall()
+        with self._mapped():
+            cur = self.db.execute(sql, params)
+            return [c[0] for c in cur.description], cur.fetchall()
+
+    def catalogue(self) -> dict[str, list[tuple[str, str]]]:
+        with self._mapped():
+            names = self.db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " AND name != ? ORDER BY name",
+                [bookkeeping.migrations_table],
+            ).fetchall()
+            return {
+                name: [(r[1], r[2]) for r in self.db.execute(f'PRAGMA table_info("{name}")')]
+                for (name,) in names
+            }
+
+    def applied(self) -> list[str]:
+        with self._mapped():
+            return [m.name for m in bookkeeping.applied(self.db)]
 
     # ------------------------------------------------------------ writes and the schema
 
@@ -354,36 +224,36 @@ class SQLite:
     def write(self, prepare: Prepare) -> Iterator[sqlite3.Connection]:
         """One short BEGIN IMMEDIATE transaction on the file at the path, retried a few
         times if SQLite stays busy."""
-        if self._moved(self.db):
-            self._reopen()
-        # A connection may have been opened by a store on another questionnaire version;
-        # this version's columns must be there before it writes.
-        self._ensure(self.db, prepare)
-        with _transaction(self.db.conn) as conn:
-            yield conn
+        with self._mapped():
+            if self._moved(self.db):
+                self._reopen()
+            # A connection may have been opened by a store on another questionnaire
+            # version; this version's columns must be there before it writes.
+            self._ensure(self.db, prepare)
+            with _transaction(self.db.conn) as conn:
+                yield conn
 
     def ensure(self, prepare: Prepare) -> None:
-        self._ensure(self.db, prepare)
+        with self._mapped():
+            self._ensure(self.db, prepare)
 
     def _ensure(self, db: _Database, prepare: Prepare) -> None:
-        key = (self.path, prepare.key, *db.file_id)
-        if key in _schema_ready:
-            return
-        with _schema_lock:
-            if key in _schema_ready:
-                return
+        def make() -> None:
             with _transaction(db.conn) as conn:
                 # Migrations nest inside our IMMEDIATE transaction as savepoints, so
                 # several processes starting at once apply them exactly once.
-                migrations.apply(db)
+                bookkeeping.apply(db)
                 prepare.run(conn)
-            _schema_ready.add(key)
+
+        _schema_made.once((self.path, prepare.key, *db.file_id), make)
 
     def columns(self, conn: sqlite3.Connection, table: str) -> set[str]:
-        return {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+        with self._mapped():
+            return {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
 
     def add_column(self, conn: sqlite3.Connection, table: str, name: str, kind: type) -> None:
-        conn.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {KINDS[kind]}')
+        with self._mapped():
+            conn.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {SQLITE_DIALECT.kind(kind)}')
 
     # ------------------------------------------------------------ the export's fast path
 
@@ -394,6 +264,13 @@ class SQLite:
         builds the line in a single pass (|| would copy it 50 times), so Python never
         handles the millions of cells one by one. A line of more cells than one printf
         takes is a few printf calls joined by ||."""
+        with self._mapped():
+            rows = self._csv_rows(cells, danger, filters, limit)
+        return read_lazily((row[0] for row in rows), reason, sqlite3.Error, self.where)
+
+    def _csv_rows(
+        self, cells: Sequence, danger: str, filters: Sequence[tuple], limit: int | None
+    ) -> sqlite3.Cursor:
         rendered, args = [], []
         for c in cells:
             sql, params = _cell_sql(c, danger)
@@ -422,7 +299,7 @@ class SQLite:
         sql += " ORDER BY r.rowid"  # creation order; no sort needed
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return (row[0] for row in self.db.execute(sql, args))
+        return self.db.execute(sql, args)
 
 
 # SQLite's functions take at most 100 arguments (SQLITE_MAX_FUNCTION_ARG): a printf is
@@ -489,12 +366,6 @@ def _shrink_wal(conn: sqlite3.Connection) -> None:
     # If the disk is still failing this fails too; the next good checkpoint truncates it.
     with contextlib.suppress(sqlite3.Error):
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-def _forget_schema(path: str) -> None:
-    """The file at `path` is not the one its schema was made in: make it again on next use."""
-    with _schema_lock:
-        _schema_ready.difference_update({k for k in _schema_ready if k[0] == path})
 
 
 def _create_private(path: Path) -> bool:
