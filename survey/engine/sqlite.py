@@ -247,13 +247,13 @@ class SQLite:
 
         _schema_made.once((self.path, prepare.key, *db.file_id), make)
 
-    def columns(self, conn: sqlite3.Connection, table: str) -> set[str]:
+    def columns(self, tx: sqlite3.Connection, table: str) -> set[str]:
         with self._mapped():
-            return {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+            return {row[1] for row in tx.execute(f'PRAGMA table_info("{table}")')}
 
-    def add_column(self, conn: sqlite3.Connection, table: str, name: str, kind: type) -> None:
+    def add_column(self, tx: sqlite3.Connection, table: str, name: str, kind: type) -> None:
         with self._mapped():
-            conn.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {SQLITE_DIALECT.kind(kind)}')
+            tx.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {SQLITE_DIALECT.kind(kind)}')
 
     # ------------------------------------------------------------ the export's fast path
 

@@ -228,3 +228,43 @@ def test_a_bug_is_not_mistaken_for_an_unavailable_database(db):
     with pytest.raises(sqlite3.IntegrityError):
         db.insert_many(DEFAULT_SESSION, [row, row])
     assert issubclass(store.Unavailable, store.StoreError)  # callers that catch StoreError
+
+
+# The reads a page makes without writing: each once forgot to report a failure as
+# `Unavailable` (a participant saw a traceback); the engine now does it for every call.
+READS = {
+    "room_key": lambda s: s.room_key(DEFAULT_SESSION),
+    "room_epoch": lambda s: s.room_epoch(DEFAULT_SESSION),
+    "stage": lambda s: s.stage(DEFAULT_SESSION),
+    "stage_for_link": lambda s: s.stage_for_link(DEFAULT_SESSION, "a-token"),
+    "settle_countdown": lambda s: s.settle_countdown(DEFAULT_SESSION, "2030-01-01T00:00:00Z"),
+    "rows": lambda s: s.rows(),
+}
+
+
+@pytest.mark.parametrize("read", READS.values(), ids=READS.keys())
+def test_every_read_after_the_file_is_replaced_by_a_non_database_is_unavailable(q, tmp_path, read):
+    path = tmp_path / "survey.db"
+    s = Store(q, path)
+    try:
+        s.stage(DEFAULT_SESSION)
+        notes = tmp_path / "notes.txt"
+        notes.write_text("shopping list: milk, eggs\n" * 100)
+        os.replace(notes, path)  # someone copies the wrong file over the database
+        for journal in ("-wal", "-shm"):  # and its journal away (it would still serve reads)
+            path.with_name(path.name + journal).unlink(missing_ok=True)
+        got = []
+
+        def rerun() -> None:  # Streamlit runs every rerun in a new thread
+            try:
+                read(s)
+            except Exception as exc:
+                got.append(exc)
+
+        t = threading.Thread(target=rerun)
+        t.start()
+        t.join()
+        assert len(got) == 1 and isinstance(got[0], Unavailable), got
+        assert "not a SQLite database" in str(got[0])
+    finally:
+        s.close()

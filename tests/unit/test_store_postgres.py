@@ -3,7 +3,7 @@
 import pytest
 
 from survey import questionnaire
-from survey.store import DEFAULT_SESSION, Store, Unavailable
+from survey.store import DEFAULT_SESSION, CsvCell, Store, Unavailable
 from tests.postgres import Cluster
 
 
@@ -39,5 +39,27 @@ def test_a_server_that_stops_under_the_app_is_unavailable_and_the_app_recovers(o
                 continue
         assert saved is not None and saved.outcome == "saved"
         assert s.get_response(saved.token)[q.item_ids[0]] == 5
+    finally:
+        s.close()
+
+
+def test_every_read_of_a_server_that_stopped_is_unavailable(own_server):
+    # These reads once forgot to report a failure as `Unavailable`; the engine does it now.
+    q = questionnaire.load()
+    s = Store(q, own_server.new_database())
+    try:
+        own_server.stop()
+        reads = {
+            "room_key": lambda: s.room_key(DEFAULT_SESSION),
+            "room_epoch": lambda: s.room_epoch(DEFAULT_SESSION),
+            "stage": lambda: s.stage(DEFAULT_SESSION),
+            "stage_for_link": lambda: s.stage_for_link(DEFAULT_SESSION, "a-token"),
+            "settle_countdown": lambda: s.settle_countdown(DEFAULT_SESSION, "2030-01-01T00:00Z"),
+            "csv_lines": lambda: list(s.csv_lines([CsvCell("token")], "=")),
+        }
+        for name, read in reads.items():
+            with pytest.raises(Unavailable, match="can't be reached|no database connection"):
+                read()
+            assert name  # each named, so a failure says which read
     finally:
         s.close()
