@@ -28,7 +28,11 @@ HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 # What a logo's first bytes must be: the formats every browser and Pillow read.
 SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
-FIELDS = ("event", "accent", "logo")
+FIELDS = ("event", "accent", "logo", "hashtag", "link")
+MAX_HASHTAG = 40
+MAX_LINK = 60
+HASHTAG = re.compile(r"^#?\w+$")  # letters, digits and _ in any script, as networks allow
+LINK = re.compile(r"^(https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[\w./~%-]*)?$")
 
 
 class ThemeError(ValueError):
@@ -47,6 +51,8 @@ class Theme:
     event: str = ""
     accent: str = DEFAULT_ACCENT
     logo_bytes: bytes | None = field(default=None, repr=False)
+    hashtag: str = ""  # the event's, with its "#"; on the share card
+    link: str = ""  # the event's web address, as people type it; on the share card
 
     @property
     def logo_type(self) -> str | None:
@@ -90,6 +96,8 @@ def parse(table: object, folder: Path | None = None) -> Theme:
         event=_event(table.get("event", "")),
         accent=_accent(table.get("accent", DEFAULT_ACCENT)),
         logo_bytes=_logo(table.get("logo"), folder),
+        hashtag=_hashtag(table.get("hashtag", "")),
+        link=_link(table.get("link", "")),
     )
 
 
@@ -117,6 +125,36 @@ def _event(value: object) -> str:
     # override would reorder the stage's line around it).
     if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
         raise ThemeError("event", "must be one line of text, with no control characters")
+    return text
+
+
+def _hashtag(value: object) -> str:
+    if not isinstance(value, str):
+        raise ThemeError("hashtag", "must be text")
+    text = value.strip()
+    if not text:
+        return ""
+    if len(text) > MAX_HASHTAG or not HASHTAG.match(text):
+        raise ThemeError(
+            "hashtag",
+            f"is {text[:MAX_HASHTAG]!r}; give one hashtag of letters, digits or _ "
+            f'(at most {MAX_HASHTAG} characters), e.g. "#SMSummit27"',
+        )
+    return text if text.startswith("#") else "#" + text
+
+
+def _link(value: object) -> str:
+    if not isinstance(value, str):
+        raise ThemeError("link", "must be text")
+    text = value.strip()
+    if not text:
+        return ""
+    if len(text) > MAX_LINK or not LINK.match(text):
+        raise ThemeError(
+            "link",
+            f"is {text[:MAX_LINK]!r}; give the event's web address "
+            f'(at most {MAX_LINK} characters), e.g. "smsummit.example.com"',
+        )
     return text
 
 

@@ -1,10 +1,11 @@
 """The event theme: one [theme] table in the questionnaire file, checked on load."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from survey import aggregate, demo, questionnaire, theme
+from survey import aggregate, demo, questionnaire, scoring, sharecard, theme
 from survey.aggregate import Room
 from survey.charts import FONT_FAMILY, histogram, item_label, likert_bars, timeline, whole_step
 
@@ -58,6 +59,10 @@ def test_a_theme_gives_the_event_name_accent_and_logo_read_beside_the_file(tmp_p
         ('logo = "fake.png"\n', "logo", "not a PNG or JPEG"),
         ('logo = "huge.jpg"\n', "logo", "at most"),
         ('colour = "#000000"\n', "colour", "not a theme setting"),
+        ('hashtag = "two words"\n', "hashtag", "one hashtag of letters"),
+        ("hashtag = 27\n", "hashtag", "must be text"),
+        ('link = "javascript:alert(1)"\n', "link", "web address"),
+        (f'link = "example.com/{"x" * 60}"\n', "link", "at most 60"),
     ],
 )
 def test_a_bad_theme_stops_the_app_with_one_line_naming_the_file_and_field(
@@ -110,3 +115,13 @@ def test_over_time_reads_clock_times_a_whole_minute_apart(summary):
     fig = timeline(summary)
     assert fig.layout.xaxis.tickformat == "%H:%M"
     assert fig.layout.xaxis.dtick % 60_000 == 0
+
+
+def test_the_events_hashtag_and_link_reach_the_share_card_from_the_file(tmp_path, q):
+    path = with_theme(
+        tmp_path, 'event = "Summit"\nhashtag = "SMSummit27"\nlink = "summit.example.com"\n'
+    )
+    themed = replace(q, theme=questionnaire.load(path).theme)
+    assert (themed.theme.hashtag, themed.theme.link) == ("#SMSummit27", "summit.example.com")
+    card = sharecard.card_for(themed, scoring.score(themed, {i: 4 for i in q.item_ids}))
+    assert "#SMSummit27" in card.lines() and "summit.example.com" in card.lines()
