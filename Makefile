@@ -11,24 +11,24 @@ ADDRESS ?=
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Installing also compresses Streamlit's frontend once (survey/precompressed.py).
+# Installing also compresses Streamlit's frontend once (survey/serving/precompressed.py).
 $(VENV)/.run-deps: requirements.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements.txt
-	$(BIN)/python -m survey.precompressed
+	$(BIN)/python -m survey.serving.precompressed
 	touch $@
 
 $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
-	$(BIN)/python -m survey.precompressed
+	$(BIN)/python -m survey.serving.precompressed
 	touch $@ $(VENV)/.run-deps
 
 # `make run PORT=8600 ADDRESS=0.0.0.0`: without ADDRESS, every address (phones can join).
 run: $(VENV)/.run-deps
-	$(BIN)/python -m survey.serve --server.port $(PORT) $(if $(ADDRESS),--server.address $(ADDRESS))
+	$(BIN)/python -m survey.serving.serve --server.port $(PORT) $(if $(ADDRESS),--server.address $(ADDRESS))
 
 # For a big room: WORKERS app processes behind nginx (README, "A bigger room").
 run-workers: $(VENV)/.run-deps
-	$(BIN)/python -m survey.cluster --workers $(WORKERS) --port $(PORT) $(if $(ADDRESS),--address $(ADDRESS))
+	$(BIN)/python -m survey.serving.cluster --workers $(WORKERS) --port $(PORT) $(if $(ADDRESS),--address $(ADDRESS))
 
 # Chromium, nginx and PostgreSQL: installed if missing where possible, else one line
 # saying how (tests/system_deps.py).

@@ -8,7 +8,7 @@ st.cache_* of the server; while rooms lived in st.cache_resource, one tab sendin
 0.5 s raised the p95 page turn from 27 to 613 ms on a 20,000-response room (each drop
 meant reading the room again). Rooms now live outside Streamlit's caches.
 
-One real server (`python -m survey.serve`, as `make run` serves it) gets a fresh SQLite
+One real server (`python -m survey.serving.serve`, as `make run` serves it) gets a fresh SQLite
 database with N complete real responses in one session (`bench.stage.seed`). Participants
 (the protocol load harness, `bench.loadgen`) join that session, turn its pages and see
 their result, which compares them with the room. Two conditions, measured in alternating

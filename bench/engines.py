@@ -4,7 +4,7 @@
 
 In one run, `n` participants arriving over `window` seconds (the load harness,
 bench/loadgen.py), through nginx in front of `workers` workers (`make run-workers`,
-survey.cluster), once on SQLite (a temporary file) and once on PostgreSQL (a
+survey.serving.cluster), once on SQLite (a temporary file) and once on PostgreSQL (a
 throwaway server on this machine, tests/postgres.py). Each engine gets a fresh
 cluster and database, warmed up the same way. With `--pools`, PostgreSQL runs once
 per pool size (SURVEY_DB_POOL, connections per worker), side by side in the same run.
@@ -85,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
             "python": platform.python_version(),
         },
         "load_average_at_start": round(os.getloadavg()[0], 1),
-        "serving": f"survey.cluster: nginx in front of {args.workers} workers (make run-workers)",
+        "serving": (
+            f"survey.serving.cluster: nginx in front of {args.workers} workers (make run-workers)"
+        ),
         "postgres": "local throwaway server (tests/postgres.py), loopback, fsync off",
         "survey_db_pool": pool_size(),  # connections per worker
     }

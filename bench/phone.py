@@ -4,7 +4,7 @@
 
 Real Chromium, phone-sized, driven through the Chrome DevTools Protocol, side by
 side in one run:
-- the survey as `make run` serves it (`python -m survey.serve`), and
+- the survey as `make run` serves it (`python -m survey.serving.serve`), and
 - the bare floor app (bench/floor_app.py: one form, one radio) served the stock way,
   `streamlit run`.
 
@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 
 from bench.page_weight import LAUNCH_ARGS, chromium
 from bench.server import StreamlitServer
-from survey import lan
+from survey.serving import lan
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 FAST_3G = {  # DevTools' "Fast 3G" figures, as the issue gives them (bytes per second)
@@ -47,7 +47,7 @@ QUESTION = '[data-testid="stRadio"]'
 QUIET_MS = 2000  # after the first question: late chunks and fonts of the same visit
 TARGETS = {"cold_kb": 1000, "repeat_kb": 150, "fast3g_s": 6.0}
 APPS = {  # name: (app file, URL path, how it is served)
-    "survey": ("app.py", "/?s=SHARE", "make run: python -m survey.serve"),
+    "survey": ("app.py", "/?s=SHARE", "make run: python -m survey.serving.serve"),
     "floor": ("bench/floor_app.py", "/", "stock: streamlit run bench/floor_app.py"),
 }
 

@@ -3,7 +3,7 @@
     python -m bench.preload_ab [--rounds 4] [--json FILE]
 
 Each round serves the survey twice the way `make run` does, once with the compressed
-copy's preload list (survey/precompressed.py) and once without it, and opens the join
+copy's preload list (survey/serving/precompressed.py) and once without it, and opens the join
 link in a fresh phone-sized Chromium at the LAN address: Fast 3G with the CPU not
 slowed, then with 4x CPU slowdown (bench/phone.py's conditions). Rounds alternate the
 two, so a busy moment on the machine falls on both.
@@ -19,7 +19,7 @@ import sys
 from bench.page_weight import LAUNCH_ARGS, chromium
 from bench.phone import PHONE, visit
 from bench.server import StreamlitServer
-from survey import lan, precompressed
+from survey.serving import lan, precompressed
 
 
 def measure(rounds: int) -> dict:

@@ -42,7 +42,10 @@ CENTRES = [
 ]
 
 
-ENTRY_POINTS = ("survey/serve.py",)  # the main thread's root frame, not app work
+ENTRY_POINTS = (
+    "survey/serving/serve.py",
+    "survey/serve.py",
+)  # the main thread's root frame, not app work
 
 
 def centre(stack: list[str]) -> str:

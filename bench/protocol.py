@@ -92,7 +92,7 @@ class Browser:
     def open(self) -> Screen:
         """Load the page, then open its websocket and run the script, as a browser does.
 
-        The page's HTML comes first: behind nginx (survey.cluster) its response
+        The page's HTML comes first: behind nginx (survey.serving.cluster) its response
         carries the routing cookie that keeps this tab on one worker.
         """
         try:

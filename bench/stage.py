@@ -2,7 +2,7 @@
 
     python -m bench.stage [--n 100000] [--runs 30] [--view distribution]
 
-A real server (`python -m survey.serve`) gets a database with N complete
+A real server (`python -m survey.serving.serve`) gets a database with N complete
 responses in one revealed session, its stage set to VIEW. A websocket client
 opens the read-only stage link as the projector does, learns the live view's
 fragment id from the deltas, then asks for fragment reruns exactly as the

@@ -197,7 +197,7 @@ def _whole_seconds(s: float) -> int:
 # ---------------------------------------------------------------- staying signed in
 # A reload starts a new browser session, which knows nothing of the last one's sign-in.
 # So a right passcode also issues a one-use TICKET (kept server-side as a digest, for
-# TICKET_S); the page hands it to the server's sign-in route (survey.serve) in the body
+# TICKET_S); the page hands it to the server's sign-in route (survey.serving.doors) in the body
 # of a request, never in an address, and gets a fresh secret back only as an HttpOnly,
 # SameSite=Strict cookie that page scripts can't read. Later pages read that cookie with
 # the request and check it here. Only SHA-256 digests of both are stored, in the database,

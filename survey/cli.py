@@ -39,7 +39,6 @@ from survey import (
     demo,
     export,
     formats,
-    lan,
     questionnaire,
     report,
     retention,
@@ -47,6 +46,7 @@ from survey import (
 )
 from survey.engine.sqlite import FILE_MODE
 from survey.errors import SettingError
+from survey.serving import lan
 from survey.store import Store, StoreError, Unavailable, default_target, iso, new_public_id
 
 

@@ -24,7 +24,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from survey.cluster import find_nginx
+from survey.serving.nginx import find_nginx
 
 BROWSER_ENV = "SURVEY_CHROMIUM"  # as in tests/e2e/conftest.py
 DEBIAN_CHROMIUM = "/usr/bin/chromium"

@@ -1,6 +1,6 @@
-"""Give a plain `streamlit run` the server settings survey.serve applies to the survey.
+"""Give a plain `streamlit run` the server settings survey.serving.serve applies to the survey.
 
-TCP_NODELAY, and the same garbage-collector settings (see survey.serve), so
+TCP_NODELAY, and the same garbage-collector settings (see survey.serving.serve), so
 that the floor and layout apps are served like the survey and the ratio is fair.
 
 Streamlit 1.67 binds its listening socket as socket.socket(family) (proto 0),

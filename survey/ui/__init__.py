@@ -1,4 +1,5 @@
-"""The Streamlit glue: the only package under survey/ that imports streamlit (with serve.py).
+"""The Streamlit glue: the only package under survey/ that imports streamlit (with
+serving/serve.py).
 
 - `resources`: the questionnaire, the store and the live room, cached per process.
 - `gate`: the facilitator passcode form.

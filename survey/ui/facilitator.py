@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 import pandas as pd
 import streamlit as st
 
-from survey import codes, export, lan, qr
+from survey import codes, export, qr
+from survey.serving import lan
 from survey.store import StoreError
 from survey.ui import resources
 

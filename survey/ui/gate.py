@@ -33,7 +33,7 @@ _TICKET = "facilitator_ticket"  # a ticket the page has yet to hand in for the c
 _SIGNED_OUT = "facilitator_signed_out"  # signed out here: the cookie no longer counts
 _CLEAR = "facilitator_clear_cookie"  # the page has yet to ask for the cookie's removal
 
-# The page hands its ticket to the server's sign-in route (survey.serve) in a request's
+# The page hands its ticket to the server's sign-in route (survey.serving.doors) in a request's
 # body: never in the page's address, and the cookie it gets back is HttpOnly. Facilitator
 # pages sit one level under the app's base path, so the route's relative address works
 # behind any baseUrlPath. Only our constant text and a URL-safe ticket go in here.

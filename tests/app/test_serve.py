@@ -12,7 +12,7 @@ def test_the_server_raises_a_low_open_files_limit_so_a_big_room_can_connect():
     code = (
         "import resource\n"
         f"resource.setrlimit(resource.RLIMIT_NOFILE, (256, {hard}))\n"
-        "from survey import serve\n"
+        "from survey.serving import serve\n"
         "print(serve.raise_open_files_limit(), resource.getrlimit(resource.RLIMIT_NOFILE)[0])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

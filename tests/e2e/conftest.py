@@ -11,72 +11,29 @@ import contextlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from bench.page_weight import LAUNCH_ARGS  # Chromium flags measured on this machine
-from bench.server import StreamlitServer
-from survey import lan, questionnaire
+from survey import questionnaire
+from survey.serving.nginx import NGINX_HINT, find_nginx
 from survey.store import Store
+from tests.server import ClusterServer
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "artifacts"
-
-PASSCODE = "e2e-facilitator-passcode"
-MIN_GROUP = 3  # k: small, so a journey reaches "past k" with a handful of participants
-REFRESH_S = 1.0  # dashboard refresh: short, so "updates without reload" is quick to see
-DEBIAN_CHROMIUM = "/usr/bin/chromium"
-BROWSER_ENV = "SURVEY_CHROMIUM"
-READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-# Playwright's default of 5 s is tight for a rerun on a busy 2-core CI runner.
-expect.set_options(timeout=10_000)
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-@dataclass(frozen=True)
-class AppServer:
-    url: str  # e.g. http://127.0.0.1:41234, no trailing slash
-    db_path: Path
-    log_path: Path
-
-
-@contextlib.contextmanager
-def running_server(tmp: Path, address: str = "0.0.0.0", **extra_env: str) -> Iterator[AppServer]:
-    """The app as `make run` serves it (`python -m survey.serve`) on a free port against a
-    fresh database in `tmp`: the same launcher as the benchmarks (bench/server.py).
-
-    Like `make run`, it listens on every address, so the join link (this machine's LAN
-    address when the browser used 127.0.0.1) opens on a phone; the browser still uses
-    127.0.0.1, as a facilitator on the laptop itself does."""
-    env: dict[str, str | None] = {
-        "SURVEY_ADMIN_PASSWORD": PASSCODE,
-        "SURVEY_MIN_GROUP": str(MIN_GROUP),
-        "SURVEY_REFRESH_S": str(REFRESH_S),
-        # The join URL must be the one the browser used, so the QR check is real.
-        "SURVEY_PUBLIC_URL": None,
-        "SURVEY_QUESTIONNAIRE": None,
-        **extra_env,
-    }
-    # Others edit the code while the suite runs; the server under test must not reload.
-    server = StreamlitServer(
-        db=tmp / "survey.db",
-        log_dir=tmp,
-        env=env,
-        server_args=["--server.fileWatcherType", "none"],
-        address=address,
-    )
-    try:
-        server.start()
-    except RuntimeError as exc:
-        pytest.fail(f"The app's server did not come up: {exc}", pytrace=False)
-    try:
-        yield AppServer(server.url, server.db, server.log_path)
-    finally:
-        server.stop()
+from .helpers import (
+    ARTIFACTS,
+    BROWSER_ENV,
+    DEBIAN_CHROMIUM,
+    DESKTOP,
+    PASSCODE,
+    PHONE,
+    PUBLIC_URL,
+    ROOT,
+    AppServer,
+    running_server,
+)
 
 
 @pytest.fixture(scope="session")
@@ -84,6 +41,38 @@ def app_server(tmp_path_factory) -> Iterator[AppServer]:
     """One Streamlit server for the whole e2e run, on its own temporary database."""
     with running_server(tmp_path_factory.mktemp("e2e-server")) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def loopback_server(tmp_path_factory) -> Iterator[AppServer]:
+    """A second server, listening on 127.0.0.1 only (`make run ADDRESS=127.0.0.1`): no
+    phone can reach it, and it says so. The forged-message tests read its log."""
+    with running_server(tmp_path_factory.mktemp("loopback"), address="127.0.0.1") as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def cluster_server() -> Iterator[ClusterServer]:
+    """The survey as `make run-workers` serves it: two workers behind nginx."""
+    if find_nginx() is None:
+        pytest.fail(NGINX_HINT)
+    with ClusterServer(2, env={"SURVEY_ADMIN_PASSWORD": PASSCODE}) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def _public_url_server(tmp_path_factory) -> Iterator[AppServer]:
+    with running_server(tmp_path_factory.mktemp("public"), SURVEY_PUBLIC_URL=PUBLIC_URL) as s:
+        yield s
+
+
+@pytest.fixture
+def screenshot_server(request) -> AppServer:
+    """The shared server; for the README (`make screenshots`), one whose join link reads
+    like a real deployment, shared by every screenshot test."""
+    if os.environ.get("SURVEY_SCREENSHOTS") != "docs":
+        return request.getfixturevalue("app_server")
+    return request.getfixturevalue("_public_url_server")
 
 
 @pytest.fixture(scope="module")
@@ -172,36 +161,3 @@ def new_page(browser: Browser, request) -> Iterator[Callable[..., Page]]:
                 page.screenshot(path=ARTIFACTS / f"{request.node.name}-{i}.png", full_page=True)
     for ctx in contexts:
         ctx.close()
-
-
-# ---------------------------------------------------------------- page helpers
-
-
-def join_link(server: AppServer, code: str) -> str:
-    """The join link the app shows for `code` when the browser used `server.url`."""
-    return f"{lan.join_base(server.url, lan.discover())}/?s={code}"
-
-
-def wait_ready(page: Page) -> None:
-    page.locator(READY).wait_for(state="attached")
-
-
-def visit(page: Page, url: str) -> None:
-    page.goto(url)
-    wait_ready(page)
-
-
-def sign_in(page: Page, url: str, passcode: str = PASSCODE) -> None:
-    visit(page, url)
-    page.get_by_label("Passcode").fill(passcode)
-    page.get_by_role("button", name="Sign in").click()
-    if passcode == PASSCODE:
-        expect(page.get_by_label("Passcode")).to_have_count(0)
-    wait_ready(page)
-
-
-def stage_link_on(console: Page) -> str:
-    """The stage link the console shows (read-only, with its token)."""
-    block = console.get_by_test_id("stCode").filter(has_text="/stage?s=")
-    expect(block).to_be_visible()
-    return block.inner_text().strip()

@@ -19,29 +19,27 @@ import pytest
 from playwright.sync_api import expect
 
 from bench.loadgen import Load, check_db, run_load
-from bench.server import ClusterServer, free_port_block
-from survey import cluster as survey_cluster
 from survey import questionnaire
-from survey.cluster import NGINX_HINT, find_nginx
+from survey.serving import cluster as survey_cluster
+from survey.serving.nginx import NGINX_HINT, find_nginx
 from survey.store import Store
+from tests.server import ClusterServer, free_port_block
 
-from .conftest import PASSCODE, PHONE, ROOT, visit
+from .helpers import PASSCODE, PHONE, ROOT, visit
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def cluster():
-    if find_nginx() is None:
-        pytest.fail(NGINX_HINT)
-    with ClusterServer(2, env={"SURVEY_ADMIN_PASSWORD": PASSCODE}) as c:
-        yield c
+def cluster(cluster_server) -> ClusterServer:
+    return cluster_server  # shared with the facilitator's sign-in test (conftest.py)
 
 
 def worker_cpu_seconds(c: ClusterServer) -> list[float]:
     return [sum(psutil.Process(w.pid).cpu_times()[:2]) for w in c.cluster.workers]
 
 
+@pytest.mark.slow
 def test_participants_through_nginx_all_finish_once_and_both_workers_serve_them(cluster):
     before = worker_cpu_seconds(cluster)
     records, _ = run_load(cluster.port, Load(30, window_s=2, seed=11, time_limit_s=120))
@@ -103,6 +101,7 @@ def _private_copy_of_the_project() -> Path:
     return project
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.geteuid() != 0, reason="only nginx started by root runs as `nobody`")
 def test_started_by_root_from_a_private_folder_the_cluster_serves_the_whole_page(new_page):
     project = _private_copy_of_the_project()
@@ -114,7 +113,7 @@ def test_started_by_root_from_a_private_folder_the_cluster_serves_the_whole_page
         "SURVEY_ADMIN_PASSWORD": PASSCODE,
     }
     env.pop("SURVEY_STATIC_CACHE", None)  # the compressed copy goes inside the private folder
-    cmd = [sys.executable, "-m", "survey.cluster", "--workers", "1", "--port", str(port)]
+    cmd = [sys.executable, "-m", "survey.serving.cluster", "--workers", "1", "--port", str(port)]
     log = project.parent / "cluster.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)

@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 from survey import demo
 from survey import stage as core
 
-from .conftest import sign_in, visit, wait_ready
-from .test_stage import on_view, stage_url
+from .helpers import on_view, sign_in, stage_url, visit, wait_ready
 
 pytestmark = pytest.mark.e2e
 

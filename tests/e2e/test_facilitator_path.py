@@ -12,7 +12,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from survey import auth
 
-from .conftest import AppServer, sign_in, visit, wait_ready
+from .helpers import AppServer, sign_in, visit, wait_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -151,29 +151,21 @@ def inside(box: dict | None) -> bool:
     )
 
 
-def test_behind_nginx_every_worker_honours_the_sign_in_cookie(new_page):
-    from bench.server import ClusterServer
-    from survey.cluster import NGINX_HINT, find_nginx
-
-    from .conftest import PASSCODE
-
-    if find_nginx() is None:
-        pytest.fail(NGINX_HINT)
-    with ClusterServer(2, env={"SURVEY_ADMIN_PASSWORD": PASSCODE}) as cluster:
-        url = f"http://127.0.0.1:{cluster.port}"
-        page = new_page(LAPTOP)
-        sign_in(page, f"{url}/console")
-        cookie = wait_for_cookie(page.context)
-        # nginx keeps a browser on one worker by its survey_worker cookie: ten browsers
-        # with ten others reach both workers (all on one would be a 1 in 512 chance).
-        for n in range(10):
-            other = new_page(LAPTOP)
-            other.context.add_cookies(
-                [
-                    {"name": auth.COOKIE, "value": cookie["value"], "url": url},
-                    {"name": "survey_worker", "value": f"browser-{n}", "url": url},
-                ]
-            )
-            visit(other, f"{url}/console")
-            expect(other.get_by_role("button", name="Next →")).to_be_visible()
-            other.context.close()
+def test_behind_nginx_every_worker_honours_the_sign_in_cookie(cluster_server, new_page):
+    url = f"http://127.0.0.1:{cluster_server.port}"
+    page = new_page(LAPTOP)
+    sign_in(page, f"{url}/console")
+    cookie = wait_for_cookie(page.context)
+    # nginx keeps a browser on one worker by its survey_worker cookie: ten browsers
+    # with ten others reach both workers (all on one would be a 1 in 512 chance).
+    for n in range(10):
+        other = new_page(LAPTOP)
+        other.context.add_cookies(
+            [
+                {"name": auth.COOKIE, "value": cookie["value"], "url": url},
+                {"name": "survey_worker", "value": f"browser-{n}", "url": url},
+            ]
+        )
+        visit(other, f"{url}/console")
+        expect(other.get_by_role("button", name="Next →")).to_be_visible()
+        other.context.close()

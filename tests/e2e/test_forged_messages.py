@@ -26,7 +26,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from survey import questionnaire
 from survey.store import Store
 
-from .conftest import PASSCODE, ROOT, AppServer, running_server
+from .helpers import PASSCODE, ROOT, AppServer
 
 TIMEOUT_S = 20  # one rerun; a healthy one takes well under a second
 SCALE = ("Never", "Rarely", "Sometimes", "Often", "Very often")
@@ -177,10 +177,10 @@ def trigger(wid: str) -> WidgetState:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[AppServer]:
-    """A server of its own, so its log holds only what these messages caused."""
-    with running_server(tmp_path_factory.mktemp("forged"), address="127.0.0.1") as s:
-        yield s
+def server(loopback_server: AppServer) -> AppServer:
+    """Not the shared server: each message's lines are read from this one's log as they
+    come (`Log`), and only the venue test shares it."""
+    return loopback_server
 
 
 @pytest.fixture(scope="module")

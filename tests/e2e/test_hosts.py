@@ -1,5 +1,6 @@
-"""Two app hosts on one PostgreSQL database behind a front nginx (`survey.cluster --hosts 2`):
-nothing lost, every worker of both hosts used, each browser kept on its host.
+"""Two app hosts on one PostgreSQL database behind a front nginx
+(`survey.serving.cluster --hosts 2`): nothing lost, every worker of both hosts used, each
+browser kept on its host.
 
 Needs nginx and PostgreSQL's server binaries (`python -m tests.system_deps`).
 """
@@ -14,14 +15,14 @@ import pytest
 from playwright.sync_api import expect
 
 from bench.loadgen import Load, check_db, run_load
-from bench.server import HostsServer
 from survey import export, questionnaire
-from survey.cluster import NGINX_HINT, find_nginx
+from survey.serving.nginx import NGINX_HINT, find_nginx
 from survey.store import Store
+from tests.server import HostsServer
 
-from .conftest import PASSCODE, PHONE, ROOT, visit
+from .helpers import PASSCODE, PHONE, ROOT, visit
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 HOSTS = 2
 WORKERS = 2 if (os.cpu_count() or 1) >= 2 else 1  # per host; one each on a one-core machine

@@ -15,11 +15,11 @@ from survey import questionnaire
 from survey.store import DEFAULT_SESSION
 from tests import versions
 
-from .conftest import PHONE, running_server, sign_in, visit
-from .test_journeys import (
+from .helpers import (
     ITEM_PAGES,
     ITEMS,
     KEEN,
+    PHONE,
     QUESTIONNAIRE,
     SHY,
     TOTAL_PAGES,
@@ -28,8 +28,11 @@ from .test_journeys import (
     click_next,
     expect_page,
     expect_result,
+    running_server,
+    sign_in,
     take_survey,
     token_of,
+    visit,
 )
 
 pytestmark = pytest.mark.e2e

@@ -14,7 +14,7 @@ from bench import scenarios
 from bench.loadgen import QUESTIONNAIRE, Load, check_db, run_load, survey_submits
 from bench.server import StreamlitServer
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench.protocol import Browser
 
-from .conftest import AppServer
+from .helpers import AppServer
 
 TRIES = 50
 SCALE = ("Never", "Rarely", "Sometimes", "Often", "Very often")

@@ -14,8 +14,12 @@ from playwright.sync_api import Page, expect
 from survey import demo, report
 from survey import questionnaire as qmod
 from survey.store import Store
-from tests.e2e.conftest import ARTIFACTS, ROOT, sign_in
-from tests.e2e.test_journeys import choose  # the selectbox helper, with its retry
+from tests.e2e.helpers import (
+    ARTIFACTS,
+    ROOT,
+    choose,  # the selectbox helper, with its retry
+    sign_in,
+)
 
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script> Hall B'
 CHARTS = 6  # split, distribution, profiles, the items over two pages, over time
@@ -78,6 +82,7 @@ def test_the_report_downloads_opens_offline_and_prints_a_page_per_section(
         assert pdf_pages(pdf) == SECTIONS, f"{paper}: a section spilled onto a second page"
 
 
+@pytest.mark.slow
 def test_report_screenshot_for_the_readme(new_page, tmp_path):
     """`SURVEY_SCREENSHOTS=docs` refreshes docs/report.png; otherwise it goes to artifacts/."""
     out = ROOT / "docs" if os.environ.get("SURVEY_SCREENSHOTS") == "docs" else ARTIFACTS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import running_server, sign_in
+from .helpers import running_server, sign_in
 
 
 @pytest.fixture(scope="module")

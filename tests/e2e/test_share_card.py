@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from survey import scoring, sharecard
 
-from .test_journeys import KEEN, SHY, expect_result, take_survey, token_of
+from .helpers import KEEN, SHY, expect_result, take_survey, token_of
 
 pytestmark = pytest.mark.e2e
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from survey import demo, questionnaire
 from survey import stage as core
 from survey.store import Store
 
-from .conftest import ROOT, AppServer, sign_in, visit, wait_ready
+from .helpers import ROOT, AppServer, on_view, sign_in, stage_url, visit, wait_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -72,19 +72,6 @@ def server_store(app_server: AppServer) -> Store:
 @pytest.fixture(scope="module")
 def views(server_store) -> list[core.View]:
     return core.views(server_store.q)
-
-
-def stage_url(server: AppServer, store: Store, code: str, token: str | None = None) -> str:
-    return core.stage_link(server.url, code, token or store.stage(code)["token"])
-
-
-def on_view(page: Page, view: core.View, code: str):
-    """What only this view shows: the code on the join view, else its title."""
-    if view.kind == "join":
-        return page.get_by_role("heading", name=code, exact=True)
-    if view.kind == "closing":
-        return page.get_by_role("heading", name=core.CLOSING_LINE)
-    return page.get_by_role("heading", name=view.title, exact=True)
 
 
 @pytest.mark.parametrize("width,height", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])

@@ -20,8 +20,7 @@ from survey import demo, questionnaire
 from survey import stage as core
 from survey.store import Store, iso
 
-from .conftest import ARTIFACTS, ROOT, AppServer, running_server, wait_ready
-from .test_stage import on_view, stage_url
+from .helpers import ARTIFACTS, ROOT, AppServer, on_view, stage_url, wait_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -232,19 +231,8 @@ def test_when_the_countdown_ends_the_stage_says_closed_and_invites_nobody(
 
 # ---------------------------------------------------------------- README screenshots
 
-PUBLIC_URL = "https://survey.example.org"
 
-
-@pytest.fixture
-def screenshot_server(request, tmp_path) -> Iterator[AppServer]:
-    """The shared server; for the README, one whose join link reads like a real deployment."""
-    if os.environ.get("SURVEY_SCREENSHOTS") != "docs":
-        yield request.getfixturevalue("app_server")
-        return
-    with running_server(tmp_path, SURVEY_PUBLIC_URL=PUBLIC_URL) as server:
-        yield server
-
-
+@pytest.mark.slow
 def test_stage_screenshots_for_the_readme(screenshot_server, new_page):
     """`make screenshots` (SURVEY_SCREENSHOTS=docs) refreshes docs/stage-*.png at 1920x1080:
     every view after the reveal, and a waiting view, the countdown and the close."""

@@ -18,9 +18,9 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
-from survey import lan, precompressed
+from survey.serving import lan, precompressed
 
-from .conftest import PHONE, running_server, sign_in, stage_link_on, visit, wait_ready
+from .helpers import PHONE, sign_in, stage_link_on, visit, wait_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -69,19 +69,20 @@ def test_the_stage_opened_through_127_0_0_1_shows_a_join_link_phones_can_open(ap
     expect(phone.get_by_text("Page 1 of")).to_be_visible()
 
 
-def test_a_server_that_only_listens_on_127_0_0_1_warns_that_phones_cannot_join(tmp_path, new_page):
+def test_a_server_that_only_listens_on_127_0_0_1_warns_that_phones_cannot_join(
+    loopback_server, new_page
+):
     if lan.discover().host is None:
         pytest.skip("this machine has no non-loopback address to point phones at")
-    with running_server(tmp_path, address="127.0.0.1") as server:
-        page = new_page()
-        sign_in(page, f"{server.url}/sessions")
-        warning = page.locator('[data-testid="stAlert"]').filter(has_text="Phones cannot open")
-        expect(warning).to_be_visible()
-        expect(warning).to_contain_text("make run ADDRESS=0.0.0.0")
-        # The console says it too, at start.
-        assert "Phones cannot join: the server listens only on 127.0.0.1" in (
-            server.log_path.read_text()
-        )
+    page = new_page()
+    sign_in(page, f"{loopback_server.url}/sessions")
+    warning = page.locator('[data-testid="stAlert"]').filter(has_text="Phones cannot open")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("make run ADDRESS=0.0.0.0")
+    # The console says it too, at start.
+    assert "Phones cannot join: the server listens only on 127.0.0.1" in (
+        loopback_server.log_path.read_text()
+    )
 
 
 def test_make_run_sends_the_main_script_compressed_and_cacheable_for_a_year(app_server, new_page):

@@ -4,8 +4,9 @@ a localhost link no phone can open."""
 
 import pytest
 
-from survey import cli, lan
-from survey.lan import Choice, Interface
+from survey import cli
+from survey.serving import lan
+from survey.serving.lan import Choice, Interface
 
 WIFI = Choice("192.168.1.20", (Interface("eth0", "10.0.0.7"),), "wlan0")
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from survey import cluster, precompressed
+from survey.serving import cluster, nginx, precompressed
 
 
 @pytest.fixture
 def conf(tmp_path) -> str:
-    return cluster.nginx_config("8501", [8502, 8503], cluster.static_dir(), tmp_path)
+    return nginx.nginx_config("8501", [8502, 8503], nginx.static_dir(), tmp_path)
 
 
 def test_every_worker_is_an_upstream_server_and_nginx_listens_on_the_public_port(conf):
@@ -31,7 +31,7 @@ def test_browsers_are_kept_on_one_worker_by_a_cookie_not_by_their_address(conf):
 
 def test_nginx_serves_streamlits_own_files_with_their_gzip_copies_beside_them(conf):
     alias = re.search(r"alias \"([^\"]+)\";", conf).group(1)
-    assert alias == f"{cluster.static_dir()}/static/"
+    assert alias == f"{nginx.static_dir()}/static/"
     shipped = precompressed.streamlit_static_dir() / "static" / "js"
     (main,) = [p for p in shipped.glob("index.*.js") if p.name.count(".") == 2]
     copy = Path(alias) / "js" / main.name
@@ -44,22 +44,22 @@ def test_started_by_root_nginx_runs_its_workers_as_the_owner_of_the_files(conf):
     # As `nobody` (nginx's default) it gets 403 on a project in a private folder.
     user = re.search(r"^user (\S+) (\S+);$", conf, re.M)
     if os.geteuid() == 0:
-        owner = cluster.static_dir().stat().st_uid
+        owner = nginx.static_dir().stat().st_uid
         assert user and pwd.getpwnam(user.group(1)).pw_uid == owner
     else:
         assert user is None  # nginx cannot switch users anyway
 
 
 def test_nginx_accepts_the_configuration_even_in_a_folder_with_spaces(tmp_path):
-    nginx = cluster.find_nginx()
-    if nginx is None:
-        pytest.fail(cluster.NGINX_HINT)
+    binary = nginx.find_nginx()
+    if binary is None:
+        pytest.fail(nginx.NGINX_HINT)
     run_dir = tmp_path / "My Documents" / "survey run"
     run_dir.mkdir(parents=True)
     path = run_dir / "nginx.conf"
-    path.write_text(cluster.nginx_config("8501", [8502], cluster.static_dir(), run_dir))
+    path.write_text(nginx.nginx_config("8501", [8502], nginx.static_dir(), run_dir))
     checked = subprocess.run(
-        [nginx, "-t", "-e", "stderr", "-p", str(run_dir), "-c", str(path)],
+        [binary, "-t", "-e", "stderr", "-p", str(run_dir), "-c", str(path)],
         capture_output=True,
         text=True,
     )

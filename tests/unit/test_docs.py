@@ -13,7 +13,7 @@ from survey import cli
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
 # Where streamlit may be imported: the glue, the server launcher, the pages, the entry point.
-STREAMLIT_ALLOWED = ("survey/ui/", "survey/serve.py")
+STREAMLIT_ALLOWED = ("survey/ui/", "survey/serving/serve.py")
 
 
 def _commands(parser: argparse.ArgumentParser, prefix: str) -> list[str]:
@@ -160,7 +160,8 @@ CORE = sorted(
 @pytest.mark.parametrize("module", CORE)
 def test_the_core_never_imports_streamlit(module):
     assert "streamlit" not in _imports(ROOT / module), (
-        f"{module} imports streamlit; only survey/ui/, survey/serve.py, pages/ and app.py may"
+        f"{module} imports streamlit; only survey/ui/, survey/serving/serve.py, pages/ and "
+        "app.py may"
     )
 
 
@@ -173,6 +174,41 @@ def _layout_block() -> str:
     return README.split("## How the code is laid out", 1)[1].split("```")[1]
 
 
+NAME_COLUMN = 20  # a line indented this far continues the description above it
+
+
+def layout_paths(block: str) -> set[str]:
+    """Every path the layout block names, folders and indentation resolved: "  engine/"
+    under "survey/" then "    sqlite.py" is survey/engine/sqlite.py. A line may name
+    several files ("codes.py, qr.py, demo.py")."""
+    paths: set[str] = set()
+    folders: list[tuple[int, str]] = []  # (indent, "survey/engine/")
+    for line in block.splitlines():
+        indent = len(line) - len(line.lstrip())
+        if not line.strip() or indent >= NAME_COLUMN:
+            continue
+        names = re.match(r"([^\s,]+(?:, [^\s,]+)*)", line.strip()).group(1).split(", ")
+        folders = [(i, f) for i, f in folders if i < indent]
+        parent = folders[-1][1] if folders else ""
+        paths |= {parent + name for name in names}
+        if names[-1].endswith("/"):
+            folders.append((indent, parent + names[-1]))
+    return paths
+
+
+def test_the_layout_block_reads_folders_and_indentation():
+    more = " " * 22 + "more words\n"
+    block = f"survey/   core\n  a.py    x\n{more}  sub/    y\n    b.py, c.py\nd.py\n"
+    assert layout_paths(block) == {
+        "survey/",
+        "survey/a.py",
+        "survey/sub/",
+        "survey/sub/b.py",
+        "survey/sub/c.py",
+        "d.py",
+    }
+
+
 MODULES = sorted(
     str(p.relative_to(ROOT))
     for p in [*ROOT.glob("survey/**/*.py"), *ROOT.glob("pages/*.py")]
@@ -182,7 +218,8 @@ MODULES = sorted(
 
 @pytest.mark.parametrize("module", MODULES)
 def test_the_readme_layout_names_every_module(module):
-    # A newcomer finds where a change belongs from this block, so it must match the tree.
-    assert re.search(rf"(^|[\s,]){re.escape(Path(module).name)}\b", _layout_block()), (
-        f"README's layout section does not name {module}"
+    # A newcomer finds where a change belongs from this block, so it must match the tree:
+    # each module under its own folder (three modules are called stage.py).
+    assert module in layout_paths(_layout_block()), (
+        f"README's layout section does not name {module} in its folder"
     )

@@ -4,8 +4,8 @@ import socket
 
 import pytest
 
-from survey import lan
-from survey.lan import Choice, Interface, choose, is_loopback, join_base, link_warning
+from survey.serving import lan
+from survey.serving.lan import Choice, Interface, choose, is_loopback, join_base, link_warning
 
 LAPTOP = [  # a facilitator's laptop on the venue Wi-Fi, with Docker installed
     Interface("lo", "127.0.0.1"),

@@ -7,7 +7,7 @@ import gzip
 import pytest
 from fontTools.ttLib import TTFont
 
-from survey import precompressed
+from survey.serving import precompressed, static
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +141,7 @@ def _streamlit_like(seen: list):
 def test_every_page_gets_the_preloads_in_its_head_compressed_as_the_browser_accepts(tmp_path):
     (tmp_path / precompressed.PRELOAD).write_text('<link rel="modulepreload" href="x.js">')
     seen: list = []
-    app = precompressed.PrecompressedStatic(_streamlit_like(seen), tmp_path)
+    app = static.PrecompressedStatic(_streamlit_like(seen), tmp_path)
 
     for path in ("/", "/console"):
         status, headers, body = _get(app, path)
@@ -160,5 +160,5 @@ def test_every_page_gets_the_preloads_in_its_head_compressed_as_the_browser_acce
 
 
 def test_a_copy_without_a_preload_list_serves_pages_as_streamlit_made_them(tmp_path):
-    app = precompressed.PrecompressedStatic(_streamlit_like([]), tmp_path)
+    app = static.PrecompressedStatic(_streamlit_like([]), tmp_path)
     assert _get(app, "/")[2] == PAGE

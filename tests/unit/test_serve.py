@@ -1,11 +1,11 @@
-"""The doors survey.serve shuts in front of Streamlit (the real server: tests/e2e)."""
+"""The doors survey.serving shuts in front of Streamlit (the real server: tests/e2e)."""
 
 import asyncio
 import concurrent.futures
 
 import pytest
 
-from survey import serve
+from survey.serving import doors, serve
 
 
 def answer(app, path: str, kind: str = "http") -> tuple[int | None, list[dict]]:
@@ -36,25 +36,25 @@ async def streamlit(scope, receive, send) -> None:
     ["/_stcore/metrics", "/_stcore/metrics/", "//_stcore//metrics", "/_stcore/metrics/x"],
 )
 def test_streamlits_metrics_answer_not_found(path):
-    status, sent = answer(serve._Closed(streamlit), path)
+    status, sent = answer(doors.Closed(streamlit), path)
     assert status == 404
     assert b"Streamlit" not in b"".join(m.get("body", b"") for m in sent)
 
 
 @pytest.mark.parametrize("path", ["/", "/_stcore/health", "/_stcore/stream", "/media/x.png"])
 def test_everything_else_reaches_streamlit(path):
-    assert answer(serve._Closed(streamlit), path)[0] == 200
+    assert answer(doors.Closed(streamlit), path)[0] == 200
 
 
 def test_under_a_base_path_the_metrics_there_are_closed():
-    app = serve._Closed(streamlit, "/survey/")
+    app = doors.Closed(streamlit, "/survey/")
     assert answer(app, "/survey/_stcore/metrics")[0] == 404
     assert answer(app, "/survey/_stcore/health")[0] == 200
 
 
 def test_a_forged_message_costs_one_line_however_much_it_forged(caplog):
     said = serve._OneLinePerMessage()
-    with caplog.at_level("WARNING", logger="survey.serve"):
+    with caplog.at_level("WARNING", logger="survey.serving"):
         for _ in range(3):
             said.warn("session-a", "Ignored a forged widget value")
         said.warn("session-b", "Ignored a forged widget value")

@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from survey import auth, serve
+from survey import auth
+from survey.serving import doors
 
 T0 = 1_800_000_000.0  # epoch seconds
 
@@ -79,7 +80,7 @@ def test_the_cookie_is_http_only_same_site_strict_and_secure_over_https():
 
 
 def post(app, path: str, body: bytes = b"", **headers: str) -> tuple[int | None, dict]:
-    """One request through `app` (survey.serve._SignIn); its status and headers."""
+    """One request through `app` (survey.serving.doors.SignIn); its status and headers."""
     sent: list[dict] = []
 
     async def send(message: dict) -> None:
@@ -111,7 +112,7 @@ async def streamlit(scope, receive, send) -> None:
 
 @pytest.fixture
 def routes(sqlite_db):
-    return serve._SignIn(streamlit)
+    return doors.SignIn(streamlit)
 
 
 def test_the_sign_in_route_swaps_a_ticket_for_the_cookie_once(routes, sqlite_db):
@@ -146,7 +147,7 @@ def test_the_sign_in_route_refuses_other_sites_and_other_methods(routes, sqlite_
 
 
 def test_over_https_the_cookie_is_secure_and_under_a_base_path_it_stays_there(sqlite_db):
-    app = serve._SignIn(streamlit, "/talks/")
+    app = doors.SignIn(streamlit, "/talks/")
     ticket = auth.issue_ticket(sqlite_db, time.time())
 
     status, headers = post(

@@ -4,11 +4,10 @@ A phone's first visit downloads Streamlit's JavaScript (2.1 MB as shipped). The
 server's own gzip middleware leaves static files out on purpose, for CPU, and the
 package ships no compressed copies. So `build()` makes a copy of the static folder
 with a gzip (and, where the brotli package is installed, a brotli) variant beside
-every text file, once per Streamlit install, and `PrecompressedStatic` (ASGI
-middleware) answers requests for /static/... from it: the bytes are read from the
-cache on first use and then sent as they are, so a request costs no compression and
-no file read. The file names carry a content hash, so browsers may keep them for a
-year without asking again. nginx (`make run-workers`) serves the same folder with
+every text file, once per Streamlit install, and `static.PrecompressedStatic` (ASGI
+middleware, survey/serving/static.py) answers requests for /static/... from it. The
+file names carry a content hash, so browsers may keep them for a year without asking
+again. nginx (`make run-workers`) serves the same folder with
 `gzip_static`.
 
 Fonts are most of what is left (680 KB, and woff2 is compressed already), and Streamlit
@@ -26,7 +25,7 @@ the frontend has drawn its first frame. On a slow network that is most of a seco
 the copy also lists them (`preload.html`) and the middleware adds the list to the page's
 HTML head, where the browser fetches them together with the main bundle.
 
-This module never imports streamlit: `python -m survey.precompressed` builds the
+This module never imports streamlit: `python -m survey.serving.precompressed` builds the
 cache at install time.
 """
 
@@ -37,7 +36,6 @@ import gzip
 import hashlib
 import importlib.metadata
 import importlib.util
-import mimetypes
 import os
 import re
 import shutil
@@ -45,9 +43,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CACHE_ENV = "SURVEY_STATIC_CACHE"
-IMMUTABLE = b"public, max-age=31536000, immutable"
 # Text formats gain 3-4x; woff2, png and gif are compressed already.
 COMPRESSIBLE = {".js", ".mjs", ".css", ".svg", ".json", ".html", ".txt", ".map", ".ttf"}
 MIN_SIZE = 1024  # below one packet, compression saves nothing
@@ -138,7 +135,7 @@ def build(src: Path | None = None, dest: Path | None = None) -> Path:
             shutil.copyfile(path, out)
             data = path.read_bytes()
             if path.suffix in COMPRESSIBLE and len(data) >= MIN_SIZE:
-                for suffix, packed in _compress(data).items():
+                for suffix, packed in compress(data).items():
                     out.with_name(out.name + suffix).write_bytes(packed)
         (tmp / PRELOAD).write_text(preloads(src))
         (tmp / STAMP).write_text(fingerprint + "\n")
@@ -179,7 +176,7 @@ def preloads(src: Path) -> str:
     return "\n".join(links)
 
 
-def _compress(data: bytes) -> dict[str, bytes]:
+def compress(data: bytes) -> dict[str, bytes]:
     variants = {".gz": gzip.compress(data, GZIP_LEVEL, mtime=0)}
     try:
         import brotli
@@ -259,177 +256,8 @@ def _make_readable(folder: Path) -> None:
         p.chmod(0o755 if p.is_dir() else 0o644)
 
 
-def accepted(accept_encoding: str) -> set[str]:
-    """The encodings an Accept-Encoding header allows (those not given q=0)."""
-    ok = set()
-    for part in accept_encoding.lower().split(","):
-        name, _, params = part.strip().partition(";")
-        q = params.strip()
-        if q.startswith("q=") and q[2:].strip() in ("0", "0.0", "0.00", "0.000"):
-            continue
-        if name.strip():
-            ok.add(name.strip())
-    return ok
-
-
-class PrecompressedStatic:
-    """ASGI middleware: GET and HEAD for /static/... answered from the compressed copy,
-    and the copy's preload links added to the head of every page's HTML.
-
-    Anything else, and any file not in the copy, goes to the wrapped app (Streamlit)
-    unchanged. Each (file, encoding) is read from disk once and kept in memory: at
-    most the size of the compressed copy, about 7 MB, and in practice the ~1 MB a
-    page needs. The page's HTML (the same index.html for every page) is changed and
-    compressed once per encoding, then sent from memory too.
-    """
-
-    def __init__(self, app, folder: Path, base_url_path: str = "") -> None:
-        self.app = app
-        self.folder = Path(folder).resolve()
-        base = base_url_path.strip("/")
-        self.prefix = f"/{base}/static/" if base else "/static/"
-        self.internal = f"/{base}/_stcore/" if base else "/_stcore/"
-        self._bodies: dict[tuple[str, str], tuple[bytes, bytes] | None] = {}
-        try:
-            self._preload = (self.folder / PRELOAD).read_bytes()
-        except OSError:  # a copy made before preloads: pages go out as Streamlit made them
-            self._preload = b""
-        self._pages: dict[tuple[bytes, str], tuple[bytes, str]] = {}
-
-    async def __call__(self, scope, receive, send) -> None:
-        path = scope.get("path", "")
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
-            await self.app(scope, receive, send)
-            return
-        header = b""
-        for name, value in scope["headers"]:
-            if name == b"accept-encoding":
-                header = value
-                break
-        ok = accepted(header.decode("latin-1"))
-        if not path.startswith(self.prefix):
-            page = scope["method"] == "GET" and self._preload and _is_page(path, self.internal)
-            if page:
-                await self._page(scope, receive, send, ok)
-            else:
-                await self.app(scope, receive, send)
-            return
-        rel = "static/" + path[len(self.prefix) :]
-        for encoding, suffix in (("br", ".br"), ("gzip", ".gz"), ("", "")):
-            if encoding and encoding not in ok:
-                continue
-            found = self._load(rel, suffix)
-            if found is not None:
-                await self._send(scope, send, found, encoding)
-                return
-        await self.app(scope, receive, send)
-
-    async def _page(self, scope, receive, send, ok: set[str]) -> None:
-        """Streamlit's answer for a page, its HTML given the preload links on the way out.
-
-        Streamlit is asked for the page uncompressed, so the HTML can be changed; the
-        result is compressed here, once, as the browser accepts."""
-        plain = [(k, v) for k, v in scope["headers"] if k != b"accept-encoding"]
-        start: dict | None = None
-        parts: list[bytes] = []
-
-        async def rewrite(message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                if message["status"] == 200 and _is_html(message.get("headers", [])):
-                    start = message
-                    return
-            elif start is not None and message["type"] == "http.response.body":
-                parts.append(message.get("body", b""))
-                if message.get("more_body"):
-                    return
-                body, encoding = self._with_preloads(b"".join(parts), ok)
-                headers = [
-                    (k, v)
-                    for k, v in start.get("headers", [])
-                    if k.lower() not in (b"content-length", b"content-encoding", b"vary")
-                ]
-                headers += [
-                    (b"content-length", str(len(body)).encode()),
-                    (b"vary", b"Accept-Encoding"),
-                ]
-                if encoding:
-                    headers.append((b"content-encoding", encoding.encode()))
-                await send({**start, "headers": headers})
-                await send({"type": "http.response.body", "body": body})
-                return
-            await send(message)
-
-        await self.app({**scope, "headers": plain}, receive, rewrite)
-
-    def _with_preloads(self, html: bytes, ok: set[str]) -> tuple[bytes, str]:
-        wanted = "br" if "br" in ok else "gzip" if "gzip" in ok else ""
-        key = (html, wanted)
-        if key not in self._pages:
-            if len(self._pages) > 8:  # only ever one index.html; a bound all the same
-                self._pages.clear()
-            changed = html.replace(b"</head>", self._preload + b"\n</head>", 1)
-            variants = _compress(changed) if wanted else {}
-            if wanted == "br" and ".br" in variants:
-                self._pages[key] = variants[".br"], "br"
-            elif "gzip" in ok:  # gzip, also where brotli is asked for but not installed
-                self._pages[key] = variants[".gz"], "gzip"
-            else:
-                self._pages[key] = changed, ""
-        return self._pages[key]
-
-    def _load(self, rel: str, suffix: str) -> tuple[bytes, bytes] | None:
-        key = (rel, suffix)
-        if key not in self._bodies:  # a race only reads the same file twice
-            self._bodies[key] = self._read(rel, suffix)
-        return self._bodies[key]
-
-    def _read(self, rel: str, suffix: str) -> tuple[bytes, bytes] | None:
-        if ".." in rel.split("/") or "\\" in rel or "\0" in rel:
-            return None
-        path = self.folder / (rel + suffix)
-        try:
-            if not path.resolve().is_relative_to(self.folder) or not path.is_file():
-                return None
-            body = path.read_bytes()
-        except (OSError, ValueError):
-            return None
-        ctype = mimetypes.guess_type(rel)[0] or "application/octet-stream"
-        if ctype.startswith("text/") or ctype in ("application/javascript", "application/json"):
-            ctype += "; charset=utf-8"
-        return body, ctype.encode()
-
-    @staticmethod
-    async def _send(scope, send, found: tuple[bytes, bytes], encoding: str) -> None:
-        body, ctype = found
-        headers = [
-            (b"content-type", ctype),
-            (b"content-length", str(len(body)).encode()),
-            (b"cache-control", IMMUTABLE),
-            (b"vary", b"Accept-Encoding"),
-        ]
-        if encoding:
-            headers.append((b"content-encoding", encoding.encode()))
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        head = scope["method"] == "HEAD"
-        await send({"type": "http.response.body", "body": b"" if head else body})
-
-
-def _is_page(path: str, internal: str) -> bool:
-    """A page's address (/, /console, /stage), not a file, media or Streamlit's own routes."""
-    last = path.rsplit("/", 1)[-1]
-    return "." not in last and not path.startswith(internal) and "/media/" not in path
-
-
-def _is_html(headers) -> bool:
-    for k, v in headers:
-        if k.lower() == b"content-type":
-            return v.startswith(b"text/html")
-    return False
-
-
 def main() -> int:
-    """`python -m survey.precompressed`: build the cache now (make does it at install)."""
+    """`python -m survey.serving.precompressed`: build the cache now (make does it at install)."""
     folder = build()
     print(f"Compressed copy of Streamlit's frontend: {folder}", file=sys.stderr)
     return 0

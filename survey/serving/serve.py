@@ -1,4 +1,4 @@
-"""Serve the app: `python -m survey.serve [streamlit run options]` (what `make run` does).
+"""Serve the app: `python -m survey.serving.serve [streamlit options]` (what `make run` does).
 
 It is `streamlit run app.py` plus the workarounds below, each needed by Streamlit 1.67
 and each explained where it is applied. This module and `survey/ui/` are the only code
@@ -23,17 +23,17 @@ under survey/ that imports streamlit.
   all logs a traceback. Such a value counts as not sent and a bad frame closes its
   connection, each with one line in the log (see `_drop_forged_widget_values`).
 - Doors. `/_stcore/metrics` lists the server's caches and their sizes (one entry per
-  participant who saw a result) to anyone who asks; it answers 404 here (see `_Closed`).
+  participant who saw a result) to anyone who asks; it answers 404 here (see `doors.Closed`).
 - Staying signed in. A Streamlit script can't set an HttpOnly cookie, so two small
   routes of ours, `_survey/sign-in` and `_survey/sign-out`, set and clear the
-  facilitator's sign-in cookie (see `_SignIn` and survey.auth).
+  facilitator's sign-in cookie (see `doors.SignIn` and survey.auth).
 - Light on the venue's Wi-Fi. Streamlit sends its 2 MB of JavaScript uncompressed (its gzip
   middleware skips static files, for CPU). Its frontend is compressed once into a cache
-  folder and served from there with a year of immutable caching (`survey.precompressed`),
-  by wrapping the ASGI app `streamlit run` builds (see `_wrap_app`).
+  folder (`precompressed`) and served from there with a year of immutable caching
+  (`static`), by wrapping the ASGI app `streamlit run` builds (see `_wrap_app`).
 - The join link. Streamlit's start banner names localhost, and in headless mode asks an
   internet host for the public address. We print the LAN join link phones use instead
-  (`survey.lan`), asking nobody.
+  (`survey.serving.lan`), asking nobody.
 - Quiet start. Importing the pages' modules early (for the freeze) runs their
   `st.cache_data` decorators before the server exists, and each logs "No runtime found,
   using MemoryCacheStorageManager". It is only the decorator checking its arguments: the
@@ -45,20 +45,17 @@ from __future__ import annotations
 import asyncio.base_events
 import contextlib
 import gc
-import http.cookies
 import logging
 import os
 import resource
 import socket
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from survey import lan, precompressed
+from survey.serving import doors, lan, precompressed, static
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
+APP = Path(__file__).resolve().parents[2] / "app.py"
 OPEN_FILES = 65_536  # every connected phone holds a socket, and its reruns a database file
 
 
@@ -134,8 +131,8 @@ def _wrap_app(folder: Path | None) -> None:
         base = config.get_option("server.baseUrlPath") or ""
         app = make_app(runtime)
         if folder is not None:
-            app = precompressed.PrecompressedStatic(app, folder, base)
-        return _SignIn(_Closed(app, base), base)
+            app = static.PrecompressedStatic(app, folder, base)
+        return doors.SignIn(doors.Closed(app, base), base)
 
     starlette_server.create_starlette_app = create_starlette_app
 
@@ -153,7 +150,7 @@ def _print_join_link(is_running_hello: bool = False) -> None:
     print(banner, file=sys.stderr, flush=True)
 
 
-log = logging.getLogger("survey.serve")  # not __name__: run as __main__ by `python -m`
+log = logging.getLogger("survey.serving")  # not __name__: run as __main__ by `python -m`
 
 # The value fields a browser fills for a widget registered with each value type: the same
 # field, except that a number input sends whole numbers as int_value, and a component
@@ -263,122 +260,6 @@ def _one_line_for_bad_frames() -> None:
         return True
 
     logging.getLogger("streamlit.web.server.starlette.starlette_websocket").addFilter(one_line)
-
-
-class _Closed:
-    """ASGI middleware: paths no visitor needs answer 404 before Streamlit sees them.
-
-    `/_stcore/metrics` is Streamlit's metrics endpoint: the names and sizes of the
-    server's caches, one entry per participant who saw a result, with no sign-in. Nothing
-    in the app or the browser uses it. Closed here, so every worker behind nginx
-    (survey.cluster) closes it too."""
-
-    PATHS = ("_stcore/metrics",)
-
-    def __init__(self, app, base_url_path: str = "") -> None:
-        self.app = app
-        base = base_url_path.strip("/")
-        self.closed = tuple(f"{base}/{p}" if base else p for p in self.PATHS)
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] in ("http", "websocket"):
-            path = "/".join(part for part in scope.get("path", "").split("/") if part)
-            if any(path == c or path.startswith(c + "/") for c in self.closed):
-                if scope["type"] == "websocket":
-                    await send({"type": "websocket.close", "code": 1008})
-                    return
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 404,
-                        "headers": [(b"content-type", b"text/plain; charset=utf-8")],
-                    }
-                )
-                await send({"type": "http.response.body", "body": b"Not found"})
-                return
-        await self.app(scope, receive, send)
-
-
-class _SignIn:
-    """ASGI middleware: the facilitator's sign-in cookie (see survey.auth).
-
-    Setting an HttpOnly cookie needs an HTTP response, which a Streamlit script never
-    writes, so two small routes do it, on every worker (the secrets live in the database):
-    `POST <base>/_survey/sign-in` with a one-use ticket as its body (the page got it after
-    the right passcode) answers 204 and sets the cookie; `POST <base>/_survey/sign-out`
-    forgets the cookie's sign-in and clears it. A request from another site's page (its
-    Origin names another host) is refused. Nothing here logs a ticket or a cookie."""
-
-    BODY_MAX = 1024
-
-    def __init__(self, app, base_url_path: str = "") -> None:
-        self.app = app
-        base = base_url_path.strip("/")
-        self.prefix = f"{base}/_survey/" if base else "_survey/"
-        self.cookie_path = f"/{base}" if base else "/"
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] == "http":
-            path = "/".join(part for part in scope.get("path", "").split("/") if part)
-            if path in (self.prefix + "sign-in", self.prefix + "sign-out"):
-                await self._answer(scope, receive, send, path.endswith("sign-in"))
-                return
-        await self.app(scope, receive, send)
-
-    async def _answer(self, scope, receive, send, signing_in: bool) -> None:
-        from survey import auth
-
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        origin = headers.get("origin")
-        if scope.get("method") != "POST":
-            return await self._reply(send, 405)
-        # Host names, not ports: nginx's `Host $host` (deploy/nginx.conf.in) drops the port.
-        if origin and urlsplit(origin).hostname != urlsplit(f"//{headers.get('host')}").hostname:
-            return await self._reply(send, 403)
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if len(body) > self.BODY_MAX:
-                return await self._reply(send, 413)
-            if not message.get("more_body"):
-                break
-        secure = scope.get("scheme") == "https" or headers.get("x-forwarded-proto") == "https"
-        try:
-            store = await asyncio.to_thread(_store)
-            if signing_in:
-                ticket = body.decode("ascii", "replace").strip()
-                secret = await asyncio.to_thread(auth.exchange_ticket, store, ticket, time.time())
-                if secret is None:
-                    return await self._reply(send, 403)
-            else:
-                cookies = http.cookies.SimpleCookie()
-                with contextlib.suppress(http.cookies.CookieError):
-                    cookies.load(headers.get("cookie", ""))
-                found = cookies.get(auth.COOKIE)
-                await asyncio.to_thread(auth.sign_out, store, found.value if found else None)
-                secret = ""
-        except Exception as exc:  # the database is away: the page keeps its own sign-in
-            log.warning(
-                "Facilitator sign-in cookie not %s: %s",
-                "set" if signing_in else "cleared",
-                type(exc).__name__,
-            )
-            return await self._reply(send, 503)
-        cookie = auth.cookie_header(secret, self.cookie_path, secure)
-        await self._reply(send, 204, [(b"set-cookie", cookie.encode("latin-1"))])
-
-    @staticmethod
-    async def _reply(send, status: int, headers: list | None = None) -> None:
-        extra = [(b"cache-control", b"no-store"), *(headers or [])]
-        await send({"type": "http.response.start", "status": status, "headers": extra})
-        await send({"type": "http.response.body", "body": b""})
-
-
-def _store():
-    from survey.ui import resources
-
-    return resources.get_store()
 
 
 def serve(argv: list[str] | None = None) -> None:
