@@ -32,6 +32,8 @@ run-workers: $(VENV)/.run-deps
 
 # Chromium, nginx and PostgreSQL: installed if missing where possible, else one line
 # saying how (tests/system_deps.py).
+# Every test, the slow ones too (screenshots, load, several hosts, a private folder);
+# while developing, `.venv/bin/python -m pytest -m "not slow"` leaves those out.
 test: $(VENV)/.dev-deps
 	$(BIN)/python -m tests.system_deps
 	$(BIN)/ruff check .
