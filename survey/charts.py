@@ -268,7 +268,14 @@ def timeline(
     # Clock times (14:05), without seconds or the date Plotly writes under the first tick.
     span = (max(minutes) - min(minutes)).total_seconds() / 60 if len(minutes) > 1 else 0
     # Whole minutes apart, so two ticks never read the same time.
-    fig.update_xaxes(tickformat="%H:%M", hoverformat="%H:%M", dtick=60_000 * whole_step(span))
+    fig.update_xaxes(
+        tickformat="%H:%M",
+        hoverformat="%H:%M",
+        dtick=60_000 * whole_step(span),
+        # The first clock time can fall at the axis' left end, right under the count's "0":
+        # set the times lower by more than half a line, so the two never touch.
+        ticklabelstandoff=round(0.6 * (font or (20 if big else 13))),
+    )
     return layout(fig, big, height, font, showlegend=False)
 
 
