@@ -11,6 +11,7 @@ import csv
 import io
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,9 @@ from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from survey import demo, questionnaire
+from survey import demo, questionnaire, scoring, sharecard
 from survey.store import Store
+from survey.theme import Theme
 
 from .helpers import (
     ARTIFACTS,
@@ -348,6 +350,12 @@ def test_a_facilitator_page_opened_first_on_a_fresh_server_has_the_apps_navigati
 # ---------------------------------------------------------------- README screenshots
 
 
+# The event the README's share cards are drawn for.
+README_THEME = Theme(
+    event="Social Media Summit 2027", hashtag="#SMSummit27", link="smsummit.example.com"
+)
+
+
 @pytest.mark.slow
 def test_screenshots_for_the_readme(screenshot_server, new_page):
     """`make screenshots` (SURVEY_SCREENSHOTS=docs) refreshes docs/; otherwise artifacts/."""
@@ -382,7 +390,16 @@ def test_screenshots_for_the_readme(screenshot_server, new_page):
     result.screenshot(path=out / "result.png")
     with result.expect_download() as card:
         download.click()
-    (out / "share-card.png").write_bytes(Path(card.value.path()).read_bytes())
+    # This one, without a theme, is kept for the test run; the README's are an event's.
+    (ARTIFACTS / "share-card.png").write_bytes(Path(card.value.path()).read_bytes())
+    themed = replace(store.q, theme=README_THEME)
+    for name, answers, size in (
+        ("share-card.png", WARM, sharecard.SQUARE),
+        ("share-card-wide.png", WARM, sharecard.WIDE),
+        ("share-card-spectator.png", SHY, sharecard.SQUARE),
+    ):
+        mine = scoring.score(themed, answers)
+        (out / name).write_bytes(sharecard.png(sharecard.card_for(themed, mine), size))
 
     # Through the sessions page, as a facilitator would on the laptop.
     laptop = new_page({"width": 1440, "height": 1000})
@@ -410,10 +427,9 @@ def test_screenshots_for_the_readme(screenshot_server, new_page):
         for name in (
             "phone-survey.png",
             "result.png",
-            "share-card.png",
             "console.png",
             "export.png",
         )
     }
     assert sizes["phone-survey.png"] == (390, 844)
-    assert sizes["share-card.png"] == (1080, 1080)
+    assert Image.open(ARTIFACTS / "share-card.png").size == (1080, 1080)
