@@ -194,7 +194,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         # When each finished response that was later deleted or retaken had finished and
         # left, and nothing else: the stage steps its figures past a removal with these
-        # (aggregate.publication), so no one's answers show as the difference of two looks.
+        # (publishing.publication), so no one's answers show as the difference of two looks.
         "m009_removals",
         (
             """CREATE TABLE removals (

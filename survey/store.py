@@ -813,7 +813,7 @@ class Store:
         """Note when each complete, real response among `tokens` finished and the session
         version at which it left (before its row changes): no answers, no token, no id.
         The stage needs only that much to keep what it published unrecoverable
-        (aggregate.publication)."""
+        (publishing.publication)."""
         marks = ", ".join("?" * len(tokens))
         conn.execute(
             "INSERT INTO removals (session_code, completed_version, removed_version)"

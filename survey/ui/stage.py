@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import plotly.graph_objects as go
 import streamlit as st
 
-from survey import aggregate, charts
+from survey import aggregate, charts, publishing
 from survey import stage as core
 from survey import theme as themes
 from survey.scoring import BELIEVER, SPECTATOR
@@ -152,7 +152,7 @@ def numbers(code: str, settings: dict) -> Numbers:
                     _memo.clear()
                 f = _memo[key] = core.figures(r, threshold, seg, k)
         answering = r.n_answering()  # outside the memo: it changes as time passes
-        more = aggregate.publication(r, k).more_needed(k)  # real and demo rows step apart
+        more = publishing.publication(r, k).more_needed(k)  # real and demo rows step apart
         more = min(more, max(k - r.n_demo, 0)) if r.n_demo else more
     return Numbers(f.everyone, f.shown, f.segmented, f.groups, f.threshold, answering, more)
 

@@ -24,7 +24,7 @@ from dataclasses import asdict, replace
 
 import pytest
 
-from survey import aggregate, stage
+from survey import aggregate, publishing, stage
 from survey.aggregate import Room
 from survey.scoring import BELIEVER, SPECTATOR
 from survey.store import DEFAULT_SESSION
@@ -248,7 +248,7 @@ def test_the_fifth_finisher_cannot_read_the_sixth_after_a_retake_rebuilds_the_ro
 
 
 def published_tokens(room: Room) -> set[str]:
-    return set(room._token[: room.n][aggregate.published(room, K)])
+    return set(room._token[: room.n][publishing.published(room, K)])
 
 
 def test_demo_rows_step_apart_so_they_never_move_a_real_person_in_or_out(db, q, crowd):
@@ -320,20 +320,20 @@ def members(room: Room, rows) -> frozenset[str]:
 
 
 def groups_drawn(room: Room) -> dict[str, frozenset[str]]:
-    """Who each group the stage may draw is over, by the rule `aggregate.publication`
+    """Who each group the stage may draw is over, by the rule `publishing.publication`
     states; checked against the figures' own headcounts, so it is what is drawn."""
-    pub = aggregate.publication(room, K)
+    pub = publishing.publication(room, K)
     out = {"room": members(room, pub.room)}
     for t in THRESHOLDS:
         f = stage.figures(room, t, (None, None), K)
         believer = room.overall >= f.threshold
         for klass, mask in ((BELIEVER, believer), (SPECTATOR, ~believer)):
-            drawn_rows = aggregate.stepped(room, pub.groups & mask, K)
+            drawn_rows = publishing.stepped(room, pub.groups & mask, K)
             assert f.everyone.class_n.get(klass, 0) == int(drawn_rows.sum())
             out[f"{klass} at {t}"] = members(room, drawn_rows)
     for seg in SEGMENTS[1:]:
         f = stage.figures(room, None, seg, K)
-        drawn_rows = aggregate.stepped(room, pub.groups & room.segment_mask(*seg), K)
+        drawn_rows = publishing.stepped(room, pub.groups & room.segment_mask(*seg), K)
         assert f.shown.n_complete == int(drawn_rows.sum())
         out[f"segment {seg}"] = members(room, drawn_rows)
     return out
@@ -369,12 +369,12 @@ def test_after_a_deletion_the_stage_never_swaps_the_one_who_left_for_the_next(an
     for p in crowd[:10]:
         finish(db, q, p)
     before = read(db, q)
-    assert len(members(before, aggregate.publication(before, K).room)) == 10
+    assert len(members(before, publishing.publication(before, K).room)) == 10
 
     assert db.delete_response(crowd[2]["token"]) == 1
     finish(db, q, crowd[10])
     after = read(db, q)
-    pub = aggregate.publication(after, K)
+    pub = publishing.publication(after, K)
     assert not pub.room.any(), "both steps held the one who left: nothing is drawn"
     assert pub.more_needed(K) == K - 1, "the 11th waits for four more"
     assert stage.figures(after, None, (None, None), K).everyone.n_complete == 0
@@ -383,9 +383,9 @@ def test_after_a_deletion_the_stage_never_swaps_the_one_who_left_for_the_next(an
     for p in crowd[11:15]:
         finish(db, q, p)
     later = read(db, q)
-    shown = members(later, aggregate.publication(later, K).room)
+    shown = members(later, publishing.publication(later, K).room)
     assert shown == {p["token"] for p in crowd[:15]} - {crowd[2]["token"]}
-    assert len(shown ^ members(before, aggregate.publication(before, K).room)) == K + 1
+    assert len(shown ^ members(before, publishing.publication(before, K).room)) == K + 1
 
 
 def test_a_later_leaver_sends_the_figures_back_to_the_last_step_without_them(db, q):
@@ -393,11 +393,11 @@ def test_a_later_leaver_sends_the_figures_back_to_the_last_step_without_them(db,
     start_all(db, q, crowd)
     for p in crowd[:12]:
         finish(db, q, p)
-    first_ten = members(read(db, q), aggregate.published(read(db, q), K))
+    first_ten = members(read(db, q), publishing.published(read(db, q), K))
     db.delete_response(crowd[7]["token"])  # in the second step of five
     room = read(db, q)
-    assert members(room, aggregate.published(room, K)) == {p["token"] for p in crowd[:5]}
-    assert first_ten - {crowd[7]["token"]} != members(room, aggregate.published(room, K))
+    assert members(room, publishing.published(room, K)) == {p["token"] for p in crowd[:5]}
+    assert first_ten - {crowd[7]["token"]} != members(room, publishing.published(room, K))
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -426,7 +426,7 @@ def test_finishing_deleting_and_retaking_in_any_mix_never_brings_two_looks_withi
         comparisons.append(aggregate.compare(room, 50.0, step=K))
         again = rebuilt(db, q, seed)
         assert groups_drawn(again) == groups_drawn(room), "a rebuild draws the same"
-        assert members(room, aggregate.published(room, K)) <= {p["token"] for p in finished}
+        assert members(room, publishing.published(room, K)) <= {p["token"] for p in finished}
 
     assert not too_close(history), too_close(history)
     assert len(set(history["room"])) >= 3, "the room was drawn, and moved, more than once"

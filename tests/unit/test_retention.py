@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from survey import aggregate, retention
+from survey import aggregate, publishing, retention
 from survey.errors import SettingError
 from survey.store import DEFAULT_SESSION, iso
 from tests.unit.test_cli_engines import cli
@@ -68,7 +68,7 @@ def test_a_purge_deletes_only_what_was_begun_before_the_cutoff_and_the_room_step
     assert any_db.room_key(code)[1] >= 1, "every open room is read again"
     room = aggregate.Room(q)
     room.removals = any_db.removals(code)
-    assert not aggregate.publication(room, 5).room.any()
+    assert not publishing.publication(room, 5).room.any()
     assert any_db.purge(before) == 0
 
 
