@@ -261,7 +261,7 @@ def timeline(
         )
     )
     fig.update_yaxes(
-        title="Complete responses",
+        title="Finished",  # short: it stands on end beside the axis, even at 1024x768
         rangemode="tozero",
         dtick=whole_step(max(cumulative, default=0)),
     )
