@@ -50,7 +50,35 @@ HOSTS_NEED_POSTGRES = (
 COOKIE_SECRET_ENV = "STREAMLIT_SERVER_COOKIE_SECRET"  # Streamlit's server.cookieSecret
 
 
-class Cluster:
+class _Supervised:
+    """What a cluster and a set of hosts share: every process they start runs under one
+    `Supervisor`, which waits for them and stops them together."""
+
+    supervisor: Supervisor
+
+    def start(self):  # pragma: no cover - each kind starts its own parts
+        raise NotImplementedError
+
+    @property
+    def pids(self) -> list[int]:
+        """Every process started: workers, then each nginx's master and its workers."""
+        return self.supervisor.pids
+
+    def wait(self) -> int:
+        """Block until one part exits (then stop the rest); its exit code."""
+        return self.supervisor.wait()
+
+    def stop(self) -> None:
+        self.supervisor.stop()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class Cluster(_Supervised):
     """N workers and nginx in front of them, started and stopped together.
 
     `supervisor` is shared when several clusters run as hosts behind a front (Hosts)."""
@@ -123,26 +151,8 @@ class Cluster:
         ]
         return self.supervisor.spawn(cmd, f"worker-{port}", self.env, self.log_dir)
 
-    @property
-    def pids(self) -> list[int]:
-        """Every process of the cluster: the workers, nginx's master and its workers."""
-        return self.supervisor.pids
 
-    def wait(self) -> int:
-        """Block until one part exits (then stop the rest); its exit code."""
-        return self.supervisor.wait()
-
-    def stop(self) -> None:
-        self.supervisor.stop()
-
-    def __enter__(self) -> Cluster:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-
-class Hosts:
+class Hosts(_Supervised):
     """Several app hosts tried on one machine, behind a front nginx with cookie affinity.
 
     Each host is a `Cluster` (its own nginx and workers) on its own block of ports:
@@ -211,24 +221,6 @@ class Hosts:
             self.stop()
             raise
         return self
-
-    @property
-    def pids(self) -> list[int]:
-        """Every process: each host's workers and nginx, then the front nginx."""
-        return self.supervisor.pids
-
-    def wait(self) -> int:
-        """Block until one part of any host exits (then stop everything); its exit code."""
-        return self.supervisor.wait()
-
-    def stop(self) -> None:
-        self.supervisor.stop()
-
-    def __enter__(self) -> Hosts:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
