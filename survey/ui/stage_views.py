@@ -1,0 +1,132 @@
+"""The body of each stage view that shows results: the split, the distribution, the
+profile, the items and the answers over time, or what stands in for them (results
+coming, a group under k), with the counts of who finished and who is answering.
+
+What a view may show is `survey.stage.screen`'s rule; the figures are `survey.charts`'.
+A new view kind gets one drawing here (a static method of `_VIEWS` named as the kind).
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from survey import aggregate, charts
+from survey import stage as core
+from survey.scoring import BELIEVER, SPECTATOR
+from survey.ui import browser, resources
+from survey.ui.stage_numbers import Numbers
+
+CHART_FONT = 24  # px: chart text read from the back of a hall (Plotly's type is fixed)
+LABEL_WRAP = 40  # characters per line of an item on the stage: 24 px labels leave the bars
+# half of a 1024-wide screen
+
+
+def body(view: core.View, session: dict, n: Numbers) -> None:
+    """A results view's body: its figures once revealed and allowed, else what stands in."""
+    k = aggregate.min_group()
+    status = core.screen(view, bool(session["revealed"]), n.groups)
+    if status == core.COMING:
+        _coming(session, n)
+        return
+    if status == core.FEW:
+        _placeholder(view, n, k)
+        return
+    if n.segmented:
+        st.caption(f"Segment: {n.shown.n_complete} people")  # the value is on the console
+    elif n.everyone.n_complete < n.everyone.n_finished:
+        st.caption(core.published_note(n.everyone.n_complete, n.everyone.n_finished, k))
+    getattr(_VIEWS, view.kind)(view, n, k)
+
+
+def counts(session: dict, n: Numbers) -> None:
+    """Finished, and while the session is open, how many are still answering (once it
+    is closed, nobody is: those who had not finished can no longer). Both exact: a count
+    gives nobody's answers away, so it need not wait for k more like the figures."""
+    row = st.container(horizontal=True, key="stage-counts")
+    row.metric("Finished", n.everyone.n_finished, width="content")
+    if session["is_open"]:
+        row.metric("Answering now", n.answering, width="content")
+
+
+def _coming(session: dict, n: Numbers) -> None:
+    """Before the reveal: the room filling up, live, in place of the figures."""
+    with st.container(key="stage-middle", vertical_alignment="center"):
+        counts(session, n)
+        if session["is_open"]:
+            browser.stage_progress(n.everyone.n_finished, n.answering)
+        st.markdown("### Results coming…")
+
+
+def _placeholder(view: core.View, n: Numbers, k: int) -> None:
+    with st.container(key="stage-middle", vertical_alignment="center"):
+        st.markdown(f"### {core.few_message(view, n.shown, n.groups, n.segmented, k)}")
+        if n.shown.n_complete < k and not n.segmented:  # a segment's count would tell who
+            more = aggregate.more_responses(n.more_needed)
+            st.markdown(f"{more} needed before results are shown.")
+        row = st.container(horizontal=True, key="stage-counts")
+        row.metric("Finished", n.everyone.n_finished, width="content")
+
+
+def _chart(fig: go.Figure, key: str) -> None:
+    # "fill-" keys: the stylesheet lets these charts take the rest of the screen.
+    st.plotly_chart(fig, key=f"fill-{key}", theme=None, config=charts.CONFIG, height="stretch")
+
+
+class _VIEWS:
+    """One drawing per view kind (called as _VIEWS.<kind>)."""
+
+    @staticmethod
+    def split(view: core.View, n: Numbers, k: int) -> None:
+        # The numbers once, as large as the screen allows, over a bar of their shares
+        # (the bar carries no numbers of its own).
+        s = n.shown
+        with st.container(key="stage-middle", vertical_alignment="center"):
+            row = st.container(horizontal=True, key="stage-split")
+            for klass, count in ((BELIEVER, s.believers), (SPECTATOR, s.spectators)):
+                row.metric(f"{klass.capitalize()}s · {count}", f"{s.share(count):.0f}%")
+            browser.stage_split_bar(s.share(s.believers))
+            _threshold_note(n)
+
+    @staticmethod
+    def distribution(view: core.View, n: Numbers, k: int) -> None:
+        q = resources.get_questionnaire()
+        hypothetical = n.threshold != q.threshold
+        _chart(charts.histogram(n.shown, n.threshold, True, hypothetical, CHART_FONT, None), "hist")
+
+    @staticmethod
+    def profile(view: core.View, n: Numbers, k: int) -> None:
+        q = resources.get_questionnaire()
+        shown = [c for c, ok in n.groups.classes.items() if ok]
+        for klass, ok in n.groups.classes.items():
+            if not ok:
+                st.markdown(core.fewer_than(k, f"{klass}s"))
+        _chart(charts.dimension_bars(n.shown, q, True, shown, CHART_FONT, None), "dims")
+
+    @staticmethod
+    def items(view: core.View, n: Numbers, k: int) -> None:
+        q = resources.get_questionnaire()
+        legend = charts.likert_legend(q, CHART_FONT)
+        st.plotly_chart(legend, key="scale", theme=None, config=charts.CONFIG)
+        bars = charts.likert_bars(
+            n.shown,
+            q,
+            True,
+            view.items,
+            CHART_FONT,
+            None,
+            legend=False,
+            wrap=LABEL_WRAP,
+            mark_reverse=False,  # "(R)" is for analysts; the room needs no key to it
+        )
+        _chart(bars, view.id)
+
+    @staticmethod
+    def time(view: core.View, n: Numbers, k: int) -> None:
+        _chart(charts.timeline(n.shown, True, CHART_FONT, None), "timeline")
+
+
+def _threshold_note(n: Numbers) -> None:
+    q = resources.get_questionnaire()
+    if n.threshold != q.threshold:
+        st.caption(f"What-if: believer from {n.threshold:g} instead of {q.threshold:g}.")
