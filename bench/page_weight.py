@@ -17,41 +17,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import sys
 
 import psutil
 
-from bench.loadgen import Load, run_load
 from bench.server import ClusterServer, StreamlitServer
+from tests.chromium import LAUNCH_ARGS
+from tests.chromium import executable as chromium  # bench/phone.py imports both from here
+from tests.load import Load, run_load
 
-# Chromium flags, also used by tests/e2e (../shared/TECH-NOTES.md): root in a container
-# needs --no-sandbox, and nothing may phone home.
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGES = [  # (name, URL after the host, selector that means "rendered")
     ("first survey page", "/?s={code}", '[data-testid="stForm"]'),
     ("result page", "/?s={code}&p={token}", '[data-testid="stProgress"]'),
 ]
 
 
-def chromium() -> str | None:
-    return os.environ.get("SURVEY_CHROMIUM") or shutil.which("chromium") or None
-
-
 def measure(code: str = "SHARE", server_opts: list[str] | None = None, workers: int = 0) -> dict:
     from playwright.sync_api import sync_playwright  # dev dependency, only needed here
 
-    exe = chromium()
+    exe = chromium()  # None: Playwright launches its own
     out: dict = {"browser": exe or "playwright's own chromium", "workers": workers, "pages": {}}
     if workers:
         server = ClusterServer(workers, server_opts)

@@ -17,9 +17,10 @@ from collections.abc import Callable, Mapping, Sequence
 
 import psutil
 
-from bench.loadgen import APPS, Load, Record, check_db, measure, run_load, summarize
-from bench.protocol import Browser, JourneyError
+from bench.loadgen import APPS, measure, summarize
 from bench.server import ClusterServer, ResourceMonitor, StreamlitServer, mb
+from tests.load import Load, check_db, reopen, run_load, run_until_killed, warm_up
+from tests.protocol import Browser, JourneyError
 
 OPEN_CONCURRENCY = 50  # sessions opened at once in the memory scenario: a steady trickle
 RESUME_CHECKS = 5  # acknowledged participants who reopen their link after the crash
@@ -116,8 +117,7 @@ def memory(
     can reconnect, so the first round may grow RSS; after that it should be flat.
     """
     with StreamlitServer(APPS["survey"], server_args=list(server_opts)) as srv:
-        warm, _ = run_load(srv.port, Load(1, seed=-1, code=code))
-        assert warm[0].acknowledged, warm[0].error
+        warm_up(srv.port, code)
         proc = psutil.Process(srv.pid)
         time.sleep(1)
         base = _rss_settled(proc)
@@ -175,59 +175,27 @@ def crash(
     submit, so that at the kill some are reading a page, some are mid-submit and
     some are done (in a pure burst they move in lockstep and finish together).
     """
+    load = Load(n, window_s=window_s, seed=seed, code=code, think_s=think_s, time_limit_s=120)
     srv = StreamlitServer(APPS["survey"], server_args=list(server_opts))
     srv.start()
     try:
-        warm, _ = run_load(srv.port, Load(1, seed=-1, code=code))
-        assert warm[0].acknowledged, warm[0].error
-        threshold = max(1, int(n * kill_after))
-        lock = threading.Lock()
-        acked = 0
-        kill: dict = {}
-        t0 = time.monotonic()
-
-        def on_done(rec: Record) -> None:
-            nonlocal acked
-            with lock:
-                acked += rec.acknowledged
-                if acked >= threshold and not kill:
-                    srv.kill()
-                    kill.update(acknowledged=acked, at_s=round(time.monotonic() - t0, 2))
-
-        load = Load(n, window_s=window_s, seed=seed, code=code, think_s=think_s, time_limit_s=120)
+        warm_up(srv.port, code)
         mon = ResourceMonitor(srv.pid).start()
-        records, wall = run_load(srv.port, load, on_done)
+        records, wall, kill = run_until_killed(srv, load, kill_after)
         server = mon.stop()
-        if not kill:  # everyone finished before the threshold: still a valid durability check
-            srv.kill()
         srv.start()  # same port, same database
         db = check_db(srv.db, records)
-        resumed = _resume([r for r in records if r.acknowledged][:RESUME_CHECKS], srv.port, code)
+        resumed = reopen([r for r in records if r.acknowledged][:RESUME_CHECKS], srv.port, code)
     finally:
         srv.cleanup()
     summary = summarize(load, records, wall, server, None, db)
     summary.update(
-        killed=bool(kill),
-        killed_after_acknowledged=kill.get("acknowledged"),
-        killed_at_s=kill.get("at_s"),
+        killed=kill is not None,
+        killed_after_acknowledged=kill and kill.acknowledged,
+        killed_at_s=kill and kill.at_s,
         cut_off=sum(1 for r in records if not r.acknowledged and r.start_s is not None),
         resumed_ok=sum(resumed),
         resumed_checked=len(resumed),
         load_average_before=os.getloadavg(),
     )
     return summary
-
-
-def _resume(records: list[Record], port: int, code: str) -> list[bool]:
-    """Reopen each participant's own link on the restarted server: their result must be there."""
-    ok = []
-    for rec in records:
-        b = Browser(port, f"s={code}&p={rec.token}")
-        try:
-            screen = b.open()
-            ok.append(screen.title == rec.title)
-        except JourneyError:
-            ok.append(False)
-        finally:
-            b.close()
-    return ok

@@ -9,23 +9,19 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from bench.page_weight import LAUNCH_ARGS  # Chromium flags measured on this machine
 from survey import questionnaire
 from survey.serving.nginx import NGINX_HINT, find_nginx
 from survey.store import Store
+from tests import chromium
 from tests.server import ClusterServer
 
 from .helpers import (
     ARTIFACTS,
-    BROWSER_ENV,
-    DEBIAN_CHROMIUM,
     DESKTOP,
     PASSCODE,
     PHONE,
@@ -85,24 +81,18 @@ def server_store(app_server: AppServer) -> Store:
 
 def chromium_executable(pw: Playwright) -> str:
     """The browser to drive: $SURVEY_CHROMIUM, else Debian's chromium, else Playwright's own."""
-    wanted = os.environ.get(BROWSER_ENV)
-    if wanted:
-        found = shutil.which(wanted) or (wanted if Path(wanted).is_file() else None)
-        if not found:
-            pytest.fail(f"{BROWSER_ENV}={wanted} is not an executable file.", pytrace=False)
-        return found
-    if Path(DEBIAN_CHROMIUM).is_file():
-        return DEBIAN_CHROMIUM
     try:
         own = pw.chromium.executable_path
     except Exception:  # Playwright raises if its browser registry is unusable
-        own = ""
-    if own and Path(own).is_file():
-        return own
+        own = None
+    if found := chromium.executable(own):
+        return found
+    if wanted := os.environ.get(chromium.ENV):
+        pytest.fail(f"{chromium.ENV}={wanted} is not an executable file.", pytrace=False)
     pytest.fail(
         "No Chromium for the end-to-end tests. Install one with "
         "`apt-get install chromium` (Debian/Ubuntu) or `python -m playwright install chromium`, "
-        f"or point {BROWSER_ENV} at a Chromium executable.",
+        f"or point {chromium.ENV} at a Chromium executable.",
         pytrace=False,
     )
 
@@ -110,7 +100,7 @@ def chromium_executable(pw: Playwright) -> str:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium_executable(pw), args=LAUNCH_ARGS)
+        b = pw.chromium.launch(executable_path=chromium_executable(pw), args=chromium.LAUNCH_ARGS)
         try:
             yield b
         finally:

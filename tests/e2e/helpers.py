@@ -30,8 +30,6 @@ ARTIFACTS = ROOT / "artifacts"
 PASSCODE = "e2e-facilitator-passcode"
 MIN_GROUP = 3  # k: small, so a journey reaches "past k" with a handful of participants
 REFRESH_S = 1.0  # dashboard refresh: short, so "updates without reload" is quick to see
-DEBIAN_CHROMIUM = "/usr/bin/chromium"
-BROWSER_ENV = "SURVEY_CHROMIUM"
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 # Playwright's default of 5 s is tight for a rerun on a busy 2-core CI runner.
 expect.set_options(timeout=10_000)

@@ -18,11 +18,11 @@ import psutil
 import pytest
 from playwright.sync_api import expect
 
-from bench.loadgen import Load, check_db, run_load
 from survey import questionnaire
 from survey.serving import cluster as survey_cluster
 from survey.serving.nginx import NGINX_HINT, find_nginx
 from survey.store import Store
+from tests.load import Load, check_db, run_load
 from tests.server import ClusterServer, free_port_block
 
 from .helpers import PASSCODE, PHONE, ROOT, visit

@@ -14,10 +14,10 @@ import psutil
 import pytest
 from playwright.sync_api import expect
 
-from bench.loadgen import Load, check_db, run_load
 from survey import export, questionnaire
 from survey.serving.nginx import NGINX_HINT, find_nginx
 from survey.store import Store
+from tests.load import Load, check_db, run_load
 from tests.server import HostsServer
 
 from .helpers import PASSCODE, PHONE, ROOT, visit

@@ -11,7 +11,7 @@ import urllib.parse
 import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from bench.protocol import Browser
+from tests.protocol import Browser
 
 from .helpers import AppServer
 
