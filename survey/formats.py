@@ -18,7 +18,6 @@ the demo flag; single-choice profile answers are coded 1..n with their labels.
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 from pathlib import Path
@@ -26,13 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyreadstat
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
-from pandas.api.types import is_datetime64_dtype
 
-from survey import export
+from survey import export, workbook
 from survey.export import Column
 from survey.questionnaire import MULTI_SEPARATOR, Questionnaire
 from survey.store import SUPERSEDED, Store, reported_status
@@ -44,7 +38,6 @@ MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "sav": "application/x-spss-sav",
 }
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"  # Excel: a date-time cell, read the same everywhere
 SPSS_DATETIME = "DATETIME20"  # dd-mmm-yyyy hh:mm:ss, SPSS's own date-time format
 SPSS_LABEL_MAX = 256  # SPSS truncates variable labels longer than this
 OPTION_LABELS = {0.0: "Not chosen", 1.0: "Chosen"}
@@ -128,34 +121,10 @@ def xlsx_bytes(
         "codebook": codebook_frame(q),
         "summary": summary_frame(q, data),
     }
-    # openpyxl's write-only mode streams rows: pandas' to_excel builds every cell as an
-    # object first, which took 18 s of CPU for 10,000 responses (BENCHMARKS.md).
-    wb = Workbook(write_only=True)
-    for name, df in sheets.items():
-        ws = wb.create_sheet(name)
-        ws.freeze_panes = "A2"
-        for j, col in enumerate(df.columns, 1):
-            ws.column_dimensions[get_column_letter(j)].width = _width(name, str(col))
-        ws.append([export.neutralise(str(c)) for c in df.columns])
-        stamps = [j for j, col in enumerate(df.columns) if is_datetime64_dtype(df[col])]
-        for row in _safe_text(df).itertuples(index=False, name=None):
-            if stamps:
-                row = list(row)
-                for j in stamps:
-                    row[j] = _datetime_cell(ws, row[j])
-            ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _datetime_cell(ws, value) -> WriteOnlyCell | None:
-    """A date-time cell that shows its seconds (openpyxl's default format drops them)."""
-    if value is None:
-        return None
-    cell = WriteOnlyCell(ws, value=value.to_pydatetime())
-    cell.number_format = DATETIME_FORMAT
-    return cell
+    return workbook.xlsx(
+        workbook.Sheet(name, df, [_width(name, str(col)) for col in df.columns])
+        for name, df in sheets.items()
+    )
 
 
 def codebook_frame(q: Questionnaire) -> pd.DataFrame:
@@ -198,22 +167,6 @@ def summary_frame(q: Questionnaire, data: pd.DataFrame) -> pd.DataFrame:
     columns = ["session_code", "session_title", "complete_responses", "believers", "spectators"]
     columns += ["believer_share_pct", "mean_overall", *(f"mean_{s}" for s in scores)]
     return pd.DataFrame(rows, columns=columns)
-
-
-def _safe_text(df: pd.DataFrame) -> pd.DataFrame:
-    """Text neutralised, and NaN as None (an empty cell: a NaN would corrupt the file)."""
-    out = df.astype(object)
-    for col in out.columns:
-        if not pd.api.types.is_numeric_dtype(df[col]):
-            out[col] = out[col].map(_safe_cell)
-    return out.where(df.notna(), None)
-
-
-def _safe_cell(value: object) -> object:
-    if not isinstance(value, str):
-        return None if value is None or value != value else value
-    # openpyxl refuses control characters an .xlsx cannot hold; drop them, then neutralise.
-    return export.neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
 def _width(sheet: str, column: str) -> float:
