@@ -1,6 +1,6 @@
 """Benchmark: the projector stage's live rerun at 100k responses, over the real protocol.
 
-    python -m bench.stage [--n 100000] [--runs 30] [--view distribution]
+    python -m bench.stage [--n 100000] [--runs 30] [--view distribution] [--against REV]
 
 A real server (`python -m survey.serving.serve`) gets a database with N complete
 responses in one revealed session, its stage set to VIEW. A websocket client
@@ -12,14 +12,23 @@ browser's `run_every` timer does, and times each from request to `script_finishe
 - changed: one new response completed just before each refresh (target <= 150 ms median).
 
 Both are measured in the same run, after a warm-up that loads the room once.
+With --against REV, a second server serves a `git archive` of that commit on a copy
+of the same database, and the two stages are polled in turn: before and after, side
+by side under the same load.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import sqlite3
 import statistics
+import subprocess
+import tarfile
+import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -27,7 +36,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench.protocol import Browser, JourneyError
-from bench.server import StreamlitServer
+from bench.server import ROOT, StreamlitServer
 from survey import demo, questionnaire, scoring
 from survey.store import Store
 
@@ -98,36 +107,73 @@ def seed(db: Path, n: int, view: str) -> tuple[str, str]:
     return code, token
 
 
-def run(n: int, runs: int, view: str) -> dict:
-    q = questionnaire.load()
-    with StreamlitServer() as server:
-        code, token = seed(server.db, n, view)
-        server.start()
-        tab = Projector(server.port, code, token)
-        try:
-            tab.show()
-            warm = [tab.refresh() for _ in range(3)]  # the first loads 100k rows once
-            idle = [tab.refresh() for _ in range(runs)]
-            writer = Store(q, server.db)
-            answers = {i: 4 for i in q.item_ids}
-            changed = []
-            for _ in range(runs):
-                writer.save_page(code, None, answers, page=4, result=scoring.score(q, answers))
-                changed.append(tab.refresh())
-        finally:
-            tab.close()
+def snapshot(rev: str, into: Path) -> Path:
+    """The checkout of commit `rev` (a `git archive`), for a server to serve."""
+    tar = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True, check=True)
+    with tarfile.open(fileobj=io.BytesIO(tar.stdout)) as t:
+        t.extractall(into, filter="data")
+    return into
+
+
+def _copy(src: Path, dst: Path) -> None:
+    a, b = sqlite3.connect(src), sqlite3.connect(dst)
+    a.backup(b)  # the seeded database once, copied for each server (WAL included)
+    b.close()
+    a.close()
+
+
+def _ms(times: list[float]) -> dict:
     return {
-        "benchmark": "stage_fragment",
-        "responses": n,
-        "view": view,
-        "first_load_s": round(warm[0], 3),
-        "idle_median_ms": round(1000 * statistics.median(idle), 1),
-        "idle_p95_ms": round(1000 * sorted(idle)[int(0.95 * (len(idle) - 1))], 1),
-        "changed_median_ms": round(1000 * statistics.median(changed), 1),
-        "changed_p95_ms": round(1000 * sorted(changed)[int(0.95 * (len(changed) - 1))], 1),
-        "targets_ms": {"idle_median": 10, "changed_median": 150},
-        "met": statistics.median(idle) <= 0.010 and statistics.median(changed) <= 0.150,
+        "median_ms": round(1000 * statistics.median(times), 1),
+        "p95_ms": round(1000 * statistics.quantiles(times, n=20)[-1], 1),
     }
+
+
+def run(n: int, runs: int, view: str, against: str | None = None) -> dict:
+    q = questionnaire.load()
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-stage-")))
+        seeded = tmp / "seeded.db"
+        code, token = seed(seeded, n, view)
+        roots = {"this tree": ROOT}
+        if against:
+            roots[against] = snapshot(against, tmp / "against")
+        tabs, writers = {}, {}
+        for name, root in roots.items():
+            db = tmp / f"{len(tabs)}.db"
+            _copy(seeded, db)
+            server = stack.enter_context(StreamlitServer(db=db, root=root))  # started
+            tabs[name] = Projector(server.port, code, token)
+            stack.callback(tabs[name].close)
+            tabs[name].show()
+            writers[name] = Store(q, db)
+        first = {name: tab.refresh() for name, tab in tabs.items()}  # loads 100k rows once
+        for _ in range(2):
+            for tab in tabs.values():
+                tab.refresh()
+        idle = {name: [] for name in tabs}
+        for _ in range(runs):  # in turn, so both see the same load
+            for name, tab in tabs.items():
+                idle[name].append(tab.refresh())
+        answers = {i: 4 for i in q.item_ids}
+        changed = {name: [] for name in tabs}
+        for _ in range(runs):
+            for name, tab in tabs.items():
+                writers[name].save_page(
+                    code, None, answers, page=4, result=scoring.score(q, answers)
+                )
+                changed[name].append(tab.refresh())
+    out = {"benchmark": "stage_fragment", "responses": n, "view": view}
+    for name in tabs:
+        out[name] = {
+            "first_load_s": round(first[name], 3),
+            "idle": _ms(idle[name]),
+            "changed": _ms(changed[name]),
+            "met": statistics.median(idle[name]) <= 0.010
+            and statistics.median(changed[name]) <= 0.150,
+        }
+    out["targets_ms"] = {"idle_median": 10, "changed_median": 150}
+    return out
 
 
 def main() -> None:
@@ -135,8 +181,9 @@ def main() -> None:
     p.add_argument("--n", type=int, default=100_000)
     p.add_argument("--runs", type=int, default=30)
     p.add_argument("--view", default="distribution", help="the stage view to rerun")
+    p.add_argument("--against", help="a commit to measure side by side (e.g. HEAD~1)")
     args = p.parse_args()
-    print(json.dumps(run(args.n, args.runs, args.view), indent=2))
+    print(json.dumps(run(args.n, args.runs, args.view, args.against), indent=2))
 
 
 if __name__ == "__main__":

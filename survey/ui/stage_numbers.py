@@ -23,12 +23,13 @@ class Numbers:
     threshold: float
     answering: int  # unfinished with a page stored within aggregate.ANSWERING_WINDOW
     more_needed: int  # finishers still needed before the room has a published group of k
+    key: tuple  # what the figures were worked out for: same key, same figures (and charts)
 
 
 # Module-level, not st.cache_resource: any browser tab can send Streamlit's `clear_cache`
 # message, which empties every st.cache_* for the whole server. Kept here, the figures
 # survive it: the message no longer makes the stage work its figures out again.
-_memo: dict[tuple, core.Figures] = {}
+_memo: dict[tuple, tuple[core.Figures, int]] = {}  # key -> (figures, finishers needed)
 _memo_lock = threading.Lock()
 
 
@@ -42,12 +43,18 @@ def numbers(code: str, settings: dict) -> Numbers:
     with resources.room(code) as r:
         key = (resources.get_store().path, code, r.version, r.removed, r.epoch, threshold, seg, k)
         with _memo_lock:
-            f = _memo.get(key)
-            if f is None:
+            held = _memo.get(key)
+            if held is None:
                 if len(_memo) > 64:
                     _memo.clear()
-                f = _memo[key] = core.figures(r, threshold, seg, k)
+                held = _memo[key] = (core.figures(r, threshold, seg, k), _more_needed(r, k))
         answering = r.n_answering()  # outside the memo: it changes as time passes
-        more = publishing.publication(r, k).more_needed(k)  # real and demo rows step apart
-        more = min(more, max(k - r.n_demo, 0)) if r.n_demo else more
-    return Numbers(f.everyone, f.shown, f.segmented, f.groups, f.threshold, answering, more)
+    f, more = held
+    return Numbers(f.everyone, f.shown, f.segmented, f.groups, f.threshold, answering, more, key)
+
+
+def _more_needed(r: aggregate.Room, k: int) -> int:
+    """Finishers still needed before the room has a published group of k: a replay of
+    every finish (publishing.publication), so it is worked out once per change, too."""
+    more = publishing.publication(r, k).more_needed(k)  # real and demo rows step apart
+    return min(more, max(k - r.n_demo, 0)) if r.n_demo else more

@@ -8,6 +8,9 @@ A new view kind gets one drawing here (a static method of `_VIEWS` named as the 
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -20,6 +23,12 @@ from survey.ui.stage_numbers import Numbers
 CHART_FONT = 24  # px: chart text read from the back of a hall (Plotly's type is fixed)
 LABEL_WRAP = 40  # characters per line of an item on the stage: 24 px labels leave the bars
 # half of a 1024-wide screen
+
+# The charts drawn, by what they were built from: an idle poll sends the same figure
+# again without building it (a Plotly figure of the histogram takes tens of ms to build,
+# its JSON a few). Module-level for the reason stage_numbers' memo is.
+_charts: dict[tuple, go.Figure] = {}
+_charts_lock = threading.Lock()
 
 
 def body(view: core.View, session: dict, n: Numbers) -> None:
@@ -68,9 +77,20 @@ def _placeholder(view: core.View, n: Numbers, k: int) -> None:
         row.metric("Finished", n.everyone.n_finished, width="content")
 
 
-def _chart(fig: go.Figure, key: str) -> None:
-    # "fill-" keys: the stylesheet lets these charts take the rest of the screen.
-    st.plotly_chart(fig, key=f"fill-{key}", theme=None, config=charts.CONFIG, height="stretch")
+def _chart(n: Numbers, key: str, build: Callable[[], go.Figure], fill: bool = True) -> None:
+    """Draw the figure `build` makes for these numbers, built once per change of them.
+    "fill-" keys: the stylesheet lets these charts take the rest of the screen."""
+    memo = (n.key, key, resources.get_questionnaire().fingerprint)
+    with _charts_lock:
+        fig = _charts.get(memo)
+        if fig is None:
+            if len(_charts) > 64:
+                _charts.clear()
+            fig = _charts[memo] = build()
+    if fill:
+        st.plotly_chart(fig, key=f"fill-{key}", theme=None, config=charts.CONFIG, height="stretch")
+    else:
+        st.plotly_chart(fig, key=key, theme=None, config=charts.CONFIG)
 
 
 class _VIEWS:
@@ -92,7 +112,11 @@ class _VIEWS:
     def distribution(view: core.View, n: Numbers, k: int) -> None:
         q = resources.get_questionnaire()
         hypothetical = n.threshold != q.threshold
-        _chart(charts.histogram(n.shown, n.threshold, True, hypothetical, CHART_FONT, None), "hist")
+        _chart(
+            n,
+            "hist",
+            lambda: charts.histogram(n.shown, n.threshold, True, hypothetical, CHART_FONT, None),
+        )
 
     @staticmethod
     def profile(view: core.View, n: Numbers, k: int) -> None:
@@ -101,29 +125,31 @@ class _VIEWS:
         for klass, ok in n.groups.classes.items():
             if not ok:
                 st.markdown(core.fewer_than(k, f"{klass}s"))
-        _chart(charts.dimension_bars(n.shown, q, True, shown, CHART_FONT, None), "dims")
+        _chart(n, "dims", lambda: charts.dimension_bars(n.shown, q, True, shown, CHART_FONT, None))
 
     @staticmethod
     def items(view: core.View, n: Numbers, k: int) -> None:
         q = resources.get_questionnaire()
-        legend = charts.likert_legend(q, CHART_FONT)
-        st.plotly_chart(legend, key="scale", theme=None, config=charts.CONFIG)
-        bars = charts.likert_bars(
-            n.shown,
-            q,
-            True,
-            view.items,
-            CHART_FONT,
-            None,
-            legend=False,
-            wrap=LABEL_WRAP,
-            mark_reverse=False,  # "(R)" is for analysts; the room needs no key to it
+        _chart(n, "scale", lambda: charts.likert_legend(q, CHART_FONT), fill=False)
+        _chart(
+            n,
+            view.id,
+            lambda: charts.likert_bars(
+                n.shown,
+                q,
+                True,
+                view.items,
+                CHART_FONT,
+                None,
+                legend=False,
+                wrap=LABEL_WRAP,
+                mark_reverse=False,  # "(R)" is for analysts; the room needs no key to it
+            ),
         )
-        _chart(bars, view.id)
 
     @staticmethod
     def time(view: core.View, n: Numbers, k: int) -> None:
-        _chart(charts.timeline(n.shown, True, CHART_FONT, None), "timeline")
+        _chart(n, "timeline", lambda: charts.timeline(n.shown, True, CHART_FONT, None))
 
 
 def _threshold_note(n: Numbers) -> None:
