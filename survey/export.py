@@ -120,6 +120,17 @@ def columns(q: Questionnaire) -> list[Column]:
                     scale="; ".join(p.options),
                 )
             )
+    for o in q.open:
+        cols.append(
+            Column(
+                o.id,
+                f"{o.text} The participant's own words as stored (at most {o.max_chars} "
+                "characters, spacing tidied, invisible control characters removed); every "
+                "answer, also those hidden from the stage; empty if unanswered",
+                o.id,
+                item_text=o.text,
+            )
+        )
     for it in q.items:
         keyed = " (reverse-keyed: scored as 5 - answer)" if it.reverse else ""
         cols.append(

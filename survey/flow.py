@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
-from survey import codes, rows
+from survey import codes, rows, words
 from survey.questionnaire import Questionnaire
 from survey.schema import COMPLETE, SUPERSEDED, Saved
 
@@ -169,8 +169,8 @@ def resume(
         page=min(row["page"], q.page_count - 1),
         answers=answers,
         stored_answers=answers,
-        profile=rows.profile_from_row(q, row),
-        stored_profile={p.id: row.get(p.id) for p in q.profile},
+        profile={**rows.profile_from_row(q, row), **{o.id: row.get(o.id) for o in q.open}},
+        stored_profile={p.id: row.get(p.id) for p in (*q.profile, *q.open)},
         complete=complete,
         notice="" if current_token == token else RETAKEN,
     )
@@ -267,7 +267,7 @@ def submit(
         if direction > 0:
             missing = tuple(i.id for i in pages[page] if i.id not in answers)
     else:
-        profile = {p.id: given.get(p.id) for p in q.profile}
+        profile = {p.id: given.get(p.id) for p in (*q.profile, *q.open)}
     place = replace(
         place, answers=answers, profile=profile, missing=missing, notice="", confirming_delete=False
     )
@@ -279,13 +279,23 @@ def submit(
         session_code=place.code,
         token=place.token,
         answers={i: v for i, v in on_page.items() if place.stored_answers.get(i) != v},
-        profile=_changed(rows.profile_to_row(q, profile), place.stored_profile)
+        profile=_changed(last_page_row(q, profile), place.stored_profile)
         if page >= len(pages)
         else {},
         page=page if finished else target,
         finish=finished,
     )
     return place, write
+
+
+def last_page_row(q: Questionnaire, given: Mapping[str, object]) -> dict[str, str | None]:
+    """The last page's answers as stored: profile choices (`rows.profile_to_row`) and
+    open answers tidied (`words.tidy`; the store refuses one over its limit)."""
+    row = rows.profile_to_row(q, given)
+    for o in q.open:
+        value = given.get(o.id)
+        row[o.id] = (words.tidy(value) or None) if isinstance(value, str) else None
+    return row
 
 
 def _changed(values: Mapping[str, object], stored: Mapping[str, object]) -> dict:

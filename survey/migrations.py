@@ -219,6 +219,26 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        # The facilitator's decisions on the room's own words (survey/words.py), per
+        # session, open question and normalised phrase: 'approved' or 'hidden' (no row: in
+        # the queue). Kept here, not in a browser session, so every stage and every worker
+        # shows the same words. `auto_approve`: the console's "approve automatically";
+        # `moderation_seq` goes up with every decision, so a stage knows to draw again.
+        "m011_open_answer_moderation",
+        (
+            """CREATE TABLE moderation (
+                session_code TEXT NOT NULL,
+                question_id TEXT NOT NULL,
+                phrase TEXT NOT NULL,
+                state TEXT NOT NULL,
+                decided_at TEXT NOT NULL,
+                PRIMARY KEY (session_code, question_id, phrase)
+            )""",
+            "ALTER TABLE sessions ADD COLUMN auto_approve INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE sessions ADD COLUMN moderation_seq {bigint} NOT NULL DEFAULT 0",
+        ),
+    ),
 )
 
 

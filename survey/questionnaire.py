@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -12,54 +11,37 @@ from pathlib import Path
 from survey import schema
 from survey import theme as themes
 
+# The file's limits and checks live in questionnaire_checks; callers name them from here.
+from survey.questionnaire_checks import (  # noqa: F401
+    BIDI_CONTROLS,
+    ID_PATTERN,
+    MARKDOWN_IMAGE,
+    MAX_DESCRIPTION,
+    MAX_DIMENSIONS,
+    MAX_INTRO,
+    MAX_ITEM_TEXT,
+    MAX_ITEMS,
+    MAX_NAME,
+    MAX_OPEN_QUESTIONS,
+    MAX_OPEN_TEXT,
+    MAX_OPTION,
+    MAX_OPTIONS,
+    MAX_PROFILE_QUESTIONS,
+    MAX_PROFILE_TEXT,
+    MAX_SCALE_LABEL,
+    MAX_SOURCE,
+    MAX_TIP,
+    MAX_TITLE,
+    MULTI_SEPARATOR,
+    OPEN_LIMIT,
+    OPEN_LIMITS,
+    RAW_HTML,
+    SCALE_POINTS,
+    QuestionnaireError,
+    Validator,
+)
+
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "questionnaire.toml"
-
-# Ids become column names in the database and the CSV export, so keep them plain.
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-SCALE_POINTS = 5
-# Each item is a column of the responses table (with the dimension scores and profile
-# answers beside it) and of the export. SQLite allows 2,000 columns per table, and a
-# survey a person can finish on a phone has a few dozen items; 200 leaves room for both.
-MAX_ITEMS = 200
-MAX_PROFILE_QUESTIONS = 20  # they share one page at the end
-# A result is read on a phone and drawn on the share card, one row per dimension: a dozen
-# rows still read on both (the card shrinks its rows beyond seven).
-MAX_DIMENSIONS = 12
-# Every choice of a multi-select question is a column of the export, and a phone lists them
-# all. At most 20 x 30 such columns, with the items and scores: under 830 in all, far below
-# the 1,664 a PostgreSQL query may return (the CSV export renders every line in one).
-MAX_OPTIONS = 30
-
-# The longest text, in characters, of each field. Every text is shown on phones, written into
-# each export's codebook and labels, and rendered by the report (a 10 MB item text kept it
-# busy past 60 s), so none may be a pasted document. The shipped file uses under half of each.
-MAX_TITLE = 120  # a heading on every page and the share card's first line
-MAX_INTRO = 5_000  # a few paragraphs on the welcome page
-MAX_NAME = 60  # a dimension's name: a chart label and a line of the share card
-MAX_DESCRIPTION = 1_000  # a paragraph under the dimension's name on the result page
-MAX_TIP = 500  # one suggestion of a few sentences
-MAX_ITEM_TEXT = 500  # one statement a phone shows above five answer buttons
-MAX_SOURCE = 1_000  # the essay's sentence or two an item comes from
-MAX_SCALE_LABEL = 40  # one answer button; SPSS keeps value labels of up to 120 bytes
-MAX_PROFILE_TEXT = 300  # a profile question
-MAX_OPTION = 80  # one choice of a profile question (SPSS value label, export column)
-
-# Questionnaire text is rendered as Markdown to every participant. An image there makes
-# every phone in the room fetch its URL (a tracking pixel, or a slow page on venue Wi-Fi),
-# so images are refused in all their forms: ![alt](url), ![alt][ref], ![alt][] and ![alt].
-MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]")
-# Raw HTML has no place in it either: a tag, a comment, a declaration or a processing
-# instruction. Autolinks such as <https://example.com> are links, not HTML, and stay allowed.
-RAW_HTML = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]{1,31}:)(?:/?[A-Za-z]|[!?])")
-MULTI_SEPARATOR = "; "  # how a multi-select profile answer is stored: "LinkedIn; TikTok"
-# Unicode's bidirectional controls reorder the text around them when shown: a right-to-left
-# override in a dimension's name turned the result's numbers around. None belongs in a
-# questionnaire (marks U+200E/200F and U+061C, embeddings and overrides, isolates).
-BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-class QuestionnaireError(ValueError):
-    """The questionnaire file is malformed. The message names file, entry and field."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +70,15 @@ class ProfileQuestion:
 
 
 @dataclass(frozen=True)
+class OpenQuestion:
+    """A question answered in the participant's own words, on the last page (optional)."""
+
+    id: str
+    text: str
+    max_chars: int = OPEN_LIMIT
+
+
+@dataclass(frozen=True)
 class Questionnaire:
     title: str
     intro: str
@@ -99,6 +90,8 @@ class Questionnaire:
     items_per_page: int
     fingerprint: str
     path: str
+    # Questions answered in a few words of one's own (`[[open]]`), after the profile's.
+    open: tuple[OpenQuestion, ...] = ()
     # The file's text as read, so the store can keep this version for the responses that
     # answer it (see Store.questionnaire); "" when built from parsed data only.
     text: str = field(default="", repr=False, compare=False)
@@ -123,6 +116,9 @@ class Questionnaire:
     def profile_question(self, question_id: str) -> ProfileQuestion:
         return next(p for p in self.profile if p.id == question_id)
 
+    def open_question(self, question_id: str) -> OpenQuestion:
+        return next(o for o in self.open if o.id == question_id)
+
     def items_of(self, dimension_id: str) -> list[Item]:
         return [i for i in self.items if i.dimension == dimension_id]
 
@@ -140,8 +136,8 @@ class Questionnaire:
 
     @property
     def page_count(self) -> int:
-        """Item pages plus the final (optional) profile page."""
-        return len(self.pages()) + (1 if self.profile else 0)
+        """Item pages plus the final (optional) page of profile and open questions."""
+        return len(self.pages()) + (1 if self.profile or self.open else 0)
 
 
 def default_path() -> Path:
@@ -189,7 +185,7 @@ def parse(
     data: dict, source: str = "<questionnaire>", fingerprint: str = "", folder: Path | None = None
 ) -> Questionnaire:
     """Validate an already-parsed TOML document (see `load`)."""
-    v = _Validator(source)
+    v = Validator(source)
     try:
         theme = themes.parse(data.get("theme"), folder)
     except themes.ThemeError as exc:
@@ -280,6 +276,7 @@ def parse(
         text = v.text(p, "text", where, MAX_PROFILE_TEXT)
         profile.append(ProfileQuestion(pid, text, kind, tuple(options)))
     _check_option_columns(v, profile, seen)
+    open_questions = _open_questions(v, data, seen)
 
     return Questionnaire(
         title=title,
@@ -289,6 +286,7 @@ def parse(
         dimensions=tuple(dimensions),
         items=tuple(items),
         profile=tuple(profile),
+        open=open_questions,
         items_per_page=per_page,
         fingerprint=fingerprint,
         path=source,
@@ -296,7 +294,25 @@ def parse(
     )
 
 
-def _check_option_columns(v: _Validator, profile: list[ProfileQuestion], ids: set[str]) -> None:
+def _open_questions(v: Validator, data: dict, seen: set[str]) -> tuple[OpenQuestion, ...]:
+    """The `[[open]]` tables: an id, the question, and `max_chars`, an answer's limit."""
+    tables = v.table_list(data, "open", required=False)
+    questions = []
+    for n, o in enumerate(v.at_most(tables, "open", MAX_OPEN_QUESTIONS, "questions"), 1):
+        oid = v.ident(o, f"open question #{n}", seen)
+        where = f"open question '{oid}'"
+        limit = o.get("max_chars", OPEN_LIMIT)
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit not in OPEN_LIMITS:
+            v.fail(
+                where,
+                "max_chars",
+                f"must be a whole number from {OPEN_LIMITS.start} to {OPEN_LIMITS.stop - 1}",
+            )
+        questions.append(OpenQuestion(oid, v.text(o, "text", where, MAX_OPEN_TEXT), limit))
+    return tuple(questions)
+
+
+def _check_option_columns(v: Validator, profile: list[ProfileQuestion], ids: set[str]) -> None:
     """A multi-select question's choices become export columns (`<id>_<choice>`): each
     name must be its own, not another id's or another choice's."""
     taken: dict[str, str] = {}
@@ -324,72 +340,3 @@ def _check_option_columns(v: _Validator, profile: list[ProfileQuestion], ids: se
                     f"'{option}' and '{taken[name]}' both make the export column '{name}'",
                 )
             taken[name] = option
-
-
-class _Validator:
-    def __init__(self, source: str):
-        self.source = source
-
-    def fail(self, where: str, field: str, problem: str):
-        raise QuestionnaireError(f"{self.source}: {where}, field '{field}': {problem}.")
-
-    def text(self, table: dict, field: str, where: str, limit: int, required: bool = True) -> str:
-        value = table.get(field)
-        if value is None and not required:
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            self.fail(where, field, "is missing or empty")
-        self.plain(where, field, value, limit)
-        return value.strip()
-
-    def plain(self, where: str, field: str, value: str, limit: int) -> None:
-        """Refuse text over `limit` characters, bidirectional controls, Markdown images and
-        raw HTML (see BIDI_CONTROLS, MARKDOWN_IMAGE and RAW_HTML)."""
-        if len(value) > limit:
-            self.fail(where, field, f"is {len(value):,} characters long; give at most {limit:,}")
-        if m := BIDI_CONTROLS.search(value):
-            self.fail(
-                where,
-                field,
-                f"contains the invisible control U+{ord(m.group()):04X}, which reorders the"
-                " text around it; delete it",
-            )
-        if m := MARKDOWN_IMAGE.search(value):
-            self.fail(
-                where,
-                field,
-                f"contains a Markdown image ({m.group()}...); images are not allowed, because"
-                " every participant's phone would fetch them",
-            )
-        if m := RAW_HTML.search(value):
-            tag = value[m.start() : m.start() + 20].split(">")[0]
-            self.fail(where, field, f"contains raw HTML ({tag}...); write plain text or Markdown")
-
-    def at_most(self, tables: list, field: str, limit: int, noun: str = "") -> list:
-        """`tables`, unless there are more than `limit` of them."""
-        if len(tables) > limit:
-            self.fail(
-                "questionnaire", field, f"has {len(tables)} {noun or field}; give at most {limit}"
-            )
-        return tables
-
-    def table_list(self, data: dict, field: str, required: bool = True) -> list[dict]:
-        value = data.get(field)
-        if value is None and not required:
-            return []
-        if not isinstance(value, list) or not value or not all(isinstance(t, dict) for t in value):
-            self.fail("questionnaire", field, f"needs at least one [[{field}]] table")
-        return value
-
-    def ident(self, table: dict, where: str, seen: set[str]) -> str:
-        value = table.get("id")
-        if not isinstance(value, str) or not ID_PATTERN.match(value):
-            self.fail(
-                where, "id", f"{value!r} must be lower-case letters, digits and _, letter first"
-            )
-        if reason := schema.reserved_reason(value):
-            self.fail(where, "id", f"{reason}; choose another id")
-        if value in seen:
-            self.fail(where, "id", f"duplicate id '{value}'")
-        seen.add(value)
-        return value

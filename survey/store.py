@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from survey import codes
+from survey import codes, words
 from survey import questionnaire as questionnaires
 from survey.engine import Prepare, is_postgres, open_engine
 from survey.errors import StoreError, Unavailable
@@ -209,6 +209,7 @@ class Store:
         wanted = [(i.id, int) for i in self.q.items]
         wanted += [(f"score_{d.id}", float) for d in self.q.dimensions]
         wanted += [(p.id, str) for p in self.q.profile]
+        wanted += [(o.id, str) for o in self.q.open]
         for name, kind in wanted:
             if name not in have:
                 self.engine.add_column(conn, "responses", name, kind)
@@ -349,6 +350,7 @@ class Store:
                 raise StoreError("The default session cannot be deleted.")
             n = conn.execute("DELETE FROM responses WHERE session_code = ?", [code]).rowcount
             conn.execute("DELETE FROM removals WHERE session_code = ?", [code])
+            conn.execute("DELETE FROM moderation WHERE session_code = ?", [code])
             conn.execute("DELETE FROM sessions WHERE code = ?", [code])
         return n
 
@@ -609,7 +611,7 @@ class Store:
         the scale's points (1..5) and the listed profile options are ever stored.
         """
         unknown = (set(answers) - set(self.q.item_ids)) | (
-            set(profile) - {p.id for p in self.q.profile}
+            set(profile) - {p.id for p in self.q.profile} - {o.id for o in self.q.open}
         )
         if unknown:
             raise StoreError(f"Unknown answer fields: {', '.join(sorted(unknown))}")
@@ -631,6 +633,12 @@ class Store:
             if not all(isinstance(c, str) and c in p.options for c in chosen):
                 raise StoreError("That answer is not one of the choices. Please choose again.")
             values[p.id] = v
+        for o in self.q.open:
+            if o.id in profile:
+                try:  # tidied and within its limit, or refused with a plain message
+                    values[o.id] = words.check(profile[o.id], o.max_chars)
+                except words.AnswerRefused as exc:
+                    raise StoreError(str(exc)) from None
         return values
 
     def insert_many(self, session_code: str, rows: Iterable[Mapping]) -> int:
@@ -704,6 +712,70 @@ class Store:
         if include_incomplete:  # a superseded response is a person's earlier try: it never counts
             filters.append(("status", "!=", SUPERSEDED))
         return self.engine.csv_lines(cells, danger, filters, limit)
+
+    # ------------------------------------------------------------ the room's words
+    # Open answers are columns of `responses` like any answer; the facilitator's decisions
+    # on their phrases are rows of `moderation` (survey/words.py decides what shows).
+
+    def open_answers(self, code: str, question_id: str) -> list[str]:
+        """The non-empty answers to an open question of a session's finished responses."""
+        if question_id not in {o.id for o in self.q.open}:
+            raise StoreError(f"There is no open question '{question_id}'.")
+        rows = self.engine.all(
+            f'SELECT "{question_id}" FROM responses WHERE session_code = ? AND status = ?'
+            f' AND "{question_id}" IS NOT NULL ORDER BY rowid',
+            [code, COMPLETE],
+        )
+        return [r[0] for r in rows if r[0]]
+
+    def moderation(self, code: str, question_id: str) -> dict[str, str]:
+        """The facilitator's decisions on an open question's phrases: phrase -> state."""
+        return dict(
+            self.engine.all(
+                "SELECT phrase, state FROM moderation WHERE session_code = ? AND question_id = ?",
+                [code, question_id],
+            )
+        )
+
+    def moderate(self, code: str, question_id: str, phrases: Iterable[str], state: str) -> int:
+        """Approve or hide phrases (as `words.normalise` makes them); returns how many."""
+        if state not in words.DECISIONS:
+            raise StoreError(f"'{state}' is not a decision ({', '.join(words.DECISIONS)}).")
+        phrases = sorted({p for p in phrases if p})
+        stamp = now_iso()
+        with self._write() as conn:
+            self._bump_moderation(conn, code)
+            for phrase in phrases:
+                conn.execute(
+                    "INSERT INTO moderation (session_code, question_id, phrase, state, decided_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_code, question_id, phrase)"
+                    " DO UPDATE SET state = excluded.state, decided_at = excluded.decided_at",
+                    [code, question_id, phrase, state, stamp],
+                )
+        return len(phrases)
+
+    def set_auto_approve(self, code: str, on: bool) -> None:
+        """The console's "approve automatically" for a session's open answers."""
+        with self._write() as conn:
+            self._bump_moderation(conn, code)
+            conn.execute("UPDATE sessions SET auto_approve = ? WHERE code = ?", [int(on), code])
+
+    def words_key(self, code: str) -> tuple[int, int, int, int] | None:
+        """What a drawing of a session's words must match to be current: its version,
+        removals, moderation decisions and "approve automatically"."""
+        row = self.engine.one(
+            "SELECT version, removed, moderation_seq, auto_approve FROM sessions WHERE code = ?",
+            [code],
+        )
+        return tuple(row) if row else None
+
+    @staticmethod
+    def _bump_moderation(conn, code: str) -> None:
+        cur = conn.execute(
+            "UPDATE sessions SET moderation_seq = moderation_seq + 1 WHERE code = ?", [code]
+        )
+        if cur.rowcount == 0:
+            raise StoreError(f"There is no session with the code {code}.")
 
     # ------------------------------------------------------------ the participant's choices
     # Taking the survey again and deleting one's answers. Each bumps the session's

@@ -222,7 +222,7 @@ def test_a_forged_profile_choice_is_dropped(q, forged):
     last = q.page_count - 1
     place = on_page(last, stored=True, answers={i: 3 for i in q.item_ids})
     _, write = flow.submit(q, place, last, 1, {"role": forged, "platforms": forged})
-    assert write.profile == {"role": None, "years": None, "platforms": None}
+    assert write.profile == {"role": None, "years": None, "platforms": None, "why": None}
 
 
 def test_next_with_a_missing_answer_stays_names_it_and_keeps_the_given_ones(q):
@@ -408,6 +408,36 @@ def finish(db, code: str, token, answers, profile) -> Saved:
         if place.notice:
             break
     return saved
+
+
+# ---------------------------------------------------------------- the open question
+
+
+def test_the_open_answer_is_kept_going_back_and_written_tidied_on_the_last_page(q):
+    last = q.page_count - 1
+    place = on_page(last, stored=True, answers={i: 3 for i in q.item_ids})
+    typed = "  Constant\u202e learning\n and friends "
+    back, write = flow.submit(q, place, last, -1, {"why": typed})
+    assert write.page == last - 1 and back.profile["why"] == typed  # shown again as typed
+    assert write.profile["why"] == "Constant learning and friends"  # no override, one space
+
+
+@pytest.mark.parametrize("given", [None, "", "   ", 7, ["a"]])
+def test_an_open_answer_left_empty_or_forged_is_written_as_none(q, given):
+    last = q.page_count - 1
+    place = on_page(last, stored=True, answers={i: 3 for i in q.item_ids})
+    _, write = flow.submit(q, place, last, 1, {"why": given})
+    assert write.profile["why"] is None
+
+
+def test_an_open_answer_comes_back_on_resume_and_is_not_written_again_unchanged(q, db):
+    last = q.page_count - 1
+    saved = db.save_page(DEFAULT_SESSION, None, {}, {"why": "Learning"}, page=last)
+    row = db.get_response(saved.token)
+    place = flow.resume(q, saved.token, row, db.get_session(DEFAULT_SESSION), "fresh")
+    assert place.page == last and place.profile["why"] == "Learning"
+    _, write = flow.submit(q, place, last, -1, {"why": "Learning"})
+    assert "why" not in write.profile
 
 
 def test_answers_saved_on_earlier_pages_come_back_on_resume(q, db):

@@ -697,6 +697,6 @@ def test_every_engine_has_exactly_the_response_columns_questionnaire_ids_may_not
     with db._write() as conn:
         have = db.engine.columns(conn, "responses")
     from_questionnaire = {*q.item_ids, *(f"score_{d}" for d in q.dimension_ids)}
-    from_questionnaire |= {p.id for p in q.profile}
+    from_questionnaire |= {p.id for p in q.profile} | {o.id for o in q.open}
     # SQLite's rowid is built in, not listed; PostgreSQL's is a column of its own.
     assert (have | {"rowid"}) - from_questionnaire == set(schema.RESPONSE_COLUMNS)
