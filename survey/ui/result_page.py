@@ -10,7 +10,7 @@ from survey import aggregate, flow, qr, result, sharecard, standing
 from survey import participant as service
 from survey.questionnaire import Questionnaire
 from survey.store import Store
-from survey.ui import browser, facilitator, participant, resources
+from survey.ui import browser, facilitator, open_question, participant, resources
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -41,7 +41,8 @@ def _all_rooms(q: Questionnaire, overall: float, k: int) -> str:
 
 def show(q: Questionnaire, s: Store, here: flow.Place) -> None:
     """The participant's result (`service.result_view`): class and score at a glance,
-    where they stand in the room, their profile, tips, and something to take home."""
+    where they stand in the room, their profile, tips, and something to take home.
+    Each section is one function below, drawn in this order."""
     view = service.result_view(
         s, here, q, resources.questionnaire_version, resources.room, _all_rooms
     )
@@ -49,95 +50,131 @@ def show(q: Questionnaire, s: Store, here: flow.Place) -> None:
         st.warning(flow.NOT_FOUND)
         st.button("Start afresh", on_click=participant.start_afresh, type="primary")
         return
-    q, mine = view.q, view.mine
     with st.container(key="result"):
-        believer = mine.klass == "believer"
-        st.caption("Your result")
-        st.title("You're a Believer" if believer else "You're a Spectator", anchor=False)
+        _headline(view)
+        _where_you_stand(view)
+        _profile(view)
+        _tips(view)
+        open_question.room_said(q, s, here)  # "what the room said" (survey/ui/open_question.py)
+        _take_home(view, here)
+        st.button("Take it again", on_click=participant.start_over)
+        participant.delete_controls(here)
+
+
+def _headline(view: service.ResultView) -> None:
+    believer = view.mine.klass == "believer"
+    st.caption("Your result")
+    st.title("You're a Believer" if believer else "You're a Spectator", anchor=False)
+    score = f"{view.mine.overall:.0f} / 100"
+    if view.shown:  # the room's picture below marks the threshold
+        st.metric("Your score", score)
+    else:
         scores = st.container(horizontal=True)
-        scores.metric("Your score", f"{mine.overall:.0f} / 100")
-        if not view.shown:  # otherwise the room's picture below marks the threshold
-            scores.metric("Believer from", f"{q.threshold:g}")
-        st.write(result.BELIEVER_LINE if believer else result.SPECTATOR_LINE)
+        scores.metric("Your score", score)
+        scores.metric("Believer from", f"{view.q.threshold:g}")
+    st.write(result.BELIEVER_LINE if believer else result.SPECTATOR_LINE)
 
-        st.header("Where you stand", anchor=False)
-        if said := view.standing:
-            with st.container(key="standing"):
-                st.html(standing.html(view.room.hist_counts, mine.overall, q.threshold))
-            st.markdown(said.line)
-            if said.split:
-                st.markdown(f"**{said.split}**")
-            st.caption(said.why)
-        else:
-            st.info(view.waiting)
-            st.button("Check again")
-        if view.everyone:
-            st.caption(view.everyone)
 
-        st.header("Your profile", anchor=False)
-        if view.shown:
-            st.caption("The bar is your score out of 100; the dark mark is the room's average.")
-        with st.container(key="result-bars", gap="small"):
-            for i, bar in enumerate(view.bars):
-                st.container(key=f"bar-{i}").progress(bar.you, text=bar.label)
-        browser.room_marks([b.room for b in view.bars])
+def _where_you_stand(view: service.ResultView) -> None:
+    st.header("Where you stand", anchor=False)
+    if said := view.standing:
+        st.html(standing.html(view.room.hist_counts, view.mine.overall, view.q.threshold))
+        # One element for what is said in sentences (each message costs every rerun).
+        st.markdown(said.line + (f"\n\n**{said.split}**" if said.split else ""))
+        st.caption(said.why)
+    else:
+        st.info(view.waiting)
+        st.button("Check again")
+    if view.everyone:
+        st.caption(view.everyone)
 
-        st.header("Tips for you", anchor=False)
-        for dim_id in view.tips.chosen:
-            dim = q.dimension(dim_id)
-            st.markdown(
-                f"**{dim.name}** ({mine.dimension_scores[dim_id]:.0f}): {dim.description}\n\n"
-                + "\n".join(f"- {tip}" for tip in dim.tips)
-            )
-        if view.tips.also_tied:
-            names = ", ".join(q.dimension(d).name for d in view.tips.also_tied)
-            st.caption(
-                f"Also at the same score: {names}. On a tie, the tips go to the dimension "
-                "with your lowest single answer."
-            )
-        st.info("Want to be a better social media marketer? **Begin living it.**")
 
-        st.header("Take it home", anchor=False)
-        card = sharecard.card_for(q, mine)
-        image = _card_png(card)
-        # Shown at 320 px by the page, not resized by Streamlit (which would redraw the
-        # card on every rerun): the share sheet then hands on the full 1080 px card.
-        # output_format="PNG": with "auto", Streamlit re-encodes every image without an
-        # alpha channel as a JPEG on each rerun, which costs CPU and blurs a QR code.
-        with st.container(width=320):
-            alt = f"{browser.SHARE_CARD_ALT}: " + ". ".join(card.lines())
-            st.image(image, width="stretch", alt=alt, output_format="PNG")
-        st.download_button(
-            "Download my result (PNG)",
-            data=image,
-            file_name=sharecard.FILE_NAME,
-            mime="image/png",
-            on_click="ignore",
-            type="primary",
-            width="stretch",
+def _profile(view: service.ResultView) -> None:
+    st.header("Your profile", anchor=False)
+    if view.shown:
+        st.caption("The bar is your score out of 100; the dark mark is the room's average.")
+    with st.container(key="result-bars", gap="small"):
+        for i, bar in enumerate(view.bars):
+            st.container(key=f"bar-{i}").progress(bar.you, text=bar.label)
+    browser.room_marks([b.room for b in view.bars])
+
+
+def _tips(view: service.ResultView) -> None:
+    q, mine = view.q, view.mine
+    st.header("Tips for you", anchor=False)
+    st.markdown(
+        "\n\n".join(
+            f"**{dim.name}** ({mine.dimension_scores[dim.id]:.0f}): {dim.description}\n\n"
+            + "\n".join(f"- {tip}" for tip in dim.tips)
+            for dim in map(q.dimension, view.tips.chosen)
         )
-        st.download_button(
-            "Download the wide one for LinkedIn (PNG)",
-            # Drawn only when pressed (the square one is on the page already).
-            data=lambda: sharecard.png(card, sharecard.WIDE),
-            file_name=sharecard.WIDE_FILE_NAME,
-            mime="image/png",
-            on_click="ignore",
-            width="stretch",
+    )
+    if view.tips.also_tied:
+        names = ", ".join(q.dimension(d).name for d in view.tips.also_tied)
+        st.caption(
+            f"Also at the same score: {names}. On a tie, the tips go to the dimension "
+            "with your lowest single answer."
         )
-        browser.share_button(sharecard.FILE_NAME)
-        link = private_link(here)
-        st.write("Keep this link to see your result later:")
-        # st.text, not st.code: st.code loads a 1.5 MB syntax highlighter on the phone.
-        st.text(link)
-        with st.container(width=160):  # sized by the page: Streamlit would resize each rerun
+    st.info("Want to be a better social media marketer? **Begin living it.**")
+
+
+# The card and the QR code are made when their section is opened, not on every result:
+# drawing a card is most of what a result page costs the server, and most people in a
+# room never share it. Opening a section is one more rerun, for that person alone.
+SHARE_CARD = "share-card"  # keys of the two sections (st.expander tracks whether open)
+LINK_QR = "link-qr"
+
+
+def _take_home(view: service.ResultView, here: flow.Place) -> None:
+    st.header("Take it home", anchor=False)
+    card_box = st.expander(
+        "Your share card, to download or share", key=SHARE_CARD, on_change="rerun"
+    )
+    if card_box.open:
+        with card_box:
+            _share_card(sharecard.card_for(view.q, view.mine))
+    link = private_link(here)
+    st.markdown("Keep this link to see your result later:")
+    # st.text, not st.code: st.code loads a 1.5 MB syntax highlighter on the phone.
+    st.text(link)
+    qr_box = st.expander("Your link as a QR code", key=LINK_QR, on_change="rerun")
+    if qr_box.open:
+        # Sized by the page: Streamlit would resize the image on each rerun.
+        with qr_box, st.container(width=160):
             st.image(
                 _link_qr(link),
                 width="stretch",
                 alt="QR code of your private link",
                 output_format="PNG",
             )
-        st.caption("Anyone with this link can see your result, so keep it to yourself.")
+    st.caption("Anyone with this link can see your result, so keep it to yourself.")
 
-        st.button("Take it again", on_click=participant.start_over)
-        participant.delete_controls(here)
+
+def _share_card(card: sharecard.Card) -> None:
+    image = _card_png(card)
+    # Shown at 320 px by the page, not resized by Streamlit (which would redraw the
+    # card on every rerun): the share sheet then hands on the full 1080 px card.
+    # output_format="PNG": with "auto", Streamlit re-encodes every image without an
+    # alpha channel as a JPEG on each rerun, which costs CPU and blurs a QR code.
+    with st.container(width=320):
+        alt = f"{browser.SHARE_CARD_ALT}: " + ". ".join(card.lines())
+        st.image(image, width="stretch", alt=alt, output_format="PNG")
+    st.download_button(
+        "Download my result (PNG)",
+        data=image,
+        file_name=sharecard.FILE_NAME,
+        mime="image/png",
+        on_click="ignore",
+        type="primary",
+        width="stretch",
+    )
+    st.download_button(
+        "Download the wide one for LinkedIn (PNG)",
+        # Drawn only when pressed (the square one is on the page already).
+        data=lambda: sharecard.png(card, sharecard.WIDE),
+        file_name=sharecard.WIDE_FILE_NAME,
+        mime="image/png",
+        on_click="ignore",
+        width="stretch",
+    )
+    browser.share_button(sharecard.FILE_NAME)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from survey import aggregate, demo, result, retention, scoring, sharecard
 from survey.store import COMPLETE, IN_PROGRESS
-from survey.ui import participant, resources
+from survey.ui import participant, resources, result_page
 
 # ---------------------------------------------------------------- helpers
 
@@ -230,7 +230,17 @@ def test_the_result_offers_the_share_card_and_the_private_link_to_keep(open_app,
     at = complete_item_pages(open_app(s="share"), q, answers)
     see_my_result(at, q).click().run()
 
+    # The card and the link's QR code are made only once their section is opened.
+    sections = [e.label for e in at.expander]
+    assert sections == ["Your share card, to download or share", "Your link as a QR code"]
+    assert not at.get("download_button") and not at.get("image")
+    at.session_state[result_page.SHARE_CARD] = True  # the participant opens the card
+    at.run()
     square, wide = at.get("download_button")
+    assert len(at.get("image")) == 1
+    at.session_state[result_page.LINK_QR] = True  # and the QR code of their link
+    at.run()
+    assert len(at.get("image")) == 2
     assert square.proto.label == "Download my result (PNG)"
     assert wide.proto.label == "Download the wide one for LinkedIn (PNG)"
     token = at.query_params["p"]
@@ -283,7 +293,8 @@ def test_the_result_shows_a_bar_per_dimension_and_compares_with_the_room_once_it
 
 def room_lines(at: AppTest) -> list[str]:
     """The result's sentence about where the participant stands in the room."""
-    return [m.value for m in at.markdown if "counted in this session" in m.value]
+    said = [p for m in at.markdown for p in m.value.split("\n\n")]
+    return [p for p in said if "counted in this session" in p]
 
 
 def comparison(at: AppTest) -> tuple[list[str], list[str]]:

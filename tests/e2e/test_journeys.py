@@ -384,6 +384,7 @@ def test_screenshots_for_the_readme(screenshot_server, new_page):
     result = new_page(PHONE)
     take_survey(result, app_server.url, code, WARM)
     expect_result(result, WARM)
+    result.get_by_text("Your share card, to download or share").click()
     download = result.get_by_role("button", name="Download my result (PNG)")
     expect(download).to_be_visible()
     wait_ready(result)

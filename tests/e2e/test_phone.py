@@ -232,6 +232,9 @@ def test_the_share_card_downloads_as_a_png_that_says_what_the_result_says(
     expect_result(page, KEEN)
     klass, score = expected(KEEN)
 
+    # The card is made when its section is opened, not with every result.
+    expect(page.get_by_role("img", name=re.compile("^Your share card"))).to_have_count(0)
+    page.get_by_text("Your share card, to download or share").click()
     card = page.get_by_role("img", name=re.compile("^Your share card"))
     expect(card).to_be_visible()
     alt = card.get_attribute("alt")
@@ -254,6 +257,7 @@ def test_the_share_card_downloads_as_a_png_that_says_what_the_result_says(
     link = page.get_by_text(re.compile(r"\?s=\w+&p=[\w-]+$"))
     expect(link).to_have_text(re.compile(rf"p={re.escape(token_of(page))}$"))
     expect(page.get_by_text("Keep this link to see your result later:")).to_be_visible()
+    page.get_by_text("Your link as a QR code").click()
     qr = page.get_by_role("img", name="QR code of your private link")
     expect(qr).to_be_visible()
     # Served as drawn, a lossless PNG (a JPEG blurs the modules), and it opens the link.
@@ -275,6 +279,7 @@ def test_the_share_button_hands_the_card_to_the_phones_share_sheet(
     )
     take_survey(page, app_server.url, code, SHY)
     expect_result(page, SHY)
+    page.get_by_text("Your share card, to download or share").click()
     page.get_by_role("button", name="Share my result").click()
     page.wait_for_function("() => window.__shared")
     [[name, kind, size]] = page.evaluate("() => window.__shared")

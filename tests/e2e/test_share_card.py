@@ -36,6 +36,7 @@ def test_the_card_downloads_in_both_sizes_as_the_participants_own_card(
     mine = scoring.score(server_store.q, answers)
     card = sharecard.card_for(server_store.q, mine)
 
+    page.get_by_text("Your share card, to download or share").click()  # made when opened
     shown = page.get_by_role("img", name=re.compile("^Your share card"))
     expect(shown).to_be_visible()
     alt = shown.get_attribute("alt")
