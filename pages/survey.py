@@ -1,6 +1,6 @@
 import streamlit as st
 
-from survey.ui import participant, resources, result_page
+from survey.ui import open_question, participant, resources, result_page
 
 with participant.plain_when_unavailable():  # a database that can't be used: a plain message
     place = participant.place()
@@ -81,6 +81,7 @@ with st.form(f"page-{k}", border=False):
             else:
                 index = p.options.index(value) if value in p.options else None
                 st.radio(p.text, p.options, index=index, key=participant.profile_key(p.id))
+        open_question.fields(q, place)  # the open questions, after the profile's
     buttons = st.container(horizontal=True)
     buttons.form_submit_button(
         "Back", on_click=participant.submit_page, args=(k, -1), disabled=k == 0, width="stretch"

@@ -147,7 +147,7 @@ def submit_page(page: int, direction: int) -> None:
     if page < len(q.pages()):
         given = {it.id: st.session_state.get(answer_key(it.id)) for it in q.pages()[page]}
     else:
-        given = {p.id: st.session_state.get(profile_key(p.id)) for p in q.profile}
+        given = {p.id: st.session_state.get(profile_key(p.id)) for p in (*q.profile, *q.open)}
     _go(service.submit(resources.store_for(q), q, here, page, direction, given))
 
 

@@ -1,0 +1,83 @@
+"""The open question's glue for participants: its field on the last page, and "what the
+room said" on the result page. The words' rules are survey/words.py's; the field's value
+travels with the profile answers (`participant.profile_key`), so a refresh or Back keeps
+what was typed, and the store tidies or refuses it."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from survey import flow, words
+from survey.questionnaire import Questionnaire
+from survey.store import Store
+from survey.ui import participant
+
+ON_STAGE = (
+    "Optional. The room's answers appear on the projector as a word cloud once the "
+    "facilitator approves them, so please leave out names."
+)
+# Every character Markdown could read as syntax is escaped: the phrases are plain words
+# already (survey/words.py), and stay plain text however the normaliser changes.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def _plain(text: str) -> str:
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def fields(q: Questionnaire, here: flow.Place) -> None:
+    """The open questions' text fields, inside the last page's form, with their limit
+    counted as one types."""
+    for o in q.open:
+        typed = here.profile.get(o.id)
+        st.text_input(
+            o.text,
+            value=typed if isinstance(typed, str) else "",
+            max_chars=o.max_chars,
+            placeholder="A few words",
+            key=participant.profile_key(o.id),
+        )
+    if q.open:
+        st.caption(ON_STAGE)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _blocklist(stamp: tuple) -> words.Blocklist:
+    return words.Blocklist.load(*words.blocklist_paths())
+
+
+def blocklist() -> words.Blocklist:
+    """The shipped and the event's blocklist, read again whenever either file changes."""
+    return _blocklist(words.blocklist_stamp())
+
+
+@st.cache_data(max_entries=256, ttl=60, show_spinner=False)
+def _room(_store: Store, code: str, question_id: str, key: tuple, stamp: tuple) -> list:
+    # Keyed by the session's words_key: every result page of the room shares one tally
+    # until an answer, a decision or the blocklist changes.
+    return words.room(_store, code, question_id, blocklist())
+
+
+def room(store: Store, code: str, question_id: str) -> list[words.Phrase]:
+    """The session's phrases for one open question as of now (cached by what they depend on)."""
+    key = store.words_key(code)
+    return _room(store, code, question_id, key, words.blocklist_stamp()) if key else []
+
+
+def room_said(q: Questionnaire, store: Store, here: flow.Place) -> None:
+    """On the result page: the phrases the stage shows, most given first, as plain text."""
+    for o in q.open:
+        shown = [p for p in room(store, here.code, o.id) if p.shown]
+        if not shown:
+            continue
+        with st.container(key=f"room-said-{o.id}"):
+            st.subheader("What the room said", anchor=False)
+            st.caption(o.text)
+            st.markdown(
+                " · ".join(
+                    f"**{_plain(p.text)}**" + (f" ×{p.people}" if p.people > 1 else "")
+                    for p in shown[:30]
+                )
+            )
