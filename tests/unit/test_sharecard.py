@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from survey import questionnaire, scoring, sharecard
+from survey import cardlayout, cardtype, questionnaire, scoring, sharecard
 from survey import theme as themes
 from survey.scoring import Result
 
@@ -167,13 +167,13 @@ def test_every_text_reads_on_its_ground_whatever_the_accent(q, accent, klass):
     card = sharecard.card_for(themed(q, accent=accent), Result({}, 50.0, klass))
     for size in sharecard.SIZES:
         for t in sharecard.layout(card, size).texts:
-            assert sharecard.contrast(t.fill, t.ground) >= 4.5, (t.text, t.fill, t.ground)
+            assert cardtype.contrast(t.fill, t.ground) >= 4.5, (t.text, t.fill, t.ground)
 
 
 def test_the_card_is_set_in_the_apps_own_typeface_shipped_with_it():
-    assert sharecard._font(40, "Regular").getname() == ("Source Sans 3", "Regular")
-    assert sharecard._font(40, "Black").getname() == ("Source Sans 3", "Black")
-    licence = (sharecard.FONTS / "OFL.md").read_text()
+    assert cardtype.typeface(40, "Regular").getname() == ("Source Sans 3", "Regular")
+    assert cardtype.typeface(40, "Black").getname() == ("Source Sans 3", "Black")
+    licence = (cardtype.FONTS / "OFL.md").read_text()
     assert "SIL Open Font License" in licence and "Adobe" in licence
 
 
@@ -284,5 +284,5 @@ def test_the_drawn_card_leaves_the_gap_between_each_name_and_its_number_blank():
 def test_the_shipped_questionnaires_card_keeps_its_full_size_rows(q, believer):
     card = sharecard.card_for(q, believer)
     names = [t for t in sharecard.layout(card).texts if t.text in {d.name for d in q.dimensions}]
-    assert len(names) == len(q.dimensions) == sharecard.ROWS
+    assert len(names) == len(q.dimensions) == cardlayout.ROWS
     assert len({t.font.size for t in names}) == 1 and names[0].font.size >= 26
