@@ -43,6 +43,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from survey.serving import first_paint
+
 ROOT = Path(__file__).resolve().parents[2]
 CACHE_ENV = "SURVEY_STATIC_CACHE"
 # Text formats gain 3-4x; woff2, png and gif are compressed already.
@@ -51,7 +53,7 @@ MIN_SIZE = 1024  # below one packet, compression saves nothing
 GZIP_LEVEL = 9  # once per install: the smallest gzip is worth 1.4 s of CPU
 BROTLI_QUALITY = 6  # all 23 MB in ~2 s; quality 11 saves another 8% for a minute of CPU
 STAMP = ".complete"
-BUILD = "5"  # part of the cache's fingerprint: bump it when what build() makes changes
+BUILD = "6"  # part of the cache's fingerprint: bump it when what build() makes changes
 # Streamlit's text font, cut to Latin (with Latin Extended-A for European names) and
 # punctuation: the questionnaire is English, and any other character falls back.
 SUBSET_FONTS = ("SourceSansVF-Upright.", "SourceSansVF-Italic.")
@@ -59,6 +61,9 @@ ICON_FONT = "MaterialSymbols-Rounded."
 # The participant's first page: the elements whose scripts Streamlit loads on demand.
 FIRST_PAGE_CHUNKS = ("Radio", "Progress", "Html")
 PRELOAD = "preload.html"
+# Streamlit's stylesheet, for the page's HTML to carry inline (survey/serving/first_paint.py).
+PAGE_CSS = "page.css"
+CSS_URL = re.compile(r"""url\((['"]?)(?!data:|[a-z]+://|/|#)""")
 JS_IMPORT = re.compile(r'(?:\bfrom|\bimport)\s*"\./([\w.-]+\.js)"')
 APP_ICON = re.compile(r":material/([a-z0-9_]+):")
 SUBSET_UNICODES = [
@@ -138,6 +143,7 @@ def build(src: Path | None = None, dest: Path | None = None) -> Path:
                 for suffix, packed in compress(data).items():
                     out.with_name(out.name + suffix).write_bytes(packed)
         (tmp / PRELOAD).write_text(preloads(src))
+        (tmp / PAGE_CSS).write_text(page_css(src))
         (tmp / STAMP).write_text(fingerprint + "\n")
         _make_readable(tmp)
         if dest.exists():  # an older build: move it aside, then swap in the new one
@@ -174,6 +180,16 @@ def preloads(src: Path) -> str:
     font = '<link rel="preload" as="font" type="font/woff2" crossorigin href="./static/media/{}">'
     links += [font.format(p.name) for p in sorted((src / "static" / "media").glob(ICON_FONT + "*"))]
     return "\n".join(links)
+
+
+def page_css(src: Path) -> str:
+    """The stylesheet(s) index.html links, as one text to inline in the page's head, its
+    url()s made relative to the page (as index.html's own links are) instead of to
+    static/css/. Empty when there is none, or when it could not sit in a <style>."""
+    index = (src / "index.html").read_text()
+    texts = [(src / rel).read_text() for rel in first_paint.STYLESHEET.findall(index)]
+    css = "\n".join(CSS_URL.sub(r"url(\1./static/css/", t) for t in texts)
+    return "" if "</style" in css.lower() else css
 
 
 def compress(data: bytes) -> dict[str, bytes]:

@@ -1,13 +1,15 @@
 """The ASGI middleware that serves the compressed copy of Streamlit's frontend
 (survey/serving/precompressed.py builds it): /static/... from memory with a year of
-immutable caching, and every page's HTML with the copy's preload links in its head."""
+immutable caching, and every page's HTML with the copy's preload links in its head and
+a loading state painted before any script has run (survey/serving/first_paint.py)."""
 
 from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
 
-from survey.serving.precompressed import PRELOAD, compress
+from survey.serving.first_paint import page_html
+from survey.serving.precompressed import PAGE_CSS, PRELOAD, compress
 
 IMMUTABLE = b"public, max-age=31536000, immutable"
 
@@ -27,7 +29,7 @@ def accepted(accept_encoding: str) -> set[str]:
 
 class PrecompressedStatic:
     """ASGI middleware: GET and HEAD for /static/... answered from the compressed copy,
-    and the copy's preload links added to the head of every page's HTML.
+    and every page's HTML given the copy's preload links and the loading state.
 
     Anything else, and any file not in the copy, goes to the wrapped app (Streamlit)
     unchanged. Each (file, encoding) is read from disk once and kept in memory: at
@@ -45,8 +47,12 @@ class PrecompressedStatic:
         self._bodies: dict[tuple[str, str], tuple[bytes, bytes] | None] = {}
         try:
             self._preload = (self.folder / PRELOAD).read_bytes()
-        except OSError:  # a copy made before preloads: pages go out as Streamlit made them
+        except OSError:  # a copy made before preloads: pages get the loading state only
             self._preload = b""
+        try:
+            self._css = (self.folder / PAGE_CSS).read_bytes()
+        except OSError:  # a copy made before it: the page links the stylesheet as shipped
+            self._css = b""
         self._pages: dict[tuple[bytes, str], tuple[bytes, str]] = {}
 
     async def __call__(self, scope, receive, send) -> None:
@@ -61,7 +67,7 @@ class PrecompressedStatic:
                 break
         ok = accepted(header.decode("latin-1"))
         if not path.startswith(self.prefix):
-            page = scope["method"] == "GET" and self._preload and _is_page(path, self.internal)
+            page = scope["method"] == "GET" and _is_page(path, self.internal)
             if page:
                 await self._page(scope, receive, send, ok)
             else:
@@ -78,7 +84,7 @@ class PrecompressedStatic:
         await self.app(scope, receive, send)
 
     async def _page(self, scope, receive, send, ok: set[str]) -> None:
-        """Streamlit's answer for a page, its HTML given the preload links on the way out.
+        """Streamlit's answer for a page, its HTML rewritten on the way out (`page_html`).
 
         Streamlit is asked for the page uncompressed, so the HTML can be changed; the
         result is compressed here, once, as the browser accepts."""
@@ -96,7 +102,7 @@ class PrecompressedStatic:
                 parts.append(message.get("body", b""))
                 if message.get("more_body"):
                     return
-                body, encoding = self._with_preloads(b"".join(parts), ok)
+                body, encoding = self._rewritten(b"".join(parts), ok)
                 headers = [
                     (k, v)
                     for k, v in start.get("headers", [])
@@ -115,13 +121,13 @@ class PrecompressedStatic:
 
         await self.app({**scope, "headers": plain}, receive, rewrite)
 
-    def _with_preloads(self, html: bytes, ok: set[str]) -> tuple[bytes, str]:
+    def _rewritten(self, html: bytes, ok: set[str]) -> tuple[bytes, str]:
         wanted = "br" if "br" in ok else "gzip" if "gzip" in ok else ""
         key = (html, wanted)
         if key not in self._pages:
             if len(self._pages) > 8:  # only ever one index.html; a bound all the same
                 self._pages.clear()
-            changed = html.replace(b"</head>", self._preload + b"\n</head>", 1)
+            changed = page_html(html, self._preload, self._css)
             variants = compress(changed) if wanted else {}
             if wanted == "br" and ".br" in variants:
                 self._pages[key] = variants[".br"], "br"

@@ -3,6 +3,9 @@
 import asyncio
 import concurrent.futures
 import gzip
+import re
+from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
@@ -66,7 +69,9 @@ def test_the_text_font_keeps_latin_and_the_questionnaires_punctuation(copy):
 
 # ---------------------------------------------------------------- preloads on the page
 
-PAGE = b"<!doctype html><html><head><title>x</title></head><body></body></html>"
+PAGE = (
+    b'<!doctype html><html><head><title>x</title></head><body><div id="root"></div></body></html>'
+)
 
 
 def _fake_frontend(root):
@@ -139,7 +144,7 @@ def _streamlit_like(seen: list):
 
 
 def test_every_page_gets_the_preloads_in_its_head_compressed_as_the_browser_accepts(tmp_path):
-    (tmp_path / precompressed.PRELOAD).write_text('<link rel="modulepreload" href="x.js">')
+    (tmp_path / precompressed.PRELOAD).write_text('<link rel="preload" as="font" href="x.woff2">')
     seen: list = []
     app = static.PrecompressedStatic(_streamlit_like(seen), tmp_path)
 
@@ -147,18 +152,140 @@ def test_every_page_gets_the_preloads_in_its_head_compressed_as_the_browser_acce
         status, headers, body = _get(app, path)
         assert status == 200 and headers["content-encoding"] == "gzip"
         assert int(headers["content-length"]) == len(body)
-        html = gzip.decompress(body)
-        assert html == PAGE.replace(b"</head>", b'<link rel="modulepreload" href="x.js">\n</head>')
+        head, _, rest = gzip.decompress(body).partition(b"</head>")
+        assert b'<link rel="preload" as="font" href="x.woff2">' in head
+        assert b"<h1>Believer or Spectator?</h1>" in rest
     assert b"accept-encoding" not in seen[0]  # Streamlit sends it plain, to be changed
 
     _, headers, body = _get(app, "/", accept="")
-    assert "content-encoding" not in headers and b'href="x.js"' in body
+    assert "content-encoding" not in headers and b'href="x.woff2"' in body
 
     for path in ("/_stcore/health", "/media/abc.png"):  # not pages: passed on untouched
         _, headers, body = _get(app, path)
         assert body == b"ok" and "content-encoding" not in headers
 
 
-def test_a_copy_without_a_preload_list_serves_pages_as_streamlit_made_them(tmp_path):
+def test_a_copy_without_a_preload_list_still_paints_the_loading_state(tmp_path):
     app = static.PrecompressedStatic(_streamlit_like([]), tmp_path)
-    assert _get(app, "/")[2] == PAGE
+    html = _get(app, "/", accept="")[2]
+    assert b"Loading the survey" in html and b"<link" not in html
+
+
+# ---------------------------------------------------------------- the first paint
+
+
+class _Page(HTMLParser):
+    """What a browser without JavaScript shows: the text inside #root, and the page's
+    scripts, stylesheets and hints."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0  # inside <div id="root"> when > 0
+        self.shown: list[tuple[str, str]] = []  # (enclosing tag, text) inside #root
+        self.tags: list[tuple[str, dict]] = []
+        self.inline_scripts: list[str] = []
+        self._tag = ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        self._tag = tag
+        if self.depth or (tag == "div" and attrs.get("id") == "root"):
+            self.depth += tag not in ("meta", "link", "br", "img")
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth and data.strip():
+            self.shown.append((self._tag, data.strip()))
+        if self._tag == "script" and data.strip():
+            self.inline_scripts.append(data)
+
+
+def _served_page(copy, path="/", headers=()):
+    """The app's real index.html as the middleware serves it from the real copy."""
+    index = (precompressed.streamlit_static_dir() / "index.html").read_bytes()
+
+    async def streamlit(scope, receive, send):
+        start_headers = [(b"content-type", b"text/html; charset=utf-8")]
+        await send({"type": "http.response.start", "status": 200, "headers": start_headers})
+        await send({"type": "http.response.body", "body": index})
+
+    app = static.PrecompressedStatic(streamlit, copy)
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "headers": list(headers),
+    }
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    async def send(message):
+        sent.append(message)
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
+    return b"".join(m.get("body", b"") for m in sent[1:])
+
+
+def test_the_page_shows_the_apps_name_and_a_loading_state_without_any_script(copy):
+    page = _Page()
+    page.feed(_served_page(copy).decode())
+    # Only these two constants: the name as the heading, then the loading state.
+    assert [text for _, text in page.shown] == ["Believer or Spectator?", "Loading the survey…"]
+    assert page.shown[0][0] == "h1"
+    assert ("p", {"role": "status"}) in page.tags  # screen readers hear that it is loading
+
+
+def test_streamlit_runs_from_the_page_as_before_its_scripts_named_after_the_first_paint(copy):
+    html = _served_page(copy).decode()
+    page = _Page()
+    page.feed(html)
+    shipped = (precompressed.streamlit_static_dir() / "index.html").read_text()
+    main = re.search(r'<script type="module" crossorigin src="([^"]+)"', shipped).group(1)
+    hinted = re.findall(r'<link rel="modulepreload" crossorigin href="([^"]+)"', shipped)
+    # No script, module hint or stylesheet for the browser to wait for before painting...
+    assert not [t for t in page.tags if t[0] == "script" and "src" in t[1]]
+    assert not [t for t in page.tags if t[1].get("rel") in ("modulepreload", "stylesheet")]
+    # ...and the loader asks for the same main script and hints once the page is drawn.
+    (loader,) = [s for s in page.inline_scripts if "requestAnimationFrame" in s]
+    assert f's.src="{main}"' in loader
+    for href in hinted:
+        assert f'["modulepreload", "{href}"]' in loader, href
+    for href in re.findall(
+        r'href="(\./static/js/[^"]+)"', (copy / precompressed.PRELOAD).read_text()
+    ):
+        assert f'["preload", "{href}"]' in loader, href
+    # nginx's start check finds the main script the same way (survey/serving/nginx.py).
+    assert re.search(r'src="\.?/?(static/js/index\.[^"]+\.js)"', html)
+
+
+def test_streamlits_stylesheet_comes_inline_its_fonts_still_found_from_every_page(copy):
+    css = (copy / precompressed.PAGE_CSS).read_text()
+    assert ".katex" in css and "Source Sans" in css  # Streamlit's own stylesheet
+    urls = re.findall(r"url\(['\"]?(?!data:)([^)'\"]+)", css)
+    assert urls
+    for url in urls:  # relative to a page at / (and /console, /stage: the same folder)
+        assert url.startswith("./static/"), url
+        assert (copy / Path(url).as_posix()).resolve().is_file(), url
+    assert css in _served_page(copy).decode()
+
+
+@pytest.mark.parametrize(
+    "path,headers",
+    [
+        ("/", []),
+        ("/console", [(b"cookie", b"name=<b>Mallory</b>")]),
+        ("/stage", [(b"x-forwarded-host", b"evil.example"), (b"user-agent", b"<i>x</i>")]),
+        ("/%3Cscript%3Ealert(1)%3C/script%3E", [(b"referer", b"http://x/?s=<script>")]),
+    ],
+)
+def test_the_page_is_the_same_constant_html_whoever_asks_and_however(copy, path, headers):
+    # Nothing from the request (path, query, cookies, headers) ever reaches the page.
+    assert _served_page(copy, path, headers) == _served_page(copy)
+    assert b"Mallory" not in _served_page(copy, path, headers)
