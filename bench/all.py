@@ -22,7 +22,6 @@ import json
 import os
 import platform
 import sqlite3
-import subprocess
 import sys
 import time
 from dataclasses import replace
@@ -34,7 +33,7 @@ import streamlit
 
 from bench import page_weight, scenarios
 from bench.loadgen import APPS, Load
-from bench.server import RESULTS, ROOT, StreamlitServer, results_dir
+from bench.server import RESULTS, ROOT, StreamlitServer, git, results_dir
 
 SCENARIOS = ("spread", "burst", "floor", "workers", "memory", "crash", "weight")
 QUIET_CPU_PCT = 20  # machine-wide CPU (all cores) below which a run may start
@@ -75,24 +74,12 @@ def app_version() -> str:
     if os.environ.get("BENCH_APP_LABEL"):  # e.g. "commit abc1234 (git archive snapshot)"
         return os.environ["BENCH_APP_LABEL"]
     root = Path(os.environ.get("BENCH_APP_ROOT") or ROOT)
-    try:
-        rev = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "app.py", "pages", "survey", ".streamlit"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        return rev + (" with uncommitted app changes" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
+    rev = git("rev-parse", "--short", "HEAD", cwd=root)
+    if rev is None:
         return f"{root} (not a git checkout)"
+    app = ("app.py", "pages", "survey", ".streamlit")
+    dirty = git("status", "--porcelain", "--", *app, cwd=root)
+    return rev + (" with uncommitted app changes" if dirty else "")
 
 
 def serving(app: str) -> str:

@@ -24,19 +24,18 @@ MONITOR_INTERVAL_S = 0.2  # fine enough to catch the RSS peak of a 5 s burst
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
+def git(*args: str, cwd: str | os.PathLike = ROOT) -> str | None:
+    """A git command's output in `cwd`; None if that is not a git checkout."""
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return done.stdout.strip()
+
+
 def results_dir(label: str) -> Path:
     """Where a run's JSON goes: bench/results/<commit>-<label>/ (the one naming rule)."""
-    try:
-        rev = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        rev = "nocommit"
-    return RESULTS / f"{rev}-{label}"
+    return RESULTS / f"{git('rev-parse', '--short', 'HEAD') or 'nocommit'}-{label}"
 
 
 class StreamlitServer(launcher.StreamlitServer):
