@@ -13,6 +13,8 @@ console.sync_widgets(code)
 st.fragment(run_every=console.VIEW_REFRESH_S)(console_panels.live)(code)
 st.fragment(run_every=facilitator.REFRESH_S)(console.status)(code)
 
+st.fragment(run_every=facilitator.REFRESH_S)(console_panels.moderation)(code)  # open answers
+
 more, shown = st.columns([2, 3], gap="large")
 with more:
     console_panels.settings_panel(code)

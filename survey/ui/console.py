@@ -10,12 +10,13 @@ so a change made elsewhere (a clicker, another console, the CLI) shows here too.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 import streamlit as st
 
-from survey import aggregate, reliability
+from survey import aggregate, reliability, words
 from survey import stage as core
 from survey.store import VersionMix, iso, now_iso
 from survey.ui import facilitator, resources
@@ -152,6 +153,38 @@ def clear_demo(code: str) -> None:
     n = resources.get_store().clear_demo(code)
     resources.forget_room(code)
     st.toast(f"Removed {n} demo responses from {code}.")
+
+
+def phrase_tag(phrase: str) -> str:
+    """A phrase as part of a widget's key (a page class name): letters and digits only."""
+    return hashlib.sha1(phrase.encode()).hexdigest()[:12]
+
+
+def pick_key(code: str, question_id: str, phrase: str) -> str:
+    """The key of a queued phrase's checkbox ("many at once")."""
+    return f"pick_{code}_{question_id}_{phrase_tag(phrase)}"
+
+
+def moderate(code: str, question_id: str, phrases: list[str], state: str) -> None:
+    """Approve or hide phrases, for every stage and worker; a picked phrase is unpicked."""
+    n = resources.get_store().moderate(code, question_id, phrases, state)
+    for phrase in phrases:
+        st.session_state.pop(pick_key(code, question_id, phrase), None)
+    if n > 1:
+        st.toast(f"{'Approved' if state == words.APPROVED else 'Hidden'}: {n} phrases.")
+
+
+def moderate_picked(code: str, question_id: str, queued: list[str], state: str) -> None:
+    """Approve or hide the queued phrases whose box is ticked."""
+    picked = [p for p in queued if st.session_state.get(pick_key(code, question_id, p))]
+    if not picked:
+        st.toast("Tick the phrases first.")
+        return
+    moderate(code, question_id, picked, state)
+
+
+def set_auto_approve(code: str, on: bool) -> None:
+    resources.get_store().set_auto_approve(code, on)
 
 
 def new_link(code: str) -> None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from survey import aggregate, report
+from survey import aggregate, report, words
 from survey import stage as core
-from survey.ui import console, facilitator, resources, stage
+from survey.ui import console, facilitator, open_question, resources, stage
 
 
 def top(code: str) -> None:
@@ -185,4 +185,120 @@ def reliability(code: str) -> None:
             width="stretch",
             column_config=facilitator.RELIABILITY_COLUMNS,
             placeholder="–",
+        )
+
+
+# At most this many phrases of each list are drawn at once; the rest wait their turn.
+SHOWN_AT_ONCE = 40
+
+
+def moderation(code: str) -> None:
+    """The room's words, redrawn from the database every facilitator.REFRESH_S: the
+    queue (approve or hide each, the ticked ones, or all), "approve automatically", and
+    what is shown or hidden now. Buttons only, and boxes nothing here ever ticks: a timed
+    refresh can't send an old value back."""
+    q, store = resources.get_questionnaire(), resources.get_store()
+    for o in q.open:
+        phrases = open_question.room(store, code, o.id)
+        queued = [p for p in phrases if p.state == words.QUEUE]
+        blocked = sum(p.state == words.BLOCKED for p in phrases)
+        st.subheader("The room's words", anchor=False)
+        st.caption(f"{o.text} On the stage: the 'words' view.")
+        auto = bool(store.get_session(code)["auto_approve"])
+        _auto_approve(code, auto)
+        with st.container(key=f"queue-{o.id}", border=True):
+            _queue(code, o.id, queued, auto)
+        shown = [p for p in phrases if p.shown]
+        hidden = [p for p in phrases if p.state == words.HIDDEN]
+        st.caption(
+            f"On the stage: {len(shown)} · hidden by you: {len(hidden)}"
+            f" · hidden by the blocklist: {blocked}"
+        )
+        with st.expander(f"Shown on the stage ({len(shown)}) and hidden ({len(hidden)})"):
+            for p in shown[:SHOWN_AT_ONCE]:
+                _row(code, o.id, p, [("Hide", words.HIDDEN)])
+            for p in hidden[:SHOWN_AT_ONCE]:
+                _row(code, o.id, p, [("Show again", words.APPROVED)], note="hidden")
+
+
+def _auto_approve(code: str, auto: bool) -> None:
+    if auto:
+        st.caption("Approving automatically: every new phrase goes on the stage.")
+        st.button(
+            "Stop approving automatically",
+            on_click=console.set_auto_approve,
+            args=(code, False),
+            key=f"auto-off-{code}",
+        )
+    else:
+        st.button(
+            "Approve automatically",
+            on_click=console.set_auto_approve,
+            args=(code, True),
+            key=f"auto-on-{code}",
+            help="For a trusted room: new phrases go on the stage without waiting here. "
+            "The blocklist still applies.",
+        )
+
+
+def _queue(code: str, question_id: str, queued: list[words.Phrase], auto: bool) -> None:
+    if not queued:
+        st.caption("No new answers waiting.")
+        return
+    st.markdown(f"**Waiting: {len(queued)}**")
+    texts = [p.text for p in queued]
+    many = st.container(horizontal=True)
+    many.button(
+        "Approve ticked",
+        on_click=console.moderate_picked,
+        args=(code, question_id, texts, words.APPROVED),
+        key=f"approve-ticked-{code}-{question_id}",
+        type="primary",
+    )
+    many.button(
+        "Hide ticked",
+        on_click=console.moderate_picked,
+        args=(code, question_id, texts, words.HIDDEN),
+        key=f"hide-ticked-{code}-{question_id}",
+    )
+    many.button(
+        f"Approve all {len(queued)}",
+        on_click=console.moderate,
+        args=(code, question_id, texts, words.APPROVED),
+        key=f"approve-all-{code}-{question_id}",
+    )
+    for p in queued[:SHOWN_AT_ONCE]:
+        on_stage = "on the stage: " if p.shown else ""
+        note = f"{on_stage}{p.people} people" if p.people > 1 else ("on the stage" if auto else "")
+        _row(
+            code,
+            question_id,
+            p,
+            [("Approve", words.APPROVED), ("Hide", words.HIDDEN)],
+            note=note,
+            pick=True,
+        )
+    if len(queued) > SHOWN_AT_ONCE:
+        st.caption(f"And {len(queued) - SHOWN_AT_ONCE} more after these.")
+
+
+def _row(code, question_id, p: words.Phrase, actions, note: str = "", pick: bool = False):
+    """One phrase as plain text, with its buttons (a list's keys start with `pick`'s: a
+    phrase the room gave twice is in the queue and on the stage at once)."""
+    tag = console.phrase_tag(p.text)
+    where = "queue" if pick else "decided"
+    row = st.container(horizontal=True, vertical_alignment="center", key=f"{where}-{tag}")
+    if pick:
+        row.checkbox(
+            f"Tick {open_question.plain(p.text)}",
+            key=console.pick_key(code, question_id, p.text),
+            label_visibility="collapsed",
+        )
+    row.text(p.text + (f"  ({note})" if note else ""))
+    for label, state in actions:
+        row.button(
+            label,
+            on_click=console.moderate,
+            args=(code, question_id, [p.text], state),
+            key=f"{label}-{code}-{question_id}-{tag}" + ("" if pick else "-decided"),
         )
