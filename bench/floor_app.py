@@ -2,10 +2,10 @@
 
 What a participant sees, element for element, drawn from constants: the first page
 (title, progress, introduction, three pages of seven radios in a form with Back and
-Next), the optional profile page (two radios and pills), then the result (class,
-score, where they stand in the room, seven profile bars with the room's marks, tips,
-the share card and the link's QR code made only when opened, Take it again and
-Delete). No navigation, no database, no scoring, no style sheet or scroll script of
+Next), the optional last page (two radios, pills and the open question), then the
+result (class, score, where they stand in the room, seven profile bars with the room's
+marks, tips, the share card and the link's QR code made only when opened, Take it
+again and Delete). No navigation, no database, no scoring, no style sheet or scroll script of
 ours: a page counter in session state, moved by the form's callback. The load harness
 drives it like the survey (`bench.steps`, `bench.capacity --floor`), so each survey
 step can be given as a multiple of the same step here.
@@ -44,6 +44,10 @@ if k <= c.PAGES:
             st.radio("Your role", c.ROLES, index=None, key="pr_role")
             st.radio("Years in marketing", c.YEARS, index=None, key="pr_years")
             st.pills("Platforms you use personally", c.PLATFORMS, selection_mode="multi")
+            for i, (question, limit) in enumerate(c.OPEN):
+                st.text_input(question, max_chars=limit, placeholder="A few words", key=f"o{i}")
+            if c.OPEN:
+                st.caption(c.ON_STAGE)
         row = st.container(horizontal=True)
         row.form_submit_button("Back", on_click=turn, args=(-1,), disabled=k == 0)
         last = "See my result" if k == c.PAGES else "Next"
@@ -63,8 +67,9 @@ st.markdown(c.STANDING_LINE)
 st.caption(c.STANDING_WHY)
 st.header("Your profile", anchor=False)
 st.caption(c.BARS_CAPTION)
-for label, value in c.BARS:
-    st.progress(value, text=label)
+with st.container(key="result-bars", gap="small"):  # the room's marks find them here
+    for label, value in c.BARS:
+        st.progress(value, text=label)
 st.html(c.ROOM_MARKS)
 st.header("Tips for you", anchor=False)
 st.markdown(c.TIPS)

@@ -14,6 +14,11 @@ INTRO = _q.intro + "\n\nSession: Open session"
 SAVED_ON_NEXT = "Your answers are saved each time you press Next (or Back)."
 PROFILE_LEAD = "Last step, and optional: a little about you, for the room's breakdown."
 ROLES, YEARS, PLATFORMS = (p.options for p in _q.profile)
+OPEN = [(o.text, o.max_chars) for o in getattr(_q, "open", ())]  # the open questions
+ON_STAGE = (
+    "Optional. The room's answers appear on the projector as a word cloud once the "
+    "facilitator approves them, so please leave out names."
+)
 
 CLASS_LINE = result.BELIEVER_LINE
 STANDING = standing.html([1, 0, 2, 3, 5, 8, 6, 4, 2, 1], 62, _q.threshold)
@@ -30,7 +35,8 @@ BARS = [
 ROOM_MARKS = (
     "<style>"
     + "\n".join(
-        f'.st-key-bar-{i} [role="progressbar"]::after {{ content: ""; position: absolute;'
+        f'.st-key-result-bars > :nth-child({i + 1}) [role="progressbar"]::after {{'
+        ' content: ""; position: absolute;'
         f" left: calc({48 + i}% - 2px); top: -5px; bottom: -5px; width: 4px;"
         " background: #1f1933; border-radius: 2px; }"
         for i in range(len(BARS))

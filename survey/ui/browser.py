@@ -134,9 +134,20 @@ _SHARE_SCRIPT = """<div class="st-key-share-button">
 </script>"""
 
 
+class _Ours(str):
+    """HTML of ours, sent as it is: st.html dedents a plain string first, which cost
+    more than the rest of the call for the style sheet sent on every rerun."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+_STYLE = _Ours(STYLE)
+
+
 def style() -> None:
     """The app's own style sheet, on every page (captions' contrast, the scale)."""
-    st.html(STYLE)
+    st.html(_STYLE)
 
 
 def open_view(target: Literal["top", "missing"], seq: int) -> None:
@@ -146,20 +157,22 @@ def open_view(target: Literal["top", "missing"], seq: int) -> None:
     if target not in (TOP, MISSING):
         raise ValueError(target)
     body = _VIEW_SCRIPT % {"first": FIRST_MISSING_KEY, "target": target, "seq": int(seq)}
-    st.html(body, unsafe_allow_javascript=True)
+    st.html(_Ours(body), unsafe_allow_javascript=True)
 
 
 def room_marks(rooms: Sequence[int | None]) -> None:
-    """Mark the room's mean on each result bar (the i-th bar sits in container bar-i)."""
+    """Mark the room's mean on each result bar (the i-th element of container
+    result-bars: no container per bar, each would be one more message per rerun)."""
     rules = [
-        f'.st-key-bar-{i} [role="progressbar"]::after {{ content: ""; position: absolute;'
+        f'.st-key-result-bars > :nth-child({i + 1}) [role="progressbar"]::after {{'
+        ' content: ""; position: absolute;'
         f" left: calc({int(room)}% - 2px); top: -5px; bottom: -5px; width: 4px;"
         " background: #1f1933; border-radius: 2px; }"
         for i, room in enumerate(rooms)
         if room is not None
     ]
     if rules:
-        st.html("<style>" + "\n".join(rules) + "</style>")
+        st.html(_Ours("<style>" + "\n".join(rules) + "</style>"))
 
 
 def share_button(file_name: str) -> None:

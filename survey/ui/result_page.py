@@ -94,8 +94,8 @@ def _profile(view: service.ResultView) -> None:
     if view.shown:
         st.caption("The bar is your score out of 100; the dark mark is the room's average.")
     with st.container(key="result-bars", gap="small"):
-        for i, bar in enumerate(view.bars):
-            st.container(key=f"bar-{i}").progress(bar.you, text=bar.label)
+        for bar in view.bars:  # browser.room_marks finds each by its place
+            st.progress(bar.you, text=bar.label)
     browser.room_marks([b.room for b in view.bars])
 
 
