@@ -1,6 +1,7 @@
 """Phone delivery: what a phone downloads to reach its first question, and how long it waits.
 
-    python -m bench.phone [--runs 2] [--json bench/results/<commit>-venue/phone.json]
+    python -m bench.phone [--runs 2] [--lighthouse 3]
+                          [--json bench/results/<commit>-venue/phone.json]
 
 Real Chromium, phone-sized, driven through the Chrome DevTools Protocol, side by
 side in one run:
@@ -15,8 +16,15 @@ offers only gzip (brotli is for https and localhost).
 For each: bytes on the wire (`Network.loadingFinished` -> `encodedDataLength`, plus
 websocket frames as sent) from an empty cache until the first question is visible,
 and for the whole visit once the page is quiet; the same on a repeat visit (the link
-opened again in the same browser); and the time to the first question with Fast 3G
-emulated (1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip) and a 4x slower CPU.
+opened again in the same browser); and the time to the first contentful paint (the
+browser's own `first-contentful-paint` entry: for the survey, its name and loading
+state, survey/serving/first_paint.py) and to the first question with Fast 3G emulated
+(1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip) and a 4x slower CPU.
+
+With `--lighthouse N`, Lighthouse's mobile preset (simulated slow 4G, 4x CPU) runs N
+times on each app's page too, as TECH-NOTES.md runs it: `$LIGHTHOUSE`, else
+`lighthouse` on PATH, else `npx lighthouse`, with CHROME_PATH set to the same Chromium.
+Its figures vary from run to run on a busy machine, so the median is what counts.
 """
 
 from __future__ import annotations
@@ -26,8 +34,11 @@ import base64
 import json
 import os
 import platform
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 
@@ -45,7 +56,14 @@ FAST_3G = {  # DevTools' "Fast 3G" figures, as the issue gives them (bytes per s
 CPU_SLOWDOWN = 4
 QUESTION = '[data-testid="stRadio"]'
 QUIET_MS = 2000  # after the first question: late chunks and fonts of the same visit
-TARGETS = {"cold_kb": 1000, "repeat_kb": 150, "fast3g_s": 6.0}
+TARGETS = {"cold_kb": 1000, "repeat_kb": 150, "fast3g_s": 6.0, "fcp_s": 2.0, "lh_perf": 0.75}
+LIGHTHOUSE_METRICS = {  # Lighthouse's audit: our key
+    "first-contentful-paint": "fcp_s",
+    "largest-contentful-paint": "lcp_s",
+    "speed-index": "speed_index_s",
+    "total-blocking-time": "tbt_ms",
+    "cumulative-layout-shift": "cls",
+}
 APPS = {  # name: (app file, URL path, how it is served)
     "survey": ("app.py", "/?s=SHARE", "make run: python -m survey.serving.serve"),
     "floor": ("bench/floor_app.py", "/", "stock: streamlit run bench/floor_app.py"),
@@ -95,10 +113,14 @@ def visit(context, url: str, throttle: bool = False, cpu: bool = True) -> dict:
     page.goto(url, wait_until="commit")
     page.wait_for_selector(QUESTION, state="visible", timeout=120_000)
     seconds = time.monotonic() - t0
+    fcp_ms = page.evaluate(
+        "() => (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime"
+    )
     at_question = {"kb": wire.kb, "http_kb": round(wire.http / 1000, 1), "requests": wire.requests}
     page.wait_for_timeout(QUIET_MS)
     out = {
         "first_question_s": round(seconds, 2),
+        "first_contentful_paint_s": round(fcp_ms / 1000, 2) if fcp_ms else None,
         "to_first_question": at_question,
         "whole_visit": {"kb": wire.kb, "requests": wire.requests, "from_cache": wire.cached},
         "websocket_kb": round(wire.ws / 1000, 1),
@@ -107,7 +129,35 @@ def visit(context, url: str, throttle: bool = False, cpu: bool = True) -> dict:
     return out
 
 
-def measure(runs: int = 2) -> dict:
+def lighthouse(url: str, runs: int) -> dict:
+    """Lighthouse's mobile preset on `url`, `runs` times: each run's scores and metrics,
+    and their medians."""
+    exe = os.environ.get("LIGHTHOUSE") or shutil.which("lighthouse")
+    cmd = [exe] if exe else ["npx", "--no-install", "lighthouse"]
+    flags = "--headless --no-sandbox --disable-gpu"
+    out: list[dict] = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            report = os.path.join(tmp, "lh.json")
+            subprocess.run(
+                [*cmd, url, f"--chrome-flags={flags}", "--output=json", f"--output-path={report}"]
+                + ["--only-categories=performance,accessibility", "--quiet"],
+                env={**os.environ, "CHROME_PATH": chromium() or ""},
+                check=True,
+                timeout=300,
+            )
+            with open(report) as fh:
+                r = json.load(fh)
+        run = {k: r["categories"][k]["score"] for k in ("performance", "accessibility")}
+        for audit, key in LIGHTHOUSE_METRICS.items():
+            value = r["audits"][audit]["numericValue"]
+            run[key] = round(value / 1000, 2) if key.endswith("_s") else round(value, 3)
+        run["kb"] = round(r["audits"]["total-byte-weight"]["numericValue"] / 1000)
+        out.append(run)
+    return {"runs": out, "median": {k: statistics.median(x[k] for x in out) for k in out[0]}}
+
+
+def measure(runs: int = 2, lighthouse_runs: int = 0) -> dict:
     from playwright.sync_api import sync_playwright
 
     host = lan.discover().host or "127.0.0.1"
@@ -126,10 +176,12 @@ def measure(runs: int = 2) -> dict:
                     cold = visit(ctx, url)
                     repeat = visit(ctx, url)  # the same phone opens the link again
                     ctx.close()
-                    slow = []
+                    slow, fcp = [], []
                     for _ in range(runs):
                         ctx = browser.new_context(**PHONE)
-                        slow.append(visit(ctx, url, throttle=True)["first_question_s"])
+                        v = visit(ctx, url, throttle=True)
+                        slow.append(v["first_question_s"])
+                        fcp.append(v["first_contentful_paint_s"])
                         ctx.close()
                     # The network's share alone: on a busy shared machine the 4x CPU
                     # slowdown multiplies other jobs' contention too.
@@ -143,7 +195,11 @@ def measure(runs: int = 2) -> dict:
                         "repeat": repeat,
                         "fast3g_first_question_s": slow,
                         "fast3g_median_s": round(statistics.median(slow), 2),
+                        "fast3g_fcp_s": fcp,
+                        "fast3g_fcp_median_s": round(statistics.median(fcp), 2),
                     }
+                    if lighthouse_runs:
+                        results["apps"][name]["lighthouse"] = lighthouse(url, lighthouse_runs)
         finally:
             browser.close()
     return results
@@ -192,17 +248,56 @@ def report(r: dict) -> str:
             TARGETS["fast3g_s"],
             sec,
         ),
+        row(
+            "First contentful paint on Fast 3G, 4x CPU (median)",
+            lambda a: a["fast3g_fcp_median_s"],
+            TARGETS["fcp_s"],
+            sec,
+        ),
     ]
+    if "lighthouse" in s and "lighthouse" in f:
+        lh = lambda a: a["lighthouse"]["median"]  # noqa: E731
+        lines.append(
+            row(
+                "Lighthouse mobile: first contentful paint (median)",
+                lambda a: lh(a)["fcp_s"],
+                TARGETS["fcp_s"],
+                sec,
+            )
+        )
+        perf = f"{lh(s)['performance']:.2f} | {lh(f)['performance']:.2f} | ≥ 0.75"
+        met = "**met**" if lh(s)["performance"] >= TARGETS["lh_perf"] else "**not met**"
+        lines.append(f"| Lighthouse mobile: performance (median) | {perf} | {met} |")
+        a11y = f"{lh(s)['accessibility']:.2f} | {lh(f)['accessibility']:.2f} | 1.00"
+        met = "**met**" if lh(s)["accessibility"] >= 1 else "**not met**"
+        lines.append(f"| Lighthouse mobile: accessibility (median) | {a11y} | {met} |")
+        for key, label, fmt in (
+            ("lcp_s", "largest contentful paint", sec),
+            ("speed_index_s", "speed index", sec),
+            ("tbt_ms", "total blocking time", lambda v: f"{v:,.0f} ms"),
+            ("cls", "cumulative layout shift", lambda v: f"{v:.3f}"),
+        ):
+            lines.append(
+                f"| Lighthouse mobile: {label} (median) | {fmt(lh(s)[key])} "
+                f"| {fmt(lh(f)[key])} | | |"
+            )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.phone", description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=2, help="Fast 3G runs per app (median)")
+    ap.add_argument(
+        "--lighthouse",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also run Lighthouse's mobile preset N times per app (median)",
+    )
     ap.add_argument("--json", help="also write the results here")
     args = ap.parse_args(argv)
     load = os.getloadavg()[0]
-    r = measure(args.runs)
+    r = measure(args.runs, args.lighthouse)
     r["machine"] = {
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "load_average_at_start": round(load, 1),
