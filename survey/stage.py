@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from survey import aggregate
-from survey.aggregate import Room, Summary
+from survey.aggregate import Summary
 from survey.questionnaire import Questionnaire
+from survey.room import Room
 from survey.scoring import BELIEVER, SPECTATOR
 
 COUNTDOWN_S = 60  # "close in 60 s": long enough to finish the page a participant is on

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from survey import aggregate, reliability
-from survey.aggregate import Room
+from survey.room import Room
 from survey.scoring import score
 from survey.store import COMPLETE, DEFAULT_SESSION
 

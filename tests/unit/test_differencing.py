@@ -25,7 +25,7 @@ from dataclasses import asdict, replace
 import pytest
 
 from survey import aggregate, publishing, stage
-from survey.aggregate import Room
+from survey.room import Room
 from survey.scoring import BELIEVER, SPECTATOR
 from survey.store import DEFAULT_SESSION
 

@@ -10,8 +10,8 @@ import pytest
 
 from survey import aggregate, flow
 from survey import participant as service
-from survey.aggregate import Room
 from survey.flow import Place
+from survey.room import Room
 from survey.store import COMPLETE, DEFAULT_SESSION, SUPERSEDED, Store
 from tests.conftest import mount_tmpfs, unmount
 

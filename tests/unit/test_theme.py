@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from survey import aggregate, demo, questionnaire, scoring, sharecard, theme
-from survey.aggregate import Room
 from survey.charts import FONT_FAMILY, histogram, item_label, likert_bars, timeline, whole_step
+from survey.room import Room
 
 ROOT = Path(__file__).resolve().parents[2]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
