@@ -4,7 +4,8 @@
 
 Uses a real SQLite file filled with demo responses, and the functions the export
 page and the CLI call (read, aggregate, figures, HTML). Also times the XLSX and
-SPSS exports of the same rows, for the README. Prints the figures as JSON.
+SPSS exports of the same rows (`python -m bench.workbook` sets the workbook beside the writer
+it replaced). Prints the figures as JSON.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def run(n: int, repeat: int) -> dict:
         store.insert_many(other, real(demo.responses(q, n, seed=n)))
         session = _time(lambda: report.session_html(store, code), repeat)
         compared = _time(lambda: compare.compare_html(store, [code, other]), repeat)
-        xlsx = _time(lambda: formats.xlsx_bytes(store, code), 1)
+        xlsx = _time(lambda: formats.xlsx_bytes(store, code), repeat)
         sav = _time(lambda: formats.sav_bytes(store, code), repeat)
         store.close()
     return {

@@ -10,13 +10,20 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 
 import openpyxl
+import pandas as pd
 import pyreadstat
 import pytest
 
 from survey import aggregate, cli, demo, export, formats, roomstats
 from survey.store import Store
+from survey.workbook import Sheet, xlsx
 
 FORMULA_TITLE = '=HYPERLINK("http://x","y")'
+# Text shaped like XlsxWriter's own rich-text XML, which it would copy into the sheet as is:
+# here it would close the cell and add a formula cell after it.
+RAW_XML_TITLE = (
+    '<r><t>a</t></r></is></c><c r="Z2"><f>1+1</f></c><c r="ZZ2" t="inlineStr"><is><r><t>b</t></r>'
+)
 
 
 def real(q, n: int, seed: int) -> list[dict]:
@@ -122,6 +129,75 @@ def test_the_summary_sheet_counts_each_sessions_split(db, q, event):
     assert (summary[0]["believers"], summary[0]["spectators"]) == (believers, 12 - believers)
     mean = sum(float(r["overall"]) for r in rows) / 12
     assert summary[0]["mean_overall"] == pytest.approx(mean)
+
+
+def test_a_title_shaped_like_raw_sheet_xml_is_plain_text_and_adds_no_cell(db, q):
+    code = db.create_session(RAW_XML_TITLE, "RAWX")
+    db.insert_many(code, real(q, 3, seed=4))
+
+    wb = workbook(formats.xlsx_bytes(db, code))
+
+    for name in ("data", "summary"):
+        header = [c.value for c in wb[name][1]]
+        cell = wb[name].cell(row=2, column=header.index("session_title") + 1)
+        assert (cell.value, cell.data_type) == (RAW_XML_TITLE, "s")
+        assert wb[name].max_column == len(header)  # no cell beyond the last column
+    assert not [c for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "f"]
+
+
+TEXT_CELLS = [  # (what a text cell holds, what the analyst's spreadsheet reads)
+    ("=1+1", "'=1+1"),
+    ("", None),  # an empty cell
+    ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+    ("1556389859875737", "1556389859875737"),  # an id of digits stays text, every digit kept
+    ("6025778931e21487", "6025778931e21487"),  # not 6.0E+21496
+    ("00042", "00042"),
+    ("https://example.com/a", "https://example.com/a"),  # not a link
+    (RAW_XML_TITLE, RAW_XML_TITLE),
+    ("a\x01b\x1fc\td\ne", "abc\td\ne"),  # what an .xlsx cannot hold is dropped
+    ('Élan "vital" & <b>', 'Élan "vital" & <b>'),
+]
+
+
+def test_text_cells_read_back_as_written_never_as_a_number_formula_or_link():
+    sheet = pd.DataFrame({"text": [held for held, _ in TEXT_CELLS]})
+
+    data = xlsx([Sheet("data", sheet, [30])])
+
+    cells = [row[0] for row in workbook_sheet(data).iter_rows(min_row=2)]
+    assert [c.value for c in cells] == [seen for _, seen in TEXT_CELLS]
+    assert {c.data_type for c in cells if c.value is not None} == {"s"}
+    assert not [c for c in cells if c.hyperlink]
+
+
+def test_every_sheet_keeps_its_header_in_view_and_the_codebooks_text_columns_wide(db, event):
+    wb = workbook(formats.xlsx_bytes(db, event))
+
+    for ws in wb:
+        assert ws.freeze_panes == "A2", ws.title
+        widths = column_widths(ws)
+        assert len(widths) == ws.max_column, ws.title
+        header = [c.value for c in ws[1]]
+        for j, name in enumerate(header, 1):
+            assert widths[j] >= min(len(name), 28), (ws.title, name)  # the header shows whole
+    codebook = column_widths(wb["codebook"])
+    header = [c.value for c in wb["codebook"][1]]
+    assert codebook[header.index("meaning") + 1] >= 60
+    assert codebook[header.index("item_text") + 1] >= 60
+
+
+def workbook_sheet(data: bytes):
+    return workbook(data).worksheets[0]
+
+
+def column_widths(ws) -> dict[int, float]:
+    """Column number -> width, as the file sets them (a range of columns counts for each)."""
+    return {
+        j: dim.width
+        for dim in ws.column_dimensions.values()
+        for j in range(dim.min, dim.max + 1)
+        if dim.width
+    }
 
 
 # ---------------------------------------------------------------- SPSS

@@ -71,3 +71,31 @@ def test_calc_reads_the_workbooks_times_as_date_times(db, q, tmp_path):
         want = datetime.fromisoformat(ours[public]["started_at"]).replace(tzinfo=None)
         assert abs((started - want).total_seconds()) < 0.001
         assert done > started
+
+
+# Titles a workbook writer could turn into something else: a number (every digit or the
+# whole value lost), a formula, a link, an escape Excel decodes (_x0041_ reads "A"), or
+# XML copied into the sheet as it is (XlsxWriter's own rich-text form).
+TRICKY_TITLES = [
+    "1556389859875737",
+    "6025778931e21487",
+    "=1+1",
+    "https://example.com/a",
+    "Code _x0041_ stays",
+    '<r><t>a</t></r></is></c><c r="Z2"><f>1+1</f></c><c r="ZZ2" t="inlineStr"><is><r><t>b</t></r>',
+]
+
+
+def test_calc_shows_the_workbooks_session_titles_as_the_csv_does(db, q, tmp_path):
+    for k, title in enumerate(TRICKY_TITLES):
+        db.insert_many(db.create_session(title), demo.responses(q, 2, seed=43 + k))
+    source = tmp_path / "answers.xlsx"
+    source.write_bytes(formats.xlsx_bytes(db, include_demo=True))
+    text = export.responses_csv(db, include_demo=True).decode("utf-8-sig")
+    ours = [r["session_title"] for r in csv.DictReader(io.StringIO(text))]
+
+    seen = columns(calc_round_trip(source, tmp_path)["data"])
+
+    assert seen["session_title"] == ours
+    assert set(ours) == {export.neutralise(t) for t in TRICKY_TITLES}
+    assert all(isinstance(v, str) for v in seen["session_title"])
