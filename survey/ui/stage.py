@@ -21,7 +21,15 @@ import streamlit as st
 from survey import stage as core
 from survey import theme as themes
 from survey.store import now_iso
-from survey.ui import browser, facilitator, resources, stage_clicker, stage_numbers, stage_views
+from survey.ui import (
+    facilitator,
+    resources,
+    stage_clicker,
+    stage_look,
+    stage_numbers,
+    stage_views,
+    stage_words,
+)
 from survey.ui.stage_numbers import Numbers
 
 # How often an open stage looks at the database: a console change shows within 3 s.
@@ -76,12 +84,14 @@ def draw(code: str) -> None:
     view = stage_clicker.position(settings)
     n = stage_numbers.numbers(code, settings)
     theme = resources.get_questionnaire().theme
-    browser.stage_accent(theme.accent, theme.ink())
+    stage_look.stage_accent(theme.accent, theme.ink())
     with st.container(key="stage"):
         _top(view, theme, n)
         with st.container(key=f"stage-body-{view.kind}"):
             if view.kind == "join":
                 _join(code, session, n)
+            elif view.kind == "words":  # the room's own words (survey/ui/stage_words.py)
+                stage_words.draw(code, view.question)
             elif view.kind == "closing":
                 with st.container(key="stage-middle", vertical_alignment="center"):
                     st.title(core.CLOSING_LINE, anchor=False)
@@ -136,7 +146,7 @@ def _strip(code: str, session: dict, settings: dict, view: core.View) -> None:
         else:
             st.space("stretch")
         if left is not None:
-            browser.countdown(left)
+            stage_look.countdown(left)
         if what == core.JOIN:
             with st.container(key="stage-strip-qr", width="content"):
                 st.image(facilitator.qr_png(url), alt=f"QR code for {url}", output_format="PNG")

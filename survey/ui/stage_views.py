@@ -17,7 +17,7 @@ import streamlit as st
 from survey import aggregate, charts
 from survey import stage as core
 from survey.scoring import BELIEVER, SPECTATOR
-from survey.ui import browser, resources
+from survey.ui import resources, stage_look
 from survey.ui.stage_numbers import Numbers
 
 CHART_FONT = 24  # px: chart text read from the back of a hall (Plotly's type is fixed)
@@ -63,7 +63,7 @@ def _coming(session: dict, n: Numbers) -> None:
     with st.container(key="stage-middle", vertical_alignment="center"):
         counts(session, n)
         if session["is_open"]:
-            browser.stage_progress(n.everyone.n_finished, n.answering)
+            stage_look.stage_progress(n.everyone.n_finished, n.answering)
         st.markdown("### Results coming…")
 
 
@@ -105,7 +105,7 @@ class _VIEWS:
             row = st.container(horizontal=True, key="stage-split")
             for klass, count in ((BELIEVER, s.believers), (SPECTATOR, s.spectators)):
                 row.metric(f"{klass.capitalize()}s · {count}", f"{s.share(count):.0f}%")
-            browser.stage_split_bar(s.share(s.believers))
+            stage_look.stage_split_bar(s.share(s.believers))
             _threshold_note(n)
 
     @staticmethod
