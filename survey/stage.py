@@ -34,19 +34,21 @@ class View:
     """One full-screen view of the stage."""
 
     id: str  # in the database and the console: "join", "split", ..., "items-2", "closing"
-    kind: str  # join | split | distribution | profile | items | time | closing
+    kind: str  # join | split | distribution | profile | items | words | time | closing
     title: str
     items: tuple[str, ...] = ()  # the item ids an items view shows
+    question: str = ""  # the open question a words view shows the answers of
 
     @property
     def needs_results(self) -> bool:
-        """Join and closing views show no results, so they never wait for a reveal."""
-        return self.kind not in ("join", "closing")
+        """Join and closing views show no results, so they never wait for a reveal; the
+        room's words wait for the facilitator's approval instead (survey/words.py)."""
+        return self.kind not in ("join", "closing", "words")
 
 
 def views(q: Questionnaire, per_view: int = ITEMS_PER_VIEW) -> list[View]:
     """The stage's views in order: join, split, distribution, profile, the items over
-    a few views (balanced, in questionnaire order), over time, closing."""
+    a few views (balanced, in questionnaire order), the room's words, over time, closing."""
     ids = q.item_ids
     parts = max(1, math.ceil(len(ids) / per_view))
     # 21 items by 4: 4, 4, 4, 3, 3, 3 rather than 4, 4, 4, 4, 4, 1
@@ -64,6 +66,8 @@ def views(q: Questionnaire, per_view: int = ITEMS_PER_VIEW) -> list[View]:
     for n, chunk in enumerate(chunks, 1):
         part = f" ({n} of {len(chunks)})" if len(chunks) > 1 else ""
         out.append(View(f"items-{n}", "items", f"What the room does{part}", chunk))
+    # The room's own words, one view per open question (survey/ui/stage_words.py).
+    out += [View(f"words-{o.id}", "words", "In the room's words", question=o.id) for o in q.open]
     out += [
         View("time", "time", "Answers over time"),
         View("closing", "closing", "Thank you"),

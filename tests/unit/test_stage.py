@@ -21,11 +21,11 @@ def summary(believers: int, spectators: int) -> Summary:
 # ---------------------------------------------------------------- views and keys
 
 
-def test_the_views_run_join_split_distribution_profile_items_time_closing(q):
+def test_the_views_run_join_split_distribution_profile_items_words_time_closing(q):
     kinds = [v.kind for v in stage.views(q)]
     assert kinds[:4] == ["join", "split", "distribution", "profile"]
-    assert kinds[-2:] == ["time", "closing"]
-    assert set(kinds[4:-2]) == {"items"}
+    assert kinds[-3:] == ["words", "time", "closing"]  # the room's words: one open question
+    assert set(kinds[4:-3]) == {"items"}
 
 
 def test_every_item_is_on_exactly_one_items_view_in_questionnaire_order(q):

@@ -1,0 +1,72 @@
+"""The stage's words view: the room's own words as a word cloud, live as the facilitator
+approves them.
+
+Only what `survey.words` lets the stage show is drawn (approved, or vouched for by the
+room, never hidden or blocked). The picture is `survey.cloud`'s, drawn once per set of
+phrases shown, so an idle poll costs a dictionary look-up; its text alternative lists
+every phrase drawn.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import streamlit as st
+
+from survey import cloud, words
+from survey.ui import open_question, resources
+
+TEXT = "#262730"  # the stage's text colour; the most given phrases take the event's accent
+WAITING = "The room's words appear here as the facilitator approves them."
+
+# The clouds drawn, by the phrases and colours they show: one per change of the approved
+# set, shared by every stage of every session on this worker (a draw costs ~0.1-0.7 s).
+_clouds: dict[tuple, cloud.Cloud] = {}
+_lock = threading.Lock()
+
+# A fixed stylesheet of ours (no user text): the cloud takes the rest of the body and the
+# picture shrinks to fit it whole, at any screen size.
+STYLE = """<style>
+.st-key-stage [data-testid="stLayoutWrapper"]:has(> .st-key-stage-words) {
+  flex: 1 1 0; min-height: 0; }
+.st-key-stage-words { height: 100%; flex-wrap: nowrap; gap: 1vh; }
+.st-key-stage-words > [data-testid="stLayoutWrapper"]:has(> .st-key-stage-cloud) {
+  flex: 1 1 0; min-height: 0; }
+.st-key-stage-cloud { height: 100%; min-height: 0; }
+.st-key-stage-cloud [data-testid="stElementContainer"],
+.st-key-stage-cloud [data-testid="stFullScreenFrame"],
+.st-key-stage-cloud [data-testid="stFullScreenFrame"] > div,
+.st-key-stage-cloud [data-testid="stImage"] { height: 100%; width: 100%; }
+.st-key-stage-cloud img { width: 100%; height: 100%; max-width: none; object-fit: contain; }
+</style>"""
+
+
+def draw(code: str, question_id: str) -> None:
+    """The words view's body for one open question of the session."""
+    q = resources.get_questionnaire()
+    shown = words.on_stage(open_question.room(resources.get_store(), code, question_id))
+    asked = next((o.text for o in q.open if o.id == question_id), "")
+    st.html(STYLE)
+    with st.container(key="stage-words"):
+        st.markdown(f"### {open_question.plain(asked)}")  # the file's words, as text
+        if not shown:
+            with st.container(key="stage-middle", vertical_alignment="center"):
+                st.markdown(f"### {WAITING}")
+            return
+        drawn = picture(shown, q.theme.accent)
+        with st.container(key="stage-cloud", horizontal_alignment="center"):
+            st.image(drawn.png, alt=drawn.alt, output_format="PNG", width="stretch")
+        if drawn.left_out:
+            st.caption(f"And {drawn.left_out} more, given by fewer people.")
+
+
+def picture(shown: dict[str, int], accent: str) -> cloud.Cloud:
+    """The cloud of these phrases, drawn once per set and colour."""
+    key = (tuple(sorted(shown.items())), accent)
+    with _lock:
+        found = _clouds.get(key)
+        if found is None:
+            if len(_clouds) > 32:
+                _clouds.clear()
+            found = _clouds[key] = cloud.draw(shown, TEXT, accent)
+    return found
