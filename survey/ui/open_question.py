@@ -23,7 +23,8 @@ ON_STAGE = (
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
+    """`text` with every Markdown character escaped, for a label or a line of Markdown."""
     return _MARKDOWN.sub(r"\\\1", text)
 
 
@@ -77,7 +78,7 @@ def room_said(q: Questionnaire, store: Store, here: flow.Place) -> None:
             st.caption(o.text)
             st.markdown(
                 " · ".join(
-                    f"**{_plain(p.text)}**" + (f" ×{p.people}" if p.people > 1 else "")
+                    f"**{plain(p.text)}**" + (f" ×{p.people}" if p.people > 1 else "")
                     for p in shown[:30]
                 )
             )
