@@ -1,14 +1,16 @@
 """What each step costs the server, one participant at a time: the survey beside the floor.
 
-    python -m bench.steps [--n 40] [--json FILE]            # survey and floor, side by side
-    python -m bench.steps --app survey|floor|layout [--n 30] # one app on its own
+    python -m bench.steps [--n 40] [--before REV] [--json FILE]  # survey and floor
+    python -m bench.steps --app survey|floor|layout [--n 30]      # one app on its own
 
 Each app gets one server process (the survey as `make run` serves it, the floor app
 with the same TCP_NODELAY and GC settings). Participants go one at a time, taking turns
 between the apps (survey first, then floor first, ...), so whatever else the machine
 does falls on both alike. Each drives the same journey with the same answers: the page
 load (the first question page), two more question pages, the optional profile page and
-the result. For each step: the server's CPU from just before the message is sent until
+the result. With --before REV, the survey as it was at commit REV (a `git archive` of
+it, served the same way) takes its turns too, so before and after share one run. For
+each step: the server's CPU from just before the message is sent until
 the run has finished and gone quiet, and the messages and bytes it sent back. The
 harness fetches no images, so the bytes are the websocket's only. Means per step kind
 over `n` participants, after 3 warm-up ones each.
@@ -23,6 +25,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 
@@ -110,40 +113,55 @@ def by_kind(journeys: list[list[tuple[float, int, int]]]) -> dict[str, dict]:
         for kind, values in kinds.items()
     }
     out["journey"] = {
-        "cpu_ms": round(statistics.mean(sum(s[0] for s in steps) for steps in journeys), 2)
+        "cpu_ms": round(statistics.mean(sum(s[0] for s in steps) for steps in journeys), 2),
+        "messages": round(statistics.mean(sum(s[1] for s in steps) for steps in journeys), 1),
     }
     return out
 
 
-def measure(apps: list[str], n: int) -> dict[str, dict]:
-    """Per step kind for each app, participants taking turns between the apps' servers."""
-    journeys: dict[str, list] = {app: [] for app in apps}
+def measure(apps: list[str], n: int, before: str | None = None) -> dict[str, dict]:
+    """Per step kind for each app, participants taking turns between the apps' servers
+    (and the survey at commit `before`, named "before", if given)."""
     with contextlib.ExitStack() as stack:
         servers = {app: stack.enter_context(StreamlitServer(APPS[app])) for app in apps}
+        if before:
+            root = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-before-"))
+            archive = subprocess.run(
+                ["git", "archive", before], cwd=ROOT, capture_output=True, check=True
+            ).stdout
+            subprocess.run(["tar", "-x", "-C", root], input=archive, check=True)
+            servers["before"] = stack.enter_context(StreamlitServer("app.py", root=root))
+            apps = [*apps, "before"]
+        journeys: dict[str, list] = {app: [] for app in apps}
         for i in range(WARM_UP + n):
             order = apps if i % 2 == 0 else apps[::-1]
             for app in order:
-                steps = participant(servers[app], i, app)
+                steps = participant(servers[app], i, "survey" if app == "before" else app)
                 if i >= WARM_UP:
                     journeys[app].append(steps)
     return {app: by_kind(journeys[app]) for app in apps}
 
 
 def ratio_table(results: dict[str, dict]) -> str:
-    """The survey's CPU per step kind beside the floor's, and their ratio."""
-    s, f = results["survey"], results["floor"]
-    lines = [
-        "| Step | Survey: CPU, messages | Floor: CPU, messages | Ratio |",
-        "|---|---|---|---|",
-    ]
-    for kind in dict.fromkeys(KINDS):
-        a, b = s[kind], f[kind]
-        lines.append(
-            f"| {kind} | {a['cpu_ms']:.1f} ms, {a['messages']:g} | "
-            f"{b['cpu_ms']:.1f} ms, {b['messages']:g} | {a['cpu_ms'] / b['cpu_ms']:.2f}x |"
+    """The survey's CPU per step kind beside the floor's, and their ratio (and the
+    survey before, with its ratio, when measured)."""
+    s, f, b = results["survey"], results["floor"], results.get("before")
+
+    def cell(r: dict) -> str:
+        return f"{r['cpu_ms']:.1f} ms, {r['messages']:g}"
+
+    head = "| Step |" + (" Survey before: CPU, messages | Ratio |" if b else "")
+    head += " Survey: CPU, messages | Floor: CPU, messages | Ratio |"
+    lines = [head, "|---" * (head.count("|") - 1) + "|"]
+    for kind in [*dict.fromkeys(KINDS), "journey"]:
+        name = "all five steps" if kind == "journey" else kind
+        row = f"| {name} |"
+        if b:
+            row += f" {cell(b[kind])} | {b[kind]['cpu_ms'] / f[kind]['cpu_ms']:.2f}x |"
+        row += (
+            f" {cell(s[kind])} | {cell(f[kind])} | {s[kind]['cpu_ms'] / f[kind]['cpu_ms']:.2f}x |"
         )
-    a, b = s["journey"]["cpu_ms"], f["journey"]["cpu_ms"]
-    lines.append(f"| all five steps | {a:.1f} ms | {b:.1f} ms | {a / b:.2f}x |")
+        lines.append(row)
     return "\n".join(lines)
 
 
@@ -172,12 +190,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.steps", description=__doc__.split("\n")[0])
     ap.add_argument("--app", choices=sorted(APPS), help="one app on its own")
     ap.add_argument("--n", type=int, default=40)
+    ap.add_argument("--before", metavar="REV", help="also the survey at this commit")
     ap.add_argument("--json")
     args = ap.parse_args(argv)
     apps = [args.app] if args.app else ["survey", "floor"]
     load_before = os.getloadavg()
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    results = measure(apps, args.n)
+    results = measure(apps, args.n, None if args.app else args.before)
     if args.json:
         out = {
             "when": started,

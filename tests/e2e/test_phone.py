@@ -437,8 +437,12 @@ def test_axe_finds_no_serious_violations_on_our_pages(app_server, new_page, serv
             answer_questions_on_page(page, WARM)
         click_next(page, k)
     expect_result(page, WARM)
-    page.get_by_role("button", name="Download my result (PNG)").wait_for()
     report["result"] = axe_violations(page)
+    page.get_by_text("Your share card, to download or share").click()  # made when opened
+    page.get_by_text("Your link as a QR code").click()
+    page.get_by_role("button", name="Download my result (PNG)").wait_for()
+    page.get_by_role("img", name="QR code of your private link").wait_for()
+    report["result, card and QR code open"] = axe_violations(page)
 
     desk = new_page()
     visit(desk, f"{app_server.url}/sessions")
