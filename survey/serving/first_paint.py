@@ -9,6 +9,11 @@ the app. The same HTML serves every page (join link, console, stage), so the tex
 neutral, constant, and never anything a visitor sent. It also gets the copy's preload
 links (survey/serving/precompressed.py) in its head.
 
+For the browser to paint that before anything else, nothing may hold the paint back:
+Streamlit's stylesheet comes inline instead of by a link, and Streamlit's scripts are
+asked for by a small loader once the loading state is drawn (see LOADER), not by the
+page's own tags, which a fast link would deliver, and run, before the first frame.
+
 The colours are the app's own theme (.streamlit/config.toml: base "light"), set on the
 loading state itself with `color-scheme: light`, so a browser in dark mode neither
 darkens nor inverts half of it: readable either way, and no flash of dark before the
@@ -32,9 +37,10 @@ SCRIPT_HINT = re.compile(
     rb'[ \t]*<link rel="(modulepreload|preload)"(?: as="script")? crossorigin href="%s">\n?' % JS
 )
 # Streamlit's scripts, requested once the loading state is on screen: in the first frame
-# after it (requestAnimationFrame), or after FALLBACK_MS where frames do not come (a
-# tab opened in the background). Requested with the page, as index.html does, they
-# arrive together with it on a fast link and their work comes before the first paint.
+# after it (requestAnimationFrame). Requested with the page, as index.html does, they
+# arrive with it on a fast link, and their work comes before the first paint. A page
+# nobody looks at (a tab opened in the background, a prerender) draws no frames, so it
+# asks at once; SAFETY_MS is there only should a frame never come.
 LOADER = """<script>
 (function () {
   var started = false;
@@ -55,11 +61,12 @@ LOADER = """<script>
     s.src="@MAIN@";
     document.head.appendChild(s);
   }
-  requestAnimationFrame(function () { setTimeout(start, 0); });
-  setTimeout(start, @FALLBACK_MS@);
+  if (document.visibilityState === "hidden") start();
+  else requestAnimationFrame(function () { setTimeout(start, 0); });
+  setTimeout(start, @SAFETY_MS@);
 })();
 </script>"""
-FALLBACK_MS = 300
+SAFETY_MS = 3000
 
 STYLE = """<style>
 .first-paint{position:fixed;inset:0;box-sizing:border-box;display:flex;flex-direction:column;
@@ -101,18 +108,22 @@ def page_html(html: bytes, preloads: bytes = b"", css: bytes = b"") -> bytes:
         if links.search(html):
             html = links.sub(b"", html)
             preloads = b"<style>" + css + b"</style>\n" + preloads
-    html, preloads = _scripts_after_first_paint(html, preloads)
+    html, preloads, loader = _scripts_after_first_paint(html, preloads)
     head = (preloads + b"\n" if preloads else b"") + STYLE.encode() + b"\n</head>"
     html = html.replace(b"</head>", head, 1)
     html = TITLE.sub(f"<title>{NAME}</title>".encode(), html, count=1)
-    return ROOT_DIV.sub(MARKUP.encode(), html, count=1)
+    html = ROOT_DIV.sub(MARKUP.encode(), html, count=1)
+    # After the loading state, so that it is on the page when the loader runs.
+    end = b"</body>" if b"</body>" in html else b"</head>"
+    return html.replace(end, loader + b"\n" + end, 1) if loader else html
 
 
-def _scripts_after_first_paint(html: bytes, preloads: bytes) -> tuple[bytes, bytes]:
-    """The main script and the script hints moved into LOADER, at the end of the head."""
+def _scripts_after_first_paint(html: bytes, preloads: bytes) -> tuple[bytes, bytes, bytes]:
+    """The page without its main script and script hints, the hints left in `preloads`
+    (fonts), and LOADER, which asks for the scripts instead."""
     main = MAIN_SCRIPT.search(html)
     if main is None:  # not the index.html this was written for: leave its scripts be
-        return html, preloads
+        return html, preloads, b""
     hints = [
         [m.group(1).decode(), m.group(2).decode()]
         for m in SCRIPT_HINT.finditer(html + b"\n" + preloads)
@@ -120,7 +131,7 @@ def _scripts_after_first_paint(html: bytes, preloads: bytes) -> tuple[bytes, byt
     loader = (
         LOADER.replace("@HINTS@", json.dumps(hints))
         .replace("@MAIN@", main.group(1).decode())
-        .replace("@FALLBACK_MS@", str(FALLBACK_MS))
+        .replace("@SAFETY_MS@", str(SAFETY_MS))
     )
     html = SCRIPT_HINT.sub(b"", MAIN_SCRIPT.sub(b"", html, count=1))
-    return html, SCRIPT_HINT.sub(b"", preloads).strip() + b"\n" + loader.encode()
+    return html, SCRIPT_HINT.sub(b"", preloads).strip(), loader.encode()
