@@ -99,6 +99,13 @@ def draw(counts: dict[str, int], ink: str, accent: str, canvas: tuple[int, int] 
     return Cloud(tuple(placed), len(counts) - len(placed), out.getvalue())
 
 
+def warm() -> None:
+    """Import wordcloud and make the typeface ready ahead of the first cloud (about 1 s,
+    more on a busy machine), so the first approved phrase reaches the stage as fast as
+    the next ones."""
+    draw({"warm": 1}, "#000000", "#000000")
+
+
 def _placed(layout, counts: dict[str, int]) -> Placed:
     """One entry of WordCloud.layout_ (((word, freq), size, (row, col), orientation,
     colour)) with the box its text takes, measured with the same font."""

@@ -24,6 +24,10 @@ WAITING = "The room's words appear here as the facilitator approves them."
 _clouds: dict[tuple, cloud.Cloud] = {}
 _lock = threading.Lock()
 
+# Started with the stage's glue (a projector or a console opening): the first cloud of
+# the session then costs no import.
+threading.Thread(target=cloud.warm, name="cloud-warm", daemon=True).start()
+
 # A fixed stylesheet of ours (no user text): the cloud takes the rest of the body and the
 # picture shrinks to fit it whole, at any screen size.
 STYLE = """<style>
@@ -36,7 +40,8 @@ STYLE = """<style>
 .st-key-stage-cloud [data-testid="stElementContainer"],
 .st-key-stage-cloud [data-testid="stFullScreenFrame"],
 .st-key-stage-cloud [data-testid="stFullScreenFrame"] > div,
-.st-key-stage-cloud [data-testid="stImage"] { height: 100%; width: 100%; }
+.st-key-stage-cloud [data-testid="stImage"],
+.st-key-stage-cloud [data-testid="stImageContainer"] { height: 100%; width: 100%; min-height: 0; }
 .st-key-stage-cloud img { width: 100%; height: 100%; max-width: none; object-fit: contain; }
 </style>"""
 
@@ -46,13 +51,15 @@ def draw(code: str, question_id: str) -> None:
     q = resources.get_questionnaire()
     shown = words.on_stage(open_question.room(resources.get_store(), code, question_id))
     asked = next((o.text for o in q.open if o.id == question_id), "")
+    question = f"### {open_question.plain(asked)}"  # the file's words, as text
+    if not shown:
+        with st.container(key="stage-middle", vertical_alignment="center"):
+            st.markdown(question)
+            st.markdown(WAITING)
+        return
     st.html(STYLE)
     with st.container(key="stage-words"):
-        st.markdown(f"### {open_question.plain(asked)}")  # the file's words, as text
-        if not shown:
-            with st.container(key="stage-middle", vertical_alignment="center"):
-                st.markdown(f"### {WAITING}")
-            return
+        st.markdown(question)
         drawn = picture(shown, q.theme.accent)
         with st.container(key="stage-cloud", horizontal_alignment="center"):
             st.image(drawn.png, alt=drawn.alt, output_format="PNG", width="stretch")
