@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 import plotly.graph_objects as go
 
-from survey import aggregate, charts, htmldoc, reliability
+from survey import aggregate, charts, htmldoc, reliability, report_words
 from survey.aggregate import Room, Summary
 from survey.questionnaire import Questionnaire
 from survey.roomstats import RoomNumbers, load_room, room_numbers
@@ -42,7 +42,8 @@ def session_html(
     if session is None:
         raise KeyError(code)
     room, prints, left_out = load_room(store, code, include_demo)
-    return render_session(store.q, session, room, prints, k, now, left_out).encode("utf-8")
+    said = report_words.sections(store, code, include_demo)  # the room's words
+    return render_session(store.q, session, room, prints, k, now, left_out, said).encode("utf-8")
 
 
 def render_session(
@@ -53,8 +54,10 @@ def render_session(
     k: int | None = None,
     now: datetime | None = None,
     demo_left_out: int = 0,
+    said: Sequence[str] = (),
 ) -> str:
-    """The session report as an HTML string, from values (no database)."""
+    """The session report as an HTML string, from values (no database); `said`: the
+    pages of the room's words (`report_words.sections`), after the figures."""
     nums, s = room_numbers(session, room, fingerprints, k, demo_left_out)
     k = nums.k
     sections = [_overview(q, nums, s, now)]
@@ -77,7 +80,7 @@ def render_session(
                 charts.timeline(s, big=False),
             ),
         ]
-    sections += [_method(q, nums), _reliability(q, room, nums)]
+    sections += [*said, _method(q, nums), _reliability(q, room, nums)]
     return htmldoc.document(f"{nums.title} · session report", sections, q.theme)
 
 

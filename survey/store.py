@@ -717,13 +717,15 @@ class Store:
     # Open answers are columns of `responses` like any answer; the facilitator's decisions
     # on their phrases are rows of `moderation` (survey/words.py decides what shows).
 
-    def open_answers(self, code: str, question_id: str) -> list[str]:
-        """The non-empty answers to an open question of a session's finished responses."""
+    def open_answers(self, code: str, question_id: str, include_demo: bool = True) -> list[str]:
+        """The non-empty answers to an open question of a session's finished responses
+        (the stage shows demo rows, a rehearsal; the report leaves them out)."""
         if question_id not in {o.id for o in self.q.open}:
             raise StoreError(f"There is no open question '{question_id}'.")
+        demo = "" if include_demo else " AND is_demo = 0"
         rows = self.engine.all(
             f'SELECT "{question_id}" FROM responses WHERE session_code = ? AND status = ?'
-            f' AND "{question_id}" IS NOT NULL ORDER BY rowid',
+            f' AND "{question_id}" IS NOT NULL{demo} ORDER BY rowid',
             [code, COMPLETE],
         )
         return [r[0] for r in rows if r[0]]

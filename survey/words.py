@@ -261,10 +261,12 @@ def on_stage(tallied: Iterable[Phrase]) -> dict[str, int]:
     return {p.text: p.people for p in tallied if p.shown}
 
 
-def room(store, code: str, question_id: str, blocklist: Blocklist) -> list[Phrase]:
+def room(
+    store, code: str, question_id: str, blocklist: Blocklist, include_demo: bool = True
+) -> list[Phrase]:
     """A session's phrases for one open question, as `tally` makes them from what the
     store holds now: the finished answers, the decisions, "approve automatically"."""
     session = store.get_session(code)
     auto = bool(session and session["auto_approve"])
-    answers = store.open_answers(code, question_id)
+    answers = store.open_answers(code, question_id, include_demo)
     return tally(answers, store.moderation(code, question_id), blocklist, auto)

@@ -138,9 +138,10 @@ def test_the_events_theme_heads_the_report_as_text_with_its_accent_and_logo(db, 
 def test_each_chart_section_holds_one_chart_then_method_and_appendix(db, hall):
     page = parse(report.session_html(db, hall))
 
-    assert page.sections == [*CHART_SECTIONS, "method", "reliability"]
+    assert page.sections == [*CHART_SECTIONS, "words-why", "method", "reliability"]
     assert {s: len(f) for s, f in page.figures.items()} == {
         **dict.fromkeys(CHART_SECTIONS, 1),
+        "words-why": 0,  # the room's words: a picture and a table (test_report_words.py)
         "method": 0,
         "reliability": 0,
     }
@@ -177,7 +178,8 @@ def test_a_room_under_k_shows_no_chart_and_says_why(db, q):
 
     page = parse(report.session_html(db, code))
 
-    assert page.sections == ["overview", "method", "reliability"]
+    # the room's words are moderated, not aggregated: their page stays (test_report_words.py)
+    assert page.sections == ["overview", "words-why", "method", "reliability"]
     assert all(f == [] for f in page.figures.values())
     assert f"Fewer than {K} complete responses, so results not shown." in page.text
     assert (None, "believers") not in page.stats
