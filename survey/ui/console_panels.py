@@ -203,7 +203,7 @@ def moderation(code: str) -> None:
         queued = [p for p in phrases if p.state == words.QUEUE]
         blocked = sum(p.state == words.BLOCKED for p in phrases)
         st.subheader("The room's words", anchor=False)
-        st.caption(f"{o.text} On the stage: the 'words' view.")
+        st.caption(f"{o.text} On the stage: the view 'In the room's words'.")
         auto = bool(store.get_session(code)["auto_approve"])
         _auto_approve(code, auto)
         with st.container(key=f"queue-{o.id}", border=True):

@@ -34,6 +34,8 @@ STYLE = """<style>
 .st-key-stage [data-testid="stLayoutWrapper"]:has(> .st-key-stage-words) {
   flex: 1 1 0; min-height: 0; }
 .st-key-stage-words { height: 100%; flex-wrap: nowrap; gap: 1vh; }
+.st-key-stage-words h3 { margin: 0; padding: 0; line-height: 1.2; }
+.st-key-stage-words [data-testid="stMarkdownContainer"]:has(h3) { margin: 0; }
 .st-key-stage-words > [data-testid="stLayoutWrapper"]:has(> .st-key-stage-cloud) {
   flex: 1 1 0; min-height: 0; }
 .st-key-stage-cloud { height: 100%; min-height: 0; }
