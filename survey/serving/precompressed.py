@@ -23,7 +23,9 @@ A page's own widgets (the radio, the progress bar, st.html) load their scripts o
 once the page has run, a round trip after the main bundle, and the icon font only once
 the frontend has drawn its first frame. On a slow network that is most of a second, so
 the copy also lists them (`preload.html`) and the middleware adds the list to the page's
-HTML head, where the browser fetches them together with the main bundle.
+HTML head, where the browser fetches them together with the main bundle. It also keeps
+Streamlit's stylesheet as the page carries it inline (`page.css`, its url()s made relative
+to the page), so that nothing holds back the page's loading state (first_paint.py).
 
 This module never imports streamlit: `python -m survey.serving.precompressed` builds the
 cache at install time.
