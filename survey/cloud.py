@@ -1,4 +1,6 @@
-"""The stage's word cloud: the room's approved phrases laid out by the `wordcloud`
+"""The room's words as pictures: the stage's word cloud, and the bars of the words by theme.
+
+The word cloud: the room's approved phrases laid out by the `wordcloud`
 package (sized by how many people gave each, horizontal only, never overlapping) and
 drawn as a PNG in the app's typeface and the event's colours.
 
@@ -19,7 +21,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import plotly.graph_objects as go
 from PIL import ImageFont
+
+from survey import charts
 
 FONT = Path(__file__).resolve().parent / "fonts" / "SourceSans3-Semibold.ttf.woff2"
 CANVAS = (1600, 680)  # px; about the shape of the stage's body at each of the three sizes
@@ -132,3 +137,25 @@ def _ttf() -> Path:
         font.save(str(tmp))
         os.replace(tmp, path)  # whole, even with several workers at once
     return path
+
+
+def themes_figure(counts: dict[str, int], accent: str, font: int = 24) -> go.Figure:
+    """One horizontal bar per theme (in the file's order, top down), its length how many
+    people gave a shown phrase of it, the number at the bar's end."""
+    names = list(counts)[::-1]  # Plotly draws the first category at the bottom
+    values = [counts[n] for n in names]
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=names,
+            orientation="h",
+            marker_color=accent,
+            text=[str(v) for v in values],
+            textposition="outside",
+            cliponaxis=False,
+            hoverinfo="skip",
+        )
+    )
+    top = max(values, default=0)
+    fig.update_xaxes(visible=False, range=[0, max(top, 1) * 1.15])
+    return charts.layout(fig, True, None, font, showlegend=False, bargap=0.35)

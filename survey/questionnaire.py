@@ -76,6 +76,8 @@ class OpenQuestion:
     id: str
     text: str
     max_chars: int = OPEN_LIMIT
+    # Named groups of words (`themes`), for the stage's bars of the room's words by theme.
+    themes: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -308,7 +310,8 @@ def _open_questions(v: Validator, data: dict, seen: set[str]) -> tuple[OpenQuest
                 "max_chars",
                 f"must be a whole number from {OPEN_LIMITS.start} to {OPEN_LIMITS.stop - 1}",
             )
-        questions.append(OpenQuestion(oid, v.text(o, "text", where, MAX_OPEN_TEXT), limit))
+        text = v.text(o, "text", where, MAX_OPEN_TEXT)
+        questions.append(OpenQuestion(oid, text, limit, v.themes(o, where)))
     return tuple(questions)
 
 

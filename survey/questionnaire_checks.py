@@ -43,6 +43,11 @@ MAX_OPEN_QUESTIONS = 3
 MAX_OPEN_TEXT = 300  # the question itself
 OPEN_LIMIT = 60  # an answer's default length limit, in characters
 OPEN_LIMITS = range(10, 201)  # what max_chars may be
+# An open question's optional themes: a few named groups of words, for the stage's bar of
+# the room's answers by theme (one bar each, read from the back of a hall).
+MAX_THEMES = 8
+MAX_THEME_WORDS = 60
+MAX_THEME_NAME = 40
 
 # Questionnaire text is rendered as Markdown to every participant. An image there makes
 # every phone in the room fetch its URL (a tracking pixel, or a slow page on venue Wi-Fi),
@@ -100,6 +105,29 @@ class Validator:
         if m := RAW_HTML.search(value):
             tag = value[m.start() : m.start() + 20].split(">")[0]
             self.fail(where, field, f"contains raw HTML ({tag}...); write plain text or Markdown")
+
+    def themes(self, table: dict, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """An open question's `themes`: a table of theme name -> list of words."""
+        value = table.get("themes", {})
+        if not isinstance(value, dict):
+            self.fail(where, "themes", 'must be a table: themes = { learning = ["learn"] }')
+        if len(value) > MAX_THEMES:
+            self.fail(where, "themes", f"has {len(value)} themes; give at most {MAX_THEMES}")
+        out = []
+        for name, found in value.items():
+            self.plain(where, "themes", name, MAX_THEME_NAME)
+            if not isinstance(found, list) or not found or len(found) > MAX_THEME_WORDS:
+                self.fail(
+                    where,
+                    "themes",
+                    f"'{name}' must list 1 to {MAX_THEME_WORDS} words or phrases",
+                )
+            for word in found:
+                if not isinstance(word, str) or not word.strip():
+                    self.fail(where, "themes", f"'{name}' lists something that is not a word")
+                self.plain(where, "themes", word, MAX_THEME_NAME)
+            out.append((name, tuple(w.strip() for w in found)))
+        return tuple(out)
 
     def at_most(self, tables: list, field: str, limit: int, noun: str = "") -> list:
         """`tables`, unless there are more than `limit` of them."""

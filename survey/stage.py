@@ -34,7 +34,7 @@ class View:
     """One full-screen view of the stage."""
 
     id: str  # in the database and the console: "join", "split", ..., "items-2", "closing"
-    kind: str  # join | split | distribution | profile | items | words | time | closing
+    kind: str  # join | split | distribution | profile | items | words | themes | time | closing
     title: str
     items: tuple[str, ...] = ()  # the item ids an items view shows
     question: str = ""  # the open question a words view shows the answers of
@@ -43,7 +43,7 @@ class View:
     def needs_results(self) -> bool:
         """Join and closing views show no results, so they never wait for a reveal; the
         room's words wait for the facilitator's approval instead (survey/words.py)."""
-        return self.kind not in ("join", "closing", "words")
+        return self.kind not in ("join", "closing", "words", "themes")
 
 
 def views(q: Questionnaire, per_view: int = ITEMS_PER_VIEW) -> list[View]:
@@ -67,7 +67,10 @@ def views(q: Questionnaire, per_view: int = ITEMS_PER_VIEW) -> list[View]:
         part = f" ({n} of {len(chunks)})" if len(chunks) > 1 else ""
         out.append(View(f"items-{n}", "items", f"What the room does{part}", chunk))
     # The room's own words, one view per open question (survey/ui/stage_words.py).
-    out += [View(f"words-{o.id}", "words", "In the room's words", question=o.id) for o in q.open]
+    for o in q.open:
+        out.append(View(f"words-{o.id}", "words", "In the room's words", question=o.id))
+        if o.themes:  # the same words by the file's themes
+            out.append(View(f"themes-{o.id}", "themes", "The room's why, by theme", question=o.id))
     out += [
         View("time", "time", "Answers over time"),
         View("closing", "closing", "Thank you"),

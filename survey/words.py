@@ -270,3 +270,19 @@ def room(
     auto = bool(session and session["auto_approve"])
     answers = store.open_answers(code, question_id, include_demo)
     return tally(answers, store.moderation(code, question_id), blocklist, auto)
+
+
+def by_theme(
+    shown: Mapping[str, int], themes: Iterable[tuple[str, Iterable[str]]]
+) -> dict[str, int]:
+    """How many people gave a shown phrase of each theme (phrase -> people, as `on_stage`
+    gives them): a phrase counts for a theme when a word or phrase of the theme's list
+    is in it, compared as `normalise` makes both. In the themes' order; a phrase may
+    count for two themes, and one of none counts for none."""
+    out = {}
+    for name, found in themes:
+        keys = [k for k in (normalise(w) for w in found) if k]
+        out[name] = sum(
+            n for phrase, n in shown.items() if any(f" {k} " in f" {phrase} " for k in keys)
+        )
+    return out

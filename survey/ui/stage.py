@@ -90,8 +90,8 @@ def draw(code: str) -> None:
         with st.container(key=f"stage-body-{view.kind}"):
             if view.kind == "join":
                 _join(code, session, n)
-            elif view.kind == "words":  # the room's own words (survey/ui/stage_words.py)
-                stage_words.draw(code, view.question)
+            elif view.kind in ("words", "themes"):  # the room's own words (stage_words.py)
+                stage_words.draw(code, view)
             elif view.kind == "closing":
                 with st.container(key="stage-middle", vertical_alignment="center"):
                     st.title(core.CLOSING_LINE, anchor=False)

@@ -1,5 +1,5 @@
-"""The stage's words view: the room's own words as a word cloud, live as the facilitator
-approves them.
+"""The stage's words views: the room's own words as a word cloud, live as the facilitator
+approves them, and the same words counted by the questionnaire's themes.
 
 Only what `survey.words` lets the stage show is drawn (approved, or vouched for by the
 room, never hidden or blocked). The picture is `survey.cloud`'s, drawn once per set of
@@ -13,8 +13,9 @@ import threading
 
 import streamlit as st
 
-from survey import cloud, words
-from survey.ui import open_question, resources
+from survey import charts, cloud, words
+from survey import stage as core
+from survey.ui import open_question, resources, stage_views
 
 TEXT = "#262730"  # the stage's text colour; the most given phrases take the event's accent
 WAITING = "The room's words appear here as the facilitator approves them."
@@ -48,12 +49,15 @@ STYLE = """<style>
 </style>"""
 
 
-def draw(code: str, question_id: str) -> None:
-    """The words view's body for one open question of the session."""
+def draw(code: str, view: core.View) -> None:
+    """The body of a words or themes view, for one open question of the session."""
     q = resources.get_questionnaire()
-    shown = words.on_stage(open_question.room(resources.get_store(), code, question_id))
-    asked = next((o.text for o in q.open if o.id == question_id), "")
-    question = f"### {open_question.plain(asked)}"  # the file's words, as text
+    shown = words.on_stage(open_question.room(resources.get_store(), code, view.question))
+    found = next((o for o in q.open if o.id == view.question), None)
+    question = f"### {open_question.plain(found.text if found else '')}"  # the file's words
+    if view.kind == "themes" and shown and found:
+        _themes(question, words.by_theme(shown, found.themes), q.theme.accent)
+        return
     if not shown:
         with st.container(key="stage-middle", vertical_alignment="center"):
             st.markdown(question)
@@ -67,6 +71,14 @@ def draw(code: str, question_id: str) -> None:
             st.image(drawn.png, alt=drawn.alt, output_format="PNG", width="stretch")
         if drawn.left_out:
             st.caption(f"And {drawn.left_out} more, given by fewer people.")
+
+
+def _themes(question: str, counts: dict[str, int], accent: str) -> None:
+    st.html(STYLE)
+    with st.container(key="stage-words"):
+        st.markdown(question)
+        fig = cloud.themes_figure(counts, accent, stage_views.CHART_FONT)
+        st.plotly_chart(fig, key="fill-themes", theme=None, config=charts.CONFIG, height="stretch")
 
 
 def picture(shown: dict[str, int], accent: str) -> cloud.Cloud:

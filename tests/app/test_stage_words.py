@@ -2,6 +2,8 @@
 the cloud of exactly what may be shown, listed in its text alternative; never a hidden or
 blocked phrase."""
 
+import json
+
 import pytest
 
 from survey import demo, words
@@ -36,3 +38,15 @@ def test_the_words_view_waits_for_approval_and_then_shows_exactly_what_may_be_sh
     at = open_stage(db, room, "words-why")
     assert "appear here" not in texts(at)
     assert cloud_alts(at) == ["Word cloud of the room's words: connection (1)"]
+
+
+def test_the_themes_view_counts_the_shown_phrases_by_the_files_themes(db, room):
+    db.moderate(room, "why", ["connection"], words.APPROVED)
+    at = open_stage(db, room, "themes-why")
+    (chart,) = at.get("plotly_chart")
+    bars = json.loads(chart.proto.spec)["data"][0]
+    counts = dict(zip(bars["y"], bars["x"], strict=True))
+    # "constant learning" was given twice (shown without approval), "connection" approved;
+    # the hidden and the blocked ones count for nothing
+    assert counts["Learning"] == 2 and counts["Connection"] == 1 and counts["Advocacy"] == 0
+    assert list(bars["y"])[::-1][0] == "Learning"  # the file's order, top down

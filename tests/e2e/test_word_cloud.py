@@ -34,6 +34,7 @@ ANSWERS = [
     (WARM, "New friends, shit"),  # "shit" is on the shipped blocklist
     (SHY, "Gossip about Dave"),  # the facilitator hides this one
 ]
+THEMES = ["Learning", "Discovery", "Advocacy", "Conversation", "Connection", "Inspiration"]
 FULL_HD = {"width": 1920, "height": 1080}
 SMALL = {"width": 1024, "height": 768}
 ROW = '[data-testid="stHorizontalBlock"][class*="st-key-queue-"]'  # a phrase waiting
@@ -146,3 +147,12 @@ def test_the_rooms_words_reach_the_stage_only_once_approved(app_server, server_s
         "new friend": "approved",
         "gossip about dave": "hidden",
     }
+    # The same words by the essay's themes: one bar each, the counts as text.
+    stage, _ = stages["1920x1080"]
+    server_store.set_stage(code, view="themes-why")
+    expect(stage.get_by_role("heading", name="The room's why, by theme")).to_be_visible()
+    bars = stage.locator(".st-key-fill-themes .js-plotly-plot")
+    expect(bars.locator("text.bartext")).to_have_count(6)  # one count per theme
+    labels = bars.locator(".yaxislayer-above text").evaluate_all("ts => ts.map(t => t.textContent)")
+    assert labels[::-1] == THEMES  # the file's order, top down
+    stage.screenshot(path=ARTIFACTS / "word-cloud-themes-1920x1080.png")

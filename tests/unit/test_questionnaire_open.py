@@ -64,3 +64,29 @@ def test_at_most_three_open_questions(tmp_path):
     many = "".join(OPEN.replace('"why"', f'"why_{n}"') for n in range(4))
     message, _ = error_for(tmp_path, MINIMAL + many)
     assert "field 'open': has 4 questions; give at most 3" in message
+
+
+def test_the_shipped_open_question_maps_words_to_the_essays_six_themes(q):
+    themes = [name for name, _ in q.open_question("why").themes]
+    assert themes == [
+        "Learning",
+        "Discovery",
+        "Advocacy",
+        "Conversation",
+        "Connection",
+        "Inspiration",
+    ]
+
+
+@pytest.mark.parametrize(
+    "themes, says",
+    [
+        ('themes = "learning"', "must be a table"),
+        ("themes = { Learning = [] }", "'Learning' must list 1 to 60 words or phrases"),
+        ("themes = { Learning = [1] }", "'Learning' lists something that is not a word"),
+        ('themes = { Learning = ["<b>x</b>"] }', "contains raw HTML"),
+    ],
+)
+def test_a_bad_theme_is_reported_by_file_question_and_field(tmp_path, themes, says):
+    message, path = error_for(tmp_path, MINIMAL + OPEN + themes + "\n")
+    assert message.startswith(f"{path}: open question 'why', field 'themes': {says}")

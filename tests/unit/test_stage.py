@@ -24,8 +24,9 @@ def summary(believers: int, spectators: int) -> Summary:
 def test_the_views_run_join_split_distribution_profile_items_words_time_closing(q):
     kinds = [v.kind for v in stage.views(q)]
     assert kinds[:4] == ["join", "split", "distribution", "profile"]
-    assert kinds[-3:] == ["words", "time", "closing"]  # the room's words: one open question
-    assert set(kinds[4:-3]) == {"items"}
+    # the room's words and their themes: the shipped file has one open question
+    assert kinds[-4:] == ["words", "themes", "time", "closing"]
+    assert set(kinds[4:-4]) == {"items"}
 
 
 def test_every_item_is_on_exactly_one_items_view_in_questionnaire_order(q):

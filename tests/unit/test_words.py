@@ -135,3 +135,9 @@ def test_a_blocked_phrase_never_shows_even_if_approved_and_leaves_the_others_of_
     states = {p.text: p.state for p in tallied}
     assert states == {"shit": BLOCKED, "learning": QUEUE}
     assert words.on_stage(tallied) == {}
+
+
+def test_shown_phrases_are_counted_by_theme_on_whole_words_in_the_themes_order():
+    themes = [("Learning", ["learn", "Learning"]), ("Connection", ["friends"]), ("Art", ["art"])]
+    shown = {"constant learning": 3, "new friend": 2, "learning friend": 1, "party": 4}
+    assert words.by_theme(shown, themes) == {"Learning": 4, "Connection": 3, "Art": 0}
