@@ -19,7 +19,7 @@ import streamlit as st
 from survey import aggregate, reliability, words
 from survey import stage as core
 from survey.store import VersionMix, iso, now_iso
-from survey.ui import facilitator, resources
+from survey.ui import facilitator, open_question, resources
 
 # How often the console's live controls look at the database: a clicker's press on the
 # stage shows here, and previous and next step from it, within this (the promise is 2 s).
@@ -184,7 +184,15 @@ def moderate_picked(code: str, question_id: str, queued: list[str], state: str) 
 
 
 def set_auto_approve(code: str, on: bool) -> None:
-    resources.get_store().set_auto_approve(code, on)
+    """Approve automatically, or stop: then what the room has seen meanwhile stays on the
+    stage (it is approved), and new phrases wait in the queue again."""
+    store = resources.get_store()
+    if not on:
+        for o in resources.get_questionnaire().open:
+            seen = words.room(store, code, o.id, open_question.blocklist())
+            queued = [p.text for p in seen if p.state == words.QUEUE]
+            store.moderate(code, o.id, queued, words.APPROVED)
+    store.set_auto_approve(code, on)
 
 
 def new_link(code: str) -> None:

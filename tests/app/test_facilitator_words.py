@@ -82,3 +82,9 @@ def test_approve_automatically_is_stored_and_can_be_stopped(facilitator, db, roo
     assert any("Approving automatically" in c.value for c in at.caption)
     button(at, "Stop approving automatically").click().run()
     assert db.get_session(room)["auto_approve"] == 0
+    # what the room saw meanwhile stays on the stage; the blocked word never was
+    assert db.moderation(room, "why") == {
+        "constant learning": words.APPROVED,
+        "discovery": words.APPROVED,
+        "my odd phrase": words.APPROVED,
+    }
