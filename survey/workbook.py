@@ -1,7 +1,7 @@
 """An Excel workbook streamed from DataFrames, with every text cell inert.
 
 XlsxWriter in constant-memory mode writes each row out as soon as the next one
-starts, so a workbook of any size holds one row in memory; it needs 1.7-1.9x less
+starts, so a workbook of any size holds one row in memory; it needs 1.5-1.9x less
 CPU than openpyxl's write-only mode with lxml (BENCHMARKS.md, `python -m bench.workbook`).
 
 What the analyst gets, whatever the data holds:
