@@ -12,38 +12,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from survey import compare, demo, formats, questionnaire, report
 from survey.store import Store
 
+from .timing import real, timed
+
 TARGET_S = 3.0
-
-
-def _time(fn: Callable[[], bytes], repeat: int) -> dict:
-    times, cpu, size = [], [], 0
-    for _ in range(repeat):
-        t, c = time.perf_counter(), time.process_time()
-        size = len(fn())
-        times.append(time.perf_counter() - t)
-        cpu.append(time.process_time() - c)
-    return {
-        "bytes": size,
-        "median_s": round(statistics.median(times), 3),
-        "min_s": round(min(times), 3),
-        "max_s": round(max(times), 3),
-        # CPU time of this process: what it costs when the machine is shared.
-        "cpu_median_s": round(statistics.median(cpu), 3),
-    }
-
-
-def real(rows: list[dict]) -> list[dict]:
-    """Demo rows counted as real participants: every output leaves demo rows out."""
-    return [{**r, "is_demo": 0} for r in rows]
 
 
 def run(n: int, repeat: int) -> dict:
@@ -55,10 +32,10 @@ def run(n: int, repeat: int) -> dict:
         for start in range(0, n, 20_000):
             store.insert_many(code, real(demo.responses(q, min(20_000, n - start), seed=start)))
         store.insert_many(other, real(demo.responses(q, n, seed=n)))
-        session = _time(lambda: report.session_html(store, code), repeat)
-        compared = _time(lambda: compare.compare_html(store, [code, other]), repeat)
-        xlsx = _time(lambda: formats.xlsx_bytes(store, code), repeat)
-        sav = _time(lambda: formats.sav_bytes(store, code), repeat)
+        session = timed(lambda: report.session_html(store, code), repeat)
+        compared = timed(lambda: compare.compare_html(store, [code, other]), repeat)
+        xlsx = timed(lambda: formats.xlsx_bytes(store, code), repeat)
+        sav = timed(lambda: formats.sav_bytes(store, code), repeat)
         store.close()
     return {
         "benchmark": "report",
