@@ -15,10 +15,9 @@ import json
 import tempfile
 from pathlib import Path
 
+from bench.timing import real, timed
 from survey import compare, demo, formats, questionnaire, report
 from survey.store import Store
-
-from .timing import real, timed
 
 TARGET_S = 3.0
 
