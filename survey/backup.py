@@ -9,10 +9,12 @@ and renamed into place, so FILE is either the previous file or a complete, check
 backup; it is created 0600 whatever the umask, like the database.
 
 `restore` adds what a backup holds and the database lacks, through the store's own write
-transactions, while the server runs: sessions, their stage settings, questionnaire
-versions and responses (by token). It never changes or removes a row the database has,
-so no answer acknowledged since the backup is lost; copying a backup over the file (and
-touching its -wal or -shm) does lose them, which is why the app offers no such thing.
+transactions, while the server runs: sessions (with their "approve automatically"), their
+stage settings, questionnaire versions, the facilitator's decisions on the room's words
+(approved or hidden phrases) and responses (by token). It never changes or removes a row
+the database has, so no answer acknowledged since the backup is lost; copying a backup
+over the file (and touching its -wal or -shm) does lose them, which is why the app offers
+no such thing.
 
 On PostgreSQL the database server's own tools back up (`pg_dump`); the app says how.
 """
@@ -35,9 +37,15 @@ from survey.store import Store, new_public_id
 
 BATCH = 500  # responses per write transaction: each holds the write lock for a few ms only
 TABLES = ("sessions", "responses")  # what makes a file a survey database
-# Copied only where the database lacks the session, version or response; the sign-in
-# throttle and the migration bookkeeping are the live database's own.
-KEYED = (("sessions", "code"), ("stage", "session_code"), ("questionnaires", "fingerprint"))
+# Copied only where the database lacks the session, version, decision or response (by
+# these keys); the sign-in throttle and the migration bookkeeping are the live database's own.
+KEYED = (
+    ("sessions", ("code",)),
+    ("stage", ("session_code",)),
+    ("questionnaires", ("fingerprint",)),
+    ("moderation", ("session_code", "question_id", "phrase")),  # approved or hidden phrases
+)
+OF_A_SESSION = {"stage", "moderation"}  # rows kept only for a session the database has
 KINDS = {"INTEGER": int, "REAL": float, "FLOAT": float, "TEXT": str}
 
 
@@ -171,25 +179,34 @@ def restore(store: Store, source: str | os.PathLike) -> Restored:
 
 
 def _restore_keyed(store: Store, src: sqlite3.Connection, tables: dict) -> int:
-    """Sessions, stage settings and questionnaire versions the database lacks; returns
-    how many sessions were added."""
+    """Sessions (with their "approve automatically"), stage settings, questionnaire
+    versions and moderation decisions the database lacks; returns how many sessions were
+    added. A session that gains decisions has its moderation counter bumped, so a cached
+    drawing of its words is made afresh."""
     added = 0
     with store._write() as conn:  # the store's own serialised write transaction
         for table, key in KEYED:
             if table not in tables:
                 continue  # a backup from before the table existed
             live = store.engine.columns(conn, table)
-            cols = [key, *(c for c in tables[table] if c in live and c != key)]
-            have = {r[0] for r in conn.execute(f'SELECT "{key}" FROM "{table}"', [])}
-            picked = ", ".join(f'"{c}"' for c in cols)
-            rows = [r for r in src.execute(f'SELECT {picked} FROM "{table}"') if r[0] not in have]
-            if table == "stage":  # only for sessions that exist, now that they are added
+            cols = [*key, *(c for c in tables[table] if c in live and c not in key)]
+            keys, picked = (", ".join(f'"{c}"' for c in names) for names in (key, cols))
+            have = {tuple(r) for r in conn.execute(f'SELECT {keys} FROM "{table}"', [])}
+            rows = [
+                r
+                for r in src.execute(f'SELECT {picked} FROM "{table}"')
+                if tuple(r[: len(key)]) not in have
+            ]
+            if table in OF_A_SESSION:  # only for sessions that exist, now that they are added
                 codes = {r[0] for r in conn.execute("SELECT code FROM sessions", [])}
                 rows = [r for r in rows if r[0] in codes]
             if rows:
                 conn.executemany(_insert_sql(table, cols), [list(r) for r in rows])
             if table == "sessions":
                 added = len(rows)
+            if table == "moderation":
+                for code in sorted({r[0] for r in rows}):
+                    store._bump_moderation(conn, code)
     return added
 
 

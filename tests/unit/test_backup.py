@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from survey import backup, demo
+from survey import backup, demo, words
 from survey.store import Store
 
 ANSWERS = {"live_post": 5, "learn_new": 4, "adv_recommend": 3}
@@ -238,3 +238,41 @@ def test_a_damaged_backup_is_refused_and_nothing_is_restored(room, isolated_db, 
 def test_the_database_itself_is_not_a_backup_to_restore(room, isolated_db):
     with pytest.raises(backup.BackupError, match="the database itself"):
         backup.restore(room, isolated_db)
+
+
+def test_restoring_brings_back_the_facilitators_decisions_on_the_rooms_words(
+    room, isolated_db, tmp_path, q
+):
+    said = ["learning", "new friends", "news", "learning, news", "rude word", "memes"]
+    talk = room.create_session("Keynote", "TALKS")
+    auto = room.create_session("Hall C", "HALLC")  # "approve automatically" is on there
+    for code, answers in ((talk, said), (auto, ["inspiration", "family"])):
+        people = demo.responses(q, len(answers), seed=5)
+        for person, why in zip(people, answers, strict=True):
+            person["why"] = why
+        room.insert_many(code, people)
+    room.moderate(talk, "why", ["new friend"], words.APPROVED)
+    room.moderate(talk, "why", ["rude word"], words.HIDDEN)
+    room.set_auto_approve(auto, True)
+    blocklist = words.Blocklist([])
+
+    def looks(store, code):
+        phrases = words.room(store, code, "why", blocklist)
+        queue = [p.text for p in phrases if not p.shown and p.state == words.QUEUE]
+        return words.on_stage(phrases), queue, phrases
+
+    before = looks(room, talk), looks(room, auto)
+    copy = tmp_path / "hallb.db"
+    backup.backup(str(isolated_db), copy)
+    fresh = Store(q, tmp_path / "new" / "survey.db")
+    try:
+        backup.restore(fresh, copy)
+        backup.restore(fresh, copy)  # a second time adds no decision twice
+
+        assert (looks(fresh, talk), looks(fresh, auto)) == before
+        (stage, queue, _), (auto_stage, _, _) = before
+        assert stage == {"learning": 2, "news": 2, "new friend": 1} and queue == ["meme"]
+        assert auto_stage == {"family": 1, "inspiration": 1}
+        assert fresh.moderation(talk, "why") == room.moderation(talk, "why")
+    finally:
+        fresh.close()
