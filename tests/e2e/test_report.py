@@ -23,7 +23,7 @@ from tests.e2e.helpers import (
 
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script> Hall B'
 CHARTS = 6  # split, distribution, profiles, the items over two pages, over time
-SECTIONS = 8  # those six, the method and the reliability appendix
+SECTIONS = 9  # those six, the room's words, the method and the reliability appendix
 
 
 def pdf_pages(pdf: bytes) -> int:
@@ -72,7 +72,10 @@ def test_the_report_downloads_opens_offline_and_prints_a_page_per_section(
     assert problems == []
     expect(doc.locator(".js-plotly-plot")).to_have_count(CHARTS)
     expect(doc.locator("h1")).to_have_text(HOSTILE)
-    assert doc.locator("img").count() == 0
+    assert doc.locator("img:not(.cloud)").count() == 0  # the hostile title's stays text
+    words = doc.locator("section[data-section=words-why]")
+    expect(words.locator("h2")).to_have_text("In the room's words")
+    expect(words.locator("img.cloud")).to_have_attribute("alt", re.compile("news"))
     assert doc.locator("section.page").count() == SECTIONS
     bars = doc.locator("#chart-split.js-plotly-plot .main-svg").first
     expect(bars).to_be_visible()
