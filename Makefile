@@ -2,7 +2,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run run-workers test lint format bench screenshots clean
+.PHONY: run run-workers test lint format bench screenshots messages clean
 
 WORKERS ?= 2
 PORT ?= 8501
@@ -49,6 +49,15 @@ bench: $(VENV)/.dev-deps
 
 screenshots: $(VENV)/.dev-deps
 	SURVEY_SCREENSHOTS=docs $(BIN)/python -m pytest tests/e2e -k screenshots
+
+# The app's strings: the template from the code, then every language's catalogue updated from
+# it (new strings appear untranslated; tests/unit/test_catalogues.py says which). README,
+# "Adding a language".
+POT := survey/locale/survey.pot
+messages: $(VENV)/.dev-deps
+	$(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-by-file -c Translators: \
+		--project="Believer or Spectator" -o $(POT) .
+	$(BIN)/pybabel update -i $(POT) -d survey/locale -D survey --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) artifacts .cache .pytest_cache .ruff_cache

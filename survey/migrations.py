@@ -239,6 +239,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE sessions ADD COLUMN moderation_seq {bigint} NOT NULL DEFAULT 0",
         ),
     ),
+    Migration(
+        # Languages (survey/i18n.py, the questionnaire's translations): the one a response
+        # was last sent in; the facilitator's, for the session's stage and console; and a
+        # second one for the stage's join instructions ('' for none). Responses and
+        # sessions made before spoke English.
+        "m012_languages",
+        (
+            "ALTER TABLE responses ADD COLUMN language TEXT NOT NULL DEFAULT 'en'",
+            "ALTER TABLE sessions ADD COLUMN language TEXT NOT NULL DEFAULT 'en'",
+            "ALTER TABLE sessions ADD COLUMN join_language TEXT NOT NULL DEFAULT ''",
+        ),
+    ),
 )
 
 

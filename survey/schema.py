@@ -50,6 +50,7 @@ RESPONSE_COLUMNS = (
     "version",
     "superseded_by",
     "public_id",
+    "language",
 )
 # Names an engine keeps for itself: SQLite's aliases of rowid, PostgreSQL's system columns.
 ENGINE_COLUMNS = ("oid", "_rowid_", "tableoid", "xmin", "cmin", "xmax", "cmax", "ctid")

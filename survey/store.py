@@ -340,6 +340,16 @@ class Store:
             [int(revealed)],
         )
 
+    def set_languages(self, code: str, language: str, join_language: str = "") -> None:
+        """The facilitator's language for the session's stage and console, and a second one
+        for the stage's join instructions ("" for none)."""
+        self._update_session(
+            code,
+            "UPDATE sessions SET language = ?, join_language = ?, version = version + 1"
+            " WHERE code = ?",
+            [language, join_language if join_language != language else ""],
+        )
+
     def delete_session(self, code: str) -> int:
         """Delete a session and all its responses. Returns how many responses went."""
         with self._write() as conn:
@@ -522,6 +532,7 @@ class Store:
         page: int = 0,
         result: Result | None = None,
         finish: bool = False,
+        language: str | None = None,
     ) -> Saved:
         """Save a participant's answers so far; with `result`, also mark them complete.
 
@@ -534,7 +545,8 @@ class Store:
         Creates the response on first save (under `token` when given, so one browser
         session keeps one response however its clicks race). Idempotent once complete:
         a second submission (double click, retry) changes nothing and reports
-        "already_complete". A closed or unknown session stores nothing.
+        "already_complete". A closed or unknown session stores nothing. `language` (a
+        code, "fr") is the one the page was answered in; None keeps the stored one.
         """
         values = self._checked(answers, profile or {})
         stamp = now_iso()
@@ -566,6 +578,8 @@ class Store:
                 [session_code],
             ).fetchone()[0]
             row = {**values, "page": page, "updated_at": stamp, "version": version}
+            if language:
+                row["language"] = language
             if result is not None:
                 row.update(
                     status=COMPLETE,
