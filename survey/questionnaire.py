@@ -1,4 +1,5 @@
-"""Load and validate the questionnaire file (TOML) into plain, frozen dataclasses."""
+"""Load and validate the questionnaire file (TOML) into plain, frozen dataclasses, with
+its translations (survey/translation.py): one Questionnaire per language, the same ids."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from survey import schema
 from survey import theme as themes
+from survey import translation
 
 # The file's limits and checks live in questionnaire_checks; callers name them from here.
 from survey.questionnaire_checks import (  # noqa: F401
@@ -39,6 +40,7 @@ from survey.questionnaire_checks import (  # noqa: F401
     SCALE_POINTS,
     QuestionnaireError,
     Validator,
+    check_option_columns,
 )
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "questionnaire.toml"
@@ -66,7 +68,14 @@ class ProfileQuestion:
     id: str
     text: str
     kind: str  # "single" or "multi"
-    options: tuple[str, ...]
+    options: tuple[str, ...]  # what is stored, in the main file's language
+    # What a participant is shown for each option, in the same order (the options, unless
+    # translated): `format_func=dict(zip(p.options, p.labels)).get`.
+    labels: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.labels:
+            object.__setattr__(self, "labels", self.options)
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,27 @@ class Questionnaire:
     # The event's look for the stage, share card and report (survey/theme.py): a change of
     # it is a change of the file, so it makes a new version like any other edit.
     theme: themes.Theme = field(default=themes.DEFAULT, repr=False, compare=False)
+    # The language of this object's texts (the main file's `language`, "en" by default).
+    language: str = translation.DEFAULT_LANGUAGE
+    # Every language of this questionnaire and its copy in each, shared by those copies.
+    langs: translation.Languages | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages it can be read in, the main file's first ("en", "de", "es", "fr")."""
+        return self.langs.codes if self.langs else (self.language,)
+
+    def in_language(self, code: str) -> Questionnaire:
+        """This questionnaire in `code`: the same ids, fingerprint and scoring, every text a
+        person reads translated. Itself for a language it does not have. A version read
+        back from the store (Store.questionnaire) has no translations: itself again."""
+        return self.langs.copies.get(code, self) if self.langs else self
+
+    def language_name(self, code: str) -> str:
+        """A language's name as its file gives it ("Français"), or its name in itself."""
+        if self.langs and code in self.langs.names:
+            return self.langs.names[code]
+        return translation.language_name(code)
 
     @property
     def dimension_ids(self) -> list[str]:
@@ -147,7 +177,8 @@ def default_path() -> Path:
 
 
 def load(path: str | os.PathLike | None = None) -> Questionnaire:
-    """Read and validate a questionnaire file.
+    """Read and validate a questionnaire file, and its translations beside it
+    (`<stem>.<language>.toml`, see survey/translation.py).
 
     Raises QuestionnaireError with one plain message naming the file, the entry
     (dimension, item, profile question) and the field at fault.
@@ -162,7 +193,8 @@ def load(path: str | os.PathLike | None = None) -> Questionnaire:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise QuestionnaireError(f"{path}: the file is not UTF-8 text.") from None
-    return from_text(text, str(path), hashlib.sha256(raw).hexdigest()[:12], path.parent)
+    q = from_text(text, str(path), hashlib.sha256(raw).hexdigest()[:12], path.parent)
+    return translation.attach(q, path)
 
 
 def from_text(
@@ -179,15 +211,17 @@ def from_text(
         raise QuestionnaireError(
             f"{source}: invalid TOML: arrays or tables are nested too deeply."
         ) from None
-    q = parse(data, source=source, fingerprint=fingerprint, folder=folder)
-    return replace(q, text=text)
+    q = replace(parse(data, source=source, fingerprint=fingerprint, folder=folder), text=text)
+    q.langs.copies[q.language] = q
+    return q
 
 
 def parse(
     data: dict, source: str = "<questionnaire>", fingerprint: str = "", folder: Path | None = None
 ) -> Questionnaire:
-    """Validate an already-parsed TOML document (see `load`)."""
+    """Validate an already-parsed TOML document (see `load`); no translation is read."""
     v = Validator(source)
+    language, language_name = translation.main_language(data, v)
     try:
         theme = themes.parse(data.get("theme"), folder)
     except themes.ThemeError as exc:
@@ -277,10 +311,10 @@ def parse(
             v.plain(where, "options", option, MAX_OPTION)
         text = v.text(p, "text", where, MAX_PROFILE_TEXT)
         profile.append(ProfileQuestion(pid, text, kind, tuple(options)))
-    _check_option_columns(v, profile, seen)
+    check_option_columns(v, profile, seen)
     open_questions = _open_questions(v, data, seen)
 
-    return Questionnaire(
+    q = Questionnaire(
         title=title,
         intro=intro,
         threshold=float(threshold),
@@ -293,7 +327,11 @@ def parse(
         fingerprint=fingerprint,
         path=source,
         theme=theme,
+        language=language,
+        langs=translation.Languages(language, language_name),
     )
+    q.langs.copies[language] = q
+    return q
 
 
 def _open_questions(v: Validator, data: dict, seen: set[str]) -> tuple[OpenQuestion, ...]:
@@ -313,33 +351,3 @@ def _open_questions(v: Validator, data: dict, seen: set[str]) -> tuple[OpenQuest
         text = v.text(o, "text", where, MAX_OPEN_TEXT)
         questions.append(OpenQuestion(oid, text, limit, v.themes(o, where)))
     return tuple(questions)
-
-
-def _check_option_columns(v: Validator, profile: list[ProfileQuestion], ids: set[str]) -> None:
-    """A multi-select question's choices become export columns (`<id>_<choice>`): each
-    name must be its own, not another id's or another choice's."""
-    taken: dict[str, str] = {}
-    for p in profile:
-        if p.kind != "multi":
-            continue
-        where = f"profile question '{p.id}'"
-        for option in p.options:
-            if not schema.slug(option):
-                v.fail(
-                    where,
-                    "options",
-                    f"'{option}' has no letter or digit (a-z, 0-9) to name its export column"
-                    f" ({p.id}_...); add one",
-                )
-            name = schema.option_column(p.id, option)
-            if name in ids:
-                v.fail(where, "options", f"'{option}' makes the export column '{name}', an id")
-            if reason := schema.reserved_reason(name):
-                v.fail(where, "options", f"'{option}' makes the export column {reason}")
-            if name in taken:
-                v.fail(
-                    where,
-                    "options",
-                    f"'{option}' and '{taken[name]}' both make the export column '{name}'",
-                )
-            taken[name] = option

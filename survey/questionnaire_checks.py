@@ -157,3 +157,33 @@ class Validator:
             self.fail(where, "id", f"duplicate id '{value}'")
         seen.add(value)
         return value
+
+
+def check_option_columns(v: Validator, profile: list, ids: set[str]) -> None:
+    """A multi-select question's choices become export columns (`<id>_<choice>`): each
+    name must be its own, not another id's or another choice's."""
+    taken: dict[str, str] = {}
+    for p in profile:
+        if p.kind != "multi":
+            continue
+        where = f"profile question '{p.id}'"
+        for option in p.options:
+            if not schema.slug(option):
+                v.fail(
+                    where,
+                    "options",
+                    f"'{option}' has no letter or digit (a-z, 0-9) to name its export column"
+                    f" ({p.id}_...); add one",
+                )
+            name = schema.option_column(p.id, option)
+            if name in ids:
+                v.fail(where, "options", f"'{option}' makes the export column '{name}', an id")
+            if reason := schema.reserved_reason(name):
+                v.fail(where, "options", f"'{option}' makes the export column {reason}")
+            if name in taken:
+                v.fail(
+                    where,
+                    "options",
+                    f"'{option}' and '{taken[name]}' both make the export column '{name}'",
+                )
+            taken[name] = option

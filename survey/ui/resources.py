@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from survey import aggregate, questionnaire, roomstats, store
+from survey import aggregate, questionnaire, roomstats, store, translation
 
 
 class _Latest:
@@ -36,7 +36,7 @@ class _Latest:
             return self._entry[1]
 
 
-_questionnaire = _Latest()  # keyed on the file's path, mtime and size
+_questionnaire = _Latest()  # keyed on the file's path, mtime and size, and its translations
 _store = _Latest()  # keyed on the database path and the questionnaire's fingerprint
 # Every questionnaire version this process has loaded, by fingerprint: a participant who
 # began before the file was edited goes on with theirs (see questionnaire_version).
@@ -48,7 +48,9 @@ def get_questionnaire() -> questionnaire.Questionnaire:
     path = questionnaire.default_path()
     try:
         stat = path.stat()
-        return _questionnaire.get((str(path), stat.st_mtime_ns, stat.st_size), lambda: _load(path))
+        # A translation added, edited or removed beside the file reloads it too.
+        key = (str(path), stat.st_mtime_ns, stat.st_size, translation.signature(path))
+        return _questionnaire.get(key, lambda: _load(path))
     except FileNotFoundError:
         st.error(f"The questionnaire file {path} does not exist.")
     except questionnaire.QuestionnaireError as exc:
@@ -58,8 +60,10 @@ def get_questionnaire() -> questionnaire.Questionnaire:
 
 def _load(path: Path) -> questionnaire.Questionnaire:
     q = questionnaire.load(path)
-    _versions.setdefault(q.fingerprint, q)
-    return _versions[q.fingerprint]  # the same object for the same text: Rooms stay valid
+    held = _versions.setdefault(q.fingerprint, q)
+    if held is not q:  # the same questions (Rooms stay valid), translations as now on disk
+        translation.refresh(held, q)
+    return held
 
 
 def questionnaire_version(fingerprint: str | None) -> questionnaire.Questionnaire | None:
