@@ -1,15 +1,16 @@
 import streamlit as st
 
-from survey.ui import browser, stage
+from survey.i18n import _
+from survey.ui import stage, stage_look
 
-browser.stage_style()
-opened = stage.read_link()
+stage_look.stage_style()
+opened = stage.read_link()  # speaks the session's language from here on
 if opened is None:
-    st.write(stage.INVALID_LINK)
+    st.write(_(stage.INVALID_LINK))
     st.stop()
-browser.fullscreen_offer()
+stage_look.fullscreen_offer()
 stage.keys()
-code, _ = opened
+code, _token = opened
 
 
 @st.fragment(run_every=stage.STAGE_REFRESH_S)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from survey.errors import whole_number
+from survey.i18n import ngettext
 from survey.publishing import group_base, publication, published, stepped
 from survey.room import ANSWERING_WINDOW, Room, room_columns
 from survey.scoring import BELIEVER, SPECTATOR
@@ -145,7 +146,7 @@ class Summary:
 
 def more_responses(n: int) -> str:
     """'1 more response' / '4 more responses': what a group still needs before it is shown."""
-    return f"{n} more {'response' if n == 1 else 'responses'}"
+    return ngettext("{n} more response", "{n} more responses", n).format(n=n)
 
 
 def summarise(

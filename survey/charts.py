@@ -13,10 +13,12 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from survey.aggregate import Summary
+from survey.i18n import N_, _
 from survey.questionnaire import Item, Questionnaire
 from survey.scoring import BELIEVER, SPECTATOR
 
 COLORS = {BELIEVER: "#6C2BD9", SPECTATOR: "#9AA0A6"}
+CLASS_NAMES = {BELIEVER: N_("Believers"), SPECTATOR: N_("Spectators")}  # see `class_name`
 # Diverging Likert palette: never .. very often.
 LIKERT = ["#C0392B", "#E59866", "#D5D8DC", "#7FB3D5", "#2471A3"]
 # Pass as st.plotly_chart(config=CONFIG): Plotly's toolbar would pop up over the projection.
@@ -56,6 +58,11 @@ def layout(
     return fig
 
 
+def class_name(klass: str) -> str:
+    """A class's people in the reader's language ("Believers", "Convaincus")."""
+    return _(CLASS_NAMES[klass])
+
+
 def split_bar(s: Summary, big: bool = True, font: int | None = None) -> go.Figure:
     """Believers vs spectators, as one horizontal stacked bar with counts and shares."""
     fig = go.Figure()
@@ -66,9 +73,9 @@ def split_bar(s: Summary, big: bool = True, font: int | None = None) -> go.Figur
                 x=[n],
                 y=[""],
                 orientation="h",
-                name=klass.capitalize() + "s",
+                name=class_name(klass),
                 marker_color=COLORS[klass],
-                text=[f"{klass.capitalize()}s {n} ({100 * n / total:.0f}%)"],
+                text=[f"{class_name(klass)} {n} ({100 * n / total:.0f}%)"],
                 textposition="inside",
                 insidetextanchor="middle",
             )
@@ -89,20 +96,22 @@ def histogram(
     mids = [(a + b) / 2 for a, b in zip(s.hist_edges, s.hist_edges[1:], strict=False)]
     colors = [COLORS[BELIEVER] if m >= threshold else COLORS[SPECTATOR] for m in mids]
     fig = go.Figure(
-        go.Bar(x=mids, y=s.hist_counts, marker_color=colors, width=4.6, name="responses")
+        go.Bar(x=mids, y=s.hist_counts, marker_color=colors, width=4.6, name=_("responses"))
     )
-    label = f"{'What-if' if hypothetical else 'Threshold'} {threshold:g}"
+    label = (_("What-if {value}") if hypothetical else _("Threshold {value}")).format(
+        value=f"{threshold:g}"
+    )
     fig.add_vline(x=threshold, line_width=3, line_dash="dash", line_color="#1F1933")
     fig.add_annotation(
         x=threshold, y=1, yref="paper", text=label, showarrow=False, xanchor="left", xshift=8
     )
-    fig.update_xaxes(range=[0, 100], title="Overall score")
+    fig.update_xaxes(range=[0, 100], title=_("Overall score"))
     # Whole people only: Plotly's own ticks went 0, 0.5, 1 for a small room.
     top = max(s.hist_counts, default=0)
     step = whole_step(top)
     # No "0" at the foot of the axis: it sat on the score axis's own "0".
     fig.update_yaxes(
-        title="People", tickvals=list(range(step, top + step, step)), rangemode="tozero"
+        title=_("People"), tickvals=list(range(step, top + step, step)), rangemode="tozero"
     )
     return layout(fig, big, height, font, showlegend=False)
 
@@ -142,13 +151,13 @@ def dimension_bars(
                 y=names,
                 x=[means[d] for d in q.dimension_ids],
                 orientation="h",
-                name=klass.capitalize() + "s",
+                name=class_name(klass),
                 marker_color=COLORS[klass],
                 text=[f"{means[d]:.0f}" for d in q.dimension_ids],
                 textposition="outside",
             )
         )
-    fig.update_xaxes(range=[0, 110], title="Mean score (0-100)")
+    fig.update_xaxes(range=[0, 110], title=_("Mean score (0-100)"))
     fig.update_yaxes(autorange="reversed")
     # Believers first in the legend, as in the title ("believers against spectators").
     return layout(fig, big, height, font, barmode="group", legend_traceorder="reversed")
@@ -203,7 +212,8 @@ def likert_bars(
         zeroline=True,
         zerolinecolor="#5F5A70",
     )
-    for x, text, anchor in ((-reach, "← less often", "left"), (reach, "more often →", "right")):
+    sides = ((-reach, _("← less often"), "left"), (reach, _("more often →"), "right"))
+    for x, text, anchor in sides:
         fig.add_annotation(
             x=x, y=1, yref="paper", text=text, showarrow=False, xanchor=anchor, yanchor="bottom"
         )
@@ -261,7 +271,7 @@ def timeline(
         )
     )
     fig.update_yaxes(
-        title="Finished",  # short: it stands on end beside the axis, even at 1024x768
+        title=_("Finished"),  # short: it stands on end beside the axis, even at 1024x768
         rangemode="tozero",
         dtick=whole_step(max(cumulative, default=0)),
     )

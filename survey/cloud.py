@@ -25,6 +25,7 @@ import plotly.graph_objects as go
 from PIL import ImageFont
 
 from survey import charts
+from survey.i18n import _
 
 FONT = Path(__file__).resolve().parent / "fonts" / "SourceSans3-Semibold.ttf.woff2"
 CANVAS = (1600, 680)  # px; about the shape of the stage's body at each of the three sizes
@@ -58,11 +59,12 @@ class Cloud:
 
     @property
     def alt(self) -> str:
-        """The picture as text: every phrase drawn, with how many people gave it."""
+        """The picture as text: every phrase drawn, with how many people gave it (in the
+        reader's language when asked, so one drawing serves every language)."""
         if not self.placed:
-            return "Word cloud: no words yet"
+            return _("Word cloud: no words yet")
         words = "; ".join(f"{p.text} ({p.people})" for p in self.placed)
-        return f"Word cloud of the room's words: {words}"
+        return _("Word cloud of the room's words: {words}").format(words=words)
 
 
 def draw(counts: dict[str, int], ink: str, accent: str, canvas: tuple[int, int] = CANVAS) -> Cloud:

@@ -11,7 +11,7 @@ import html
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from survey import aggregate, htmldoc, roomcharts
+from survey import aggregate, htmldoc, i18n, roomcharts
 from survey.questionnaire import Questionnaire
 from survey.roomstats import RoomNumbers, load_room, room_numbers
 from survey.store import Store
@@ -44,7 +44,17 @@ def compare_html(
 def render_compare(
     q: Questionnaire, rooms: Sequence[RoomNumbers], now: datetime | None = None
 ) -> str:
-    """Rooms compared as an HTML string: only rooms with at least k complete responses."""
+    """Rooms compared as an HTML string: only rooms with at least k complete responses.
+
+    In English whoever asks, as the session report is: the charts' words (survey.charts
+    speaks the reader's language on the stage) would otherwise be French in an English page."""
+    with i18n.language(i18n.SOURCE):
+        return _render_compare(q, rooms, now)
+
+
+def _render_compare(
+    q: Questionnaire, rooms: Sequence[RoomNumbers], now: datetime | None = None
+) -> str:
     shown = [r for r in rooms if r.shown]
     hidden = [r for r in rooms if not r.shown]
     k = rooms[0].k if rooms else aggregate.min_group()

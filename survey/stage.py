@@ -13,13 +13,16 @@ from datetime import datetime
 
 from survey import aggregate
 from survey.aggregate import Summary
+from survey.i18n import N_, _
 from survey.questionnaire import Questionnaire
 from survey.room import Room
 from survey.scoring import BELIEVER, SPECTATOR
 
 COUNTDOWN_S = 60  # "close in 60 s": long enough to finish the page a participant is on
 ITEMS_PER_VIEW = 4  # 21 items over 6 views: 3-line 24 px labels of 4 items fit 1280x720
-CLOSING_LINE = "Want to be a better social media marketer? Begin living it."
+# The closing view's two sentences, the essay's last line apart so each language has it whole.
+CLOSING = (N_("Want to be a better social media marketer?"), N_("Begin living it."))
+CLOSING_LINE = " ".join(CLOSING)  # in English; `closing_line()` in the reader's language
 
 NEXT, PREVIOUS, HOME = "next", "previous", "home"
 
@@ -35,9 +38,18 @@ class View:
 
     id: str  # in the database and the console: "join", "split", ..., "items-2", "closing"
     kind: str  # join | split | distribution | profile | items | words | themes | time | closing
-    title: str
+    name: str  # the title in English, marked for the catalogue (see `title`)
     items: tuple[str, ...] = ()  # the item ids an items view shows
     question: str = ""  # the open question a words view shows the answers of
+    part: tuple[int, int] | None = None  # (n, of): the items views are one title in parts
+
+    @property
+    def title(self) -> str:
+        """The view's title in the reader's language ("What the room does (2 of 6)")."""
+        if self.part is not None:
+            n, total = self.part
+            return _("What the room does ({n} of {total})").format(n=n, total=total)
+        return _(self.name)
 
     @property
     def needs_results(self) -> bool:
@@ -58,22 +70,23 @@ def views(q: Questionnaire, per_view: int = ITEMS_PER_VIEW) -> list[View]:
         bounds.append(bounds[-1] + base + (1 if n < extra else 0))
     chunks = [tuple(ids[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
     out = [
-        View("join", "join", "Join the survey"),
-        View("split", "split", "Believers or spectators?"),
-        View("distribution", "distribution", "How the room scored"),
-        View("profile", "profile", "Believers against spectators"),
+        View("join", "join", N_("Join the survey")),
+        View("split", "split", N_("Believers or spectators?")),
+        View("distribution", "distribution", N_("How the room scored")),
+        View("profile", "profile", N_("Believers against spectators")),
     ]
     for n, chunk in enumerate(chunks, 1):
-        part = f" ({n} of {len(chunks)})" if len(chunks) > 1 else ""
-        out.append(View(f"items-{n}", "items", f"What the room does{part}", chunk))
+        part = (n, len(chunks)) if len(chunks) > 1 else None
+        out.append(View(f"items-{n}", "items", N_("What the room does"), chunk, part=part))
     # The room's own words, one view per open question (survey/ui/stage_words.py).
     for o in q.open:
-        out.append(View(f"words-{o.id}", "words", "In the room's words", question=o.id))
+        out.append(View(f"words-{o.id}", "words", N_("In the room's words"), question=o.id))
         if o.themes:  # the same words by the file's themes
-            out.append(View(f"themes-{o.id}", "themes", "The room's why, by theme", question=o.id))
+            name = N_("The room's why, by theme")
+            out.append(View(f"themes-{o.id}", "themes", name, question=o.id))
     out += [
-        View("time", "time", "Answers over time"),
-        View("closing", "closing", "Thank you"),
+        View("time", "time", N_("Answers over time")),
+        View("closing", "closing", N_("Thank you")),
     ]
     return out
 
@@ -228,31 +241,6 @@ def screen(view: View, revealed: bool, g: Groups) -> str:
     if view.kind == "profile" and not g.any_class:
         return FEW
     return SHOW
-
-
-def few_message(view: View, shown: Summary, g: Groups, segmented: bool, k: int) -> str:
-    """The placeholder for a view under k, in plain words: which group is too small.
-
-    Everyone outside a segment only exists when a segment is on show; a profile of the
-    whole room that may not be drawn is short of believers and spectators, not of
-    "people outside this segment"."""
-    if shown.n_complete < k:
-        return fewer_than(k)
-    if view.kind == "profile" and not g.any_class:
-        return f"Fewer than {k} believers and fewer than {k} spectators so far."
-    if segmented:
-        return fewer_than(k, "people outside this segment")
-    return fewer_than(k)
-
-
-def published_note(shown: int, finished: int, k: int) -> str:
-    """Why the figures count fewer people than have finished, in plain words."""
-    return f"{shown} of {finished} who finished: the figures take in {k} people at a time."
-
-
-def fewer_than(k: int, who: str = "complete responses") -> str:
-    """The placeholder for a group under k, in plain words."""
-    return f"Fewer than {k} {who} so far: shown once there are {k}."
 
 
 # ---------------------------------------------------------------- the countdown

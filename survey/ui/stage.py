@@ -6,7 +6,10 @@ from the database on every poll, so a console in another browser, or on another
 worker, reaches it within one STAGE_REFRESH_S.
 
 This module owns the page's entry points (the link, one poll) and the frame every view
-shares: the heading row, the join view, the strip along the bottom. The clicker is in
+shares: the heading row, the join view, the strip along the bottom. The stage speaks the
+session's language (set on the console): every page run and every poll reads it with the
+session's row and sets it for this browser session (`survey.ui.LANGUAGE`); the join view
+also gives its instructions, smaller, in the session's second join language. The clicker is in
 `stage_clicker`, the memoised numbers in `stage_numbers`, the results views' bodies in
 `stage_views`.
 """
@@ -18,10 +21,14 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
+from survey import i18n
 from survey import stage as core
+from survey import stage_text as words
 from survey import theme as themes
+from survey.i18n import N_, _
 from survey.store import now_iso
 from survey.ui import (
+    LANGUAGE,
     facilitator,
     resources,
     stage_clicker,
@@ -34,8 +41,7 @@ from survey.ui.stage_numbers import Numbers
 
 # How often an open stage looks at the database: a console change shows within 3 s.
 STAGE_REFRESH_S = float(os.environ.get("SURVEY_STAGE_REFRESH_S", "1.5"))
-CLOSED = "This session is closed"
-INVALID_LINK = (
+INVALID_LINK = N_(
     "This stage link is not valid. It may have been replaced by a newer one: "
     "ask the facilitator for the current stage link."
 )
@@ -49,9 +55,19 @@ def read_link() -> tuple[str, str] | None:
     """(code, token) from the address if the token is the session's current one."""
     code = (st.query_params.get("s") or "").strip().upper()
     token = st.query_params.get("t") or ""
-    if resources.get_store().stage_for_link(code, token) is None:
+    s = resources.get_store()
+    if s.stage_for_link(code, token) is None:
         return None
+    speak(s.get_session(code))  # before anything of the page is drawn
     return code, token
+
+
+def speak(session: dict | None) -> bool:
+    """Speak the session's language on this stage from now on; True if it changed."""
+    language = (session or {}).get("language") or i18n.SOURCE
+    changed = st.session_state.get(LANGUAGE) != language
+    st.session_state[LANGUAGE] = language
+    return changed
 
 
 def link(code: str, page_path: str = "") -> str:
@@ -78,9 +94,11 @@ def draw(code: str) -> None:
     token = st.query_params.get("t") or ""
     settings = s.stage_for_link(code, token)
     if settings is None:  # the console issued a new link while this one was open
-        st.write(INVALID_LINK)
+        st.write(_(INVALID_LINK))
         return
     session = s.get_session(code)
+    if speak(session):  # the console chose another language: the whole page in it
+        st.rerun(scope="app")
     view = stage_clicker.position(settings)
     n = stage_numbers.numbers(code, settings)
     theme = resources.get_questionnaire().theme
@@ -94,7 +112,7 @@ def draw(code: str) -> None:
                 stage_words.draw(code, view)
             elif view.kind == "closing":
                 with st.container(key="stage-middle", vertical_alignment="center"):
-                    st.title(core.CLOSING_LINE, anchor=False)
+                    st.title(words.closing_line(), anchor=False)
             else:
                 stage_views.body(view, session, n)
         _strip(code, session, settings, view)
@@ -112,7 +130,7 @@ def _top(view: core.View, theme: themes.Theme, n: Numbers) -> None:
         else:
             st.space("stretch")
         if demo:
-            st.markdown(":orange-badge[Demo data]", width="content")
+            st.markdown(f":orange-badge[{_('Demo data')}]", width="content")
         if theme.event or theme.logo_bytes:
             with st.container(key="stage-event", horizontal=True, width="content"):
                 if theme.logo_bytes:
@@ -135,21 +153,21 @@ def _strip(code: str, session: dict, settings: dict, view: core.View) -> None:
         if what == core.JOIN:
             url = facilitator.join_url(code, "stage")
             with st.container(key="stage-strip-join"):
-                st.markdown("Join at")
+                st.markdown(_("Join at"))
                 st.markdown(f"**{core.short_link(url)}**")
             with st.container(key="stage-strip-code", width="content"):
-                st.markdown("Code")
+                st.markdown(_("Code"))
                 st.markdown(f"**{code}**")
         elif what == core.CLOSED:
             with st.container(key="stage-strip-closed"):
-                st.markdown(f"**{CLOSED}**")
+                st.markdown(f"**{words.join_words().closed}**")
         else:
             st.space("stretch")
         if left is not None:
             stage_look.countdown(left)
         if what == core.JOIN:
             with st.container(key="stage-strip-qr", width="content"):
-                st.image(facilitator.qr_png(url), alt=f"QR code for {url}", output_format="PNG")
+                st.image(facilitator.qr_png(url), alt=_qr_alt(url), output_format="PNG")
 
 
 def _countdown_ms(settings: dict) -> int | None:
@@ -158,21 +176,41 @@ def _countdown_ms(settings: dict) -> int | None:
     return core.milliseconds_left(at, datetime.now(UTC))
 
 
+def _qr_alt(url: str) -> str:
+    return _("QR code for {url}").format(url=url)
+
+
 def _join(code: str, session: dict, n: Numbers) -> None:
+    """How to join, in the session's language, and smaller under each line, in its second
+    join language when it has one; once closed, only that it is closed."""
+    said = [
+        words.join_words(lang)
+        for lang in words.join_languages(session["language"], session["join_language"])
+    ]
     if not session["is_open"]:  # no link, no code, no QR: nobody can join now
         with st.container(key="stage-middle", vertical_alignment="center"):
             st.text(session["title"])  # the facilitator's words: plain text, never HTML
-            st.title(CLOSED, anchor=False)
+            st.title(said[0].closed, anchor=False)
+            _also(said, "closed")
             stage_views.counts(session, n)
         return
     url = facilitator.join_url(code, "stage")
     with st.container(key="stage-join", horizontal=True, vertical_alignment="center"):
         with st.container(key="stage-join-text"):
             st.text(session["title"])  # the facilitator's words: plain text, never HTML
-            st.markdown("Scan the QR code, or open")
+            st.markdown(said[0].scan)
+            _also(said, "scan")
             st.markdown(f"**{core.short_link(url)}**")
-            st.markdown("Session code")
+            st.markdown(said[0].code)
+            _also(said, "code")
             st.title(code, anchor=False)
             stage_views.counts(session, n)
         with st.container(key="stage-qr", width="content"):
-            st.image(facilitator.qr_png(url), alt=f"QR code for {url}", output_format="PNG")
+            st.image(facilitator.qr_png(url), alt=_qr_alt(url), output_format="PNG")
+
+
+def _also(said: list[words.JoinWords], line: str) -> None:
+    """A line of the join view again in the second join language, smaller, below it."""
+    for other in said[1:]:
+        with st.container(key=f"stage-join-also-{line}"):
+            st.markdown(getattr(other, line))

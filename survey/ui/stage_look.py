@@ -3,15 +3,20 @@
 accent, the countdown that counts on the screen's own clock, and the bars drawn in HTML.
 
 Nothing here ever contains text from a user: the style sheet and scripts are constants,
-and the only values put into them are numbers, checked colours and words of this file.
+and the only values put into them are numbers, checked colours and words of this file
+(in the reader's language from our own catalogues, escaped all the same).
 The pages' own style sheet and scripts are `survey.ui.browser`'s.
 """
 
 from __future__ import annotations
 
+import html
+import json
 import re
 
 import streamlit as st
+
+from survey.i18n import _, ngettext
 
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")  # the only values put into the stage's style
 
@@ -117,6 +122,12 @@ div.stVerticalBlock.st-key-stage { flex: 0 0 96vh; height: 96vh; overflow: hidde
 .st-key-stage-join [data-testid="stText"] { font-size: 5vh; font-weight: 700;
   line-height: 1.15; }
 .st-key-stage-qr img { height: min(72vh, 44vw); width: auto; max-width: none; }
+/* The same line in the session's second join language: smaller, under the first. */
+.st-key-stage [class*="st-key-stage-join-also-"] { margin-top: -1.6vh; }
+.st-key-stage [class*="st-key-stage-join-also-"] p { font-size: 3.2vh; font-style: italic;
+  opacity: 0.8; line-height: 1.2; }
+.st-key-stage-middle [class*="st-key-stage-join-also-"] { margin-top: -3vh; width: auto; }
+.st-key-stage-middle [class*="st-key-stage-join-also-"] p { font-size: 5vh; text-align: center; }
 
 /* The strip along the bottom: how to join, or that the session is closed; the countdown. */
 .st-key-stage-strip { flex: 0 0 auto; gap: 3vw; padding: 0.8vh 2vw; border-radius: 1.6vh;
@@ -147,7 +158,7 @@ div.stVerticalBlock.st-key-stage { flex: 0 0 96vh; height: 96vh; overflow: hidde
 FULLSCREEN = """<button id="stage-fullscreen" type="button" hidden
   style="position:fixed;right:1.2vw;top:1.2vh;z-index:1000;font:inherit;font-size:2vh;
   padding:.6vh 1vw;border:1px solid #C9C5D6;border-radius:.6vh;background:#fff;
-  color:#5F5A70;cursor:pointer">Full screen (F)</button>
+  color:#5F5A70;cursor:pointer">%(label)s</button>
 <script>
 (() => {
   // Offered while the mouse moves (as a video player does), never in full screen.
@@ -184,14 +195,15 @@ def stage_style() -> None:
 def fullscreen_offer() -> None:
     """A small "Full screen" button while the mouse moves (and the F key), where the
     browser allows it; never shown in full screen."""
-    st.html(FULLSCREEN, unsafe_allow_javascript=True)
+    label = html.escape(_("Full screen (F)"))
+    st.html(FULLSCREEN % {"label": label}, unsafe_allow_javascript=True)
 
 
 # The countdown counts on the screen's own clock from the milliseconds left when the
 # server drew it: no round trip a second, and a projector whose clock is off still
 # shows the server's time. One timer for the page; each redraw resets where it ends.
 _COUNTDOWN = """<div class="stage-countdown" role="timer">
-<span class="stage-countdown-label">Closing in</span>
+<span class="stage-countdown-label">%(label)s</span>
 <span class="stage-countdown-digits">%(seconds)d</span></div>
 <script>
 (function (ms) {
@@ -201,7 +213,7 @@ _COUNTDOWN = """<div class="stage-countdown" role="timer">
     var boxes = document.querySelectorAll(".stage-countdown");
     for (var i = 0; i < boxes.length; i++) {
       var digits = boxes[i].querySelector(".stage-countdown-digits");
-      var text = left > 0 ? String(left) : "Closed";
+      var text = left > 0 ? String(left) : %(closed)s;
       if (digits.textContent !== text) { digits.textContent = text; }
       boxes[i].classList.toggle("stage-countdown-done", left === 0);
     }
@@ -223,7 +235,8 @@ def stage_accent(accent: str, ink: str) -> None:
 def countdown(ms: int) -> None:
     """Big digits counting down to the close, once a second, on the screen's own clock."""
     ms = max(0, int(ms))
-    body = _COUNTDOWN % {"ms": ms, "seconds": -(-ms // 1000)}
+    said = {"label": html.escape(_("Closing in")), "closed": json.dumps(_("Closed"))}
+    body = _COUNTDOWN % {"ms": ms, "seconds": -(-ms // 1000), **said}
     st.html(body, unsafe_allow_javascript=True)
 
 
@@ -242,9 +255,16 @@ def stage_progress(finished: int, answering: int) -> None:
     finished, answering = max(0, int(finished)), max(0, int(answering))
     began = finished + answering
     share = 100 * finished / began if began else 0
-    words = f"{finished} of {began} who began have finished" if began else "Nobody has begun yet"
+    if began:
+        words = ngettext(
+            "{finished} of {began} who began has finished",
+            "{finished} of {began} who began have finished",
+            finished,
+        ).format(finished=finished, began=began)
+    else:
+        words = _("Nobody has begun yet")
     st.html(
         f'<div class="stage-progress"><div class="stage-bar">'
         f'<div class="done" style="width: {share:.1f}%"></div></div>'
-        f"<p>{words}</p></div>"
+        f"<p>{html.escape(words)}</p></div>"
     )

@@ -14,8 +14,11 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
-from survey import aggregate, charts
+from survey import aggregate, charts, i18n
 from survey import stage as core
+from survey import stage_text as words
+from survey.i18n import _, ngettext
+from survey.questionnaire import Questionnaire
 from survey.scoring import BELIEVER, SPECTATOR
 from survey.ui import resources, stage_look
 from survey.ui.stage_numbers import Numbers
@@ -31,6 +34,12 @@ _charts: dict[tuple, go.Figure] = {}
 _charts_lock = threading.Lock()
 
 
+def questionnaire() -> Questionnaire:
+    """The questionnaire in the stage's language: its dimensions, items, scale and open
+    questions as the room reads them (the ids and scores are the same in every language)."""
+    return resources.get_questionnaire().in_language(i18n.current())
+
+
 def body(view: core.View, session: dict, n: Numbers) -> None:
     """A results view's body: its figures once revealed and allowed, else what stands in."""
     k = aggregate.min_group()
@@ -42,9 +51,10 @@ def body(view: core.View, session: dict, n: Numbers) -> None:
         _placeholder(view, n, k)
         return
     if n.segmented:
-        st.caption(f"Segment: {n.shown.n_complete} people")  # the value is on the console
+        people = n.shown.n_complete  # the segment's value is on the console, not here
+        st.caption(ngettext("Segment: {n} person", "Segment: {n} people", people).format(n=people))
     elif n.everyone.n_complete < n.everyone.n_finished:
-        st.caption(core.published_note(n.everyone.n_complete, n.everyone.n_finished, k))
+        st.caption(words.published_note(n.everyone.n_complete, n.everyone.n_finished, k))
     getattr(_VIEWS, view.kind)(view, n, k)
 
 
@@ -53,9 +63,9 @@ def counts(session: dict, n: Numbers) -> None:
     is closed, nobody is: those who had not finished can no longer). Both exact: a count
     gives nobody's answers away, so it need not wait for k more like the figures."""
     row = st.container(horizontal=True, key="stage-counts")
-    row.metric("Finished", n.everyone.n_finished, width="content")
+    row.metric(_("Finished"), n.everyone.n_finished, width="content")
     if session["is_open"]:
-        row.metric("Answering now", n.answering, width="content")
+        row.metric(_("Answering now"), n.answering, width="content")
 
 
 def _coming(session: dict, n: Numbers) -> None:
@@ -64,23 +74,23 @@ def _coming(session: dict, n: Numbers) -> None:
         counts(session, n)
         if session["is_open"]:
             stage_look.stage_progress(n.everyone.n_finished, n.answering)
-        st.markdown("### Results coming…")
+        st.markdown(f"### {_('Results coming…')}")
 
 
 def _placeholder(view: core.View, n: Numbers, k: int) -> None:
     with st.container(key="stage-middle", vertical_alignment="center"):
-        st.markdown(f"### {core.few_message(view, n.shown, n.groups, n.segmented, k)}")
+        st.markdown(f"### {words.few_message(view, n.shown, n.groups, n.segmented, k)}")
         if n.shown.n_complete < k and not n.segmented:  # a segment's count would tell who
-            more = aggregate.more_responses(n.more_needed)
-            st.markdown(f"{more} needed before results are shown.")
+            st.markdown(words.more_needed(n.more_needed))
         row = st.container(horizontal=True, key="stage-counts")
-        row.metric("Finished", n.everyone.n_finished, width="content")
+        row.metric(_("Finished"), n.everyone.n_finished, width="content")
 
 
 def _chart(n: Numbers, key: str, build: Callable[[], go.Figure], fill: bool = True) -> None:
-    """Draw the figure `build` makes for these numbers, built once per change of them.
+    """Draw the figure `build` makes for these numbers, built once per change of them or
+    of the stage's language (its words are in the figure).
     "fill-" keys: the stylesheet lets these charts take the rest of the screen."""
-    memo = (n.key, key, resources.get_questionnaire().fingerprint)
+    memo = (n.key, key, resources.get_questionnaire().fingerprint, i18n.current())
     with _charts_lock:
         fig = _charts.get(memo)
         if fig is None:
@@ -104,13 +114,13 @@ class _VIEWS:
         with st.container(key="stage-middle", vertical_alignment="center"):
             row = st.container(horizontal=True, key="stage-split")
             for klass, count in ((BELIEVER, s.believers), (SPECTATOR, s.spectators)):
-                row.metric(f"{klass.capitalize()}s · {count}", f"{s.share(count):.0f}%")
+                row.metric(f"{charts.class_name(klass)} · {count}", f"{s.share(count):.0f}%")
             stage_look.stage_split_bar(s.share(s.believers))
             _threshold_note(n)
 
     @staticmethod
     def distribution(view: core.View, n: Numbers, k: int) -> None:
-        q = resources.get_questionnaire()
+        q = questionnaire()
         hypothetical = n.threshold != q.threshold
         _chart(
             n,
@@ -120,16 +130,16 @@ class _VIEWS:
 
     @staticmethod
     def profile(view: core.View, n: Numbers, k: int) -> None:
-        q = resources.get_questionnaire()
+        q = questionnaire()
         shown = [c for c, ok in n.groups.classes.items() if ok]
         for klass, ok in n.groups.classes.items():
             if not ok:
-                st.markdown(core.fewer_than(k, f"{klass}s"))
+                st.markdown(words.fewer_than(k, klass))
         _chart(n, "dims", lambda: charts.dimension_bars(n.shown, q, True, shown, CHART_FONT, None))
 
     @staticmethod
     def items(view: core.View, n: Numbers, k: int) -> None:
-        q = resources.get_questionnaire()
+        q = questionnaire()
         _chart(n, "scale", lambda: charts.likert_legend(q, CHART_FONT), fill=False)
         _chart(
             n,
@@ -155,4 +165,8 @@ class _VIEWS:
 def _threshold_note(n: Numbers) -> None:
     q = resources.get_questionnaire()
     if n.threshold != q.threshold:
-        st.caption(f"What-if: believer from {n.threshold:g} instead of {q.threshold:g}.")
+        st.caption(
+            _("What-if: believer from {new} instead of {old}.").format(
+                new=f"{n.threshold:g}", old=f"{q.threshold:g}"
+            )
+        )

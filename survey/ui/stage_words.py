@@ -15,10 +15,11 @@ import streamlit as st
 
 from survey import charts, cloud, words
 from survey import stage as core
+from survey.i18n import N_, _, ngettext
 from survey.ui import open_question, resources, stage_views
 
 TEXT = "#262730"  # the stage's text colour; the most given phrases take the event's accent
-WAITING = "The room's words appear here as the facilitator approves them."
+WAITING = N_("The room's words appear here as the facilitator approves them.")
 
 # The clouds drawn, by the phrases and colours they show: one per change of the approved
 # set, shared by every stage of every session on this worker (a draw costs ~0.1-0.7 s).
@@ -51,7 +52,7 @@ STYLE = """<style>
 
 def draw(code: str, view: core.View) -> None:
     """The body of a words or themes view, for one open question of the session."""
-    q = resources.get_questionnaire()
+    q = stage_views.questionnaire()  # the question as the stage's language asks it
     shown = words.on_stage(open_question.room(resources.get_store(), code, view.question))
     found = next((o for o in q.open if o.id == view.question), None)
     question = f"### {open_question.plain(found.text if found else '')}"  # the file's words
@@ -61,7 +62,7 @@ def draw(code: str, view: core.View) -> None:
     if not shown:
         with st.container(key="stage-middle", vertical_alignment="center"):
             st.markdown(question)
-            st.markdown(WAITING)
+            st.markdown(_(WAITING))
         return
     st.html(STYLE)
     with st.container(key="stage-words"):
@@ -70,7 +71,14 @@ def draw(code: str, view: core.View) -> None:
         with st.container(key="stage-cloud", horizontal_alignment="center"):
             st.image(drawn.png, alt=drawn.alt, output_format="PNG", width="stretch")
         if drawn.left_out:
-            st.caption(f"And {drawn.left_out} more, given by fewer people.")
+            more = drawn.left_out
+            st.caption(
+                ngettext(
+                    "And {n} more, given by fewer people.",
+                    "And {n} more, given by fewer people.",
+                    more,
+                ).format(n=more)
+            )
 
 
 def _themes(question: str, counts: dict[str, int], accent: str) -> None:
@@ -82,7 +90,9 @@ def _themes(question: str, counts: dict[str, int], accent: str) -> None:
 
 
 def picture(shown: dict[str, int], accent: str) -> cloud.Cloud:
-    """The cloud of these phrases, drawn once per set and colour."""
+    """The cloud of these phrases, drawn once per set and colour. Not per language: the
+    picture holds only the room's own words, and its text alternative (`Cloud.alt`) is
+    worded in the reader's language each time it is read."""
     key = (tuple(sorted(shown.items())), accent)
     with _lock:
         found = _clouds.get(key)
