@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 SQUARE = (1080, 1080)  # px: fits every feed's crop (Instagram, LinkedIn, X)
 WIDE = (1200, 627)  # px: LinkedIn's link-image size (1.91:1), also X's large card
 SIZES = (SQUARE, WIDE)
-STRONGEST = "My strongest side"
 ROWS = 7  # dimensions that get full-size rows; more share the same height in smaller rows
 
 Box = tuple[int, int, int, int]
@@ -281,7 +280,7 @@ def _spectator_square(card: Card, c: _Colours) -> Layout:
     col.text(card.hashtag, "Bold", 34, c.accent_text, gap=14)
     header = col.y
     mark = col.mark()
-    col.text(STRONGEST, "Semibold", 40, MUTED, gap=56)
+    col.text(card.lead, "Semibold", 40, MUTED, gap=56)
     col.text(card.strongest, "Black", 112, c.accent_text, gap=22, lines=3, smallest=64)
     col.text(card.headline, "Semibold", 48, INK, gap=36)
     col.center(mark, header, band[1] - 24)
@@ -304,7 +303,7 @@ def _spectator_wide(card: Card, c: _Colours) -> Layout:
     col.text(card.hashtag, "Bold", 26, c.accent_text, gap=10)
     header = col.y
     mark = col.mark()
-    col.text(STRONGEST, "Semibold", 32, MUTED, gap=40)
+    col.text(card.lead, "Semibold", 32, MUTED, gap=40)
     col.text(card.strongest, "Black", 80, c.accent_text, gap=18, lines=3, smallest=46)
     col.text(card.headline, "Semibold", 36, INK, gap=28)
     col.center(mark, header, h - 40)

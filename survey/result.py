@@ -1,4 +1,5 @@
-"""What the participant's result page says: the profile bars and the room comparison."""
+"""What the participant's result page says: the profile bars and the room comparison, in
+the reader's language (survey/i18n.py), numbers written as that language writes them."""
 
 from __future__ import annotations
 
@@ -6,16 +7,30 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from survey.aggregate import Comparison, more_responses
+from babel.numbers import format_decimal, format_percent
+
+from survey import i18n
+from survey.aggregate import Comparison
+from survey.i18n import N_, _, ngettext
 from survey.questionnaire import Questionnaire
 from survey.scoring import Result, item_value
 
-BELIEVER_LINE = (
+BELIEVER_LINE = N_(
     "You live social media: you post, share and join in, and it shows in how you see it."
 )
-SPECTATOR_LINE = (
+SPECTATOR_LINE = N_(
     "You watch more than you take part. The essay's point: the *why* comes from living it."
 )
+
+
+def number(value: float) -> str:
+    """A count or a threshold as the reader's language writes it ("1,234" / "62,5")."""
+    return format_decimal(value, locale=i18n.current())
+
+
+def percent(value: float) -> str:
+    """A share of 0-100, whole, as the reader's language writes it ("45%" / "45 %")."""
+    return format_percent(round(value) / 100, locale=i18n.current())
 
 
 @dataclass(frozen=True)
@@ -41,16 +56,19 @@ def profile_bars(
         if d.id not in result.dimension_scores:
             continue
         you = round(result.dimension_scores[d.id])
-        label = f"**{d.name}**: you {you}"
         room = None
         mean = (room_means or {}).get(d.id)
-        if mean is not None and math.isfinite(mean):
+        if mean is None or not math.isfinite(mean):
+            label = _("**{name}**: you {you}")
+        else:
             room = round(mean)
             if you == room:
-                label += f" · room {room} (level with the room)"
+                label = _("**{name}**: you {you} · room {room} (level with the room)")
+            elif you > room:
+                label = _("**{name}**: you {you} · room {room} ({gap} above the room)")
             else:
-                side = "above" if you > room else "below"
-                label += f" · room {room} ({abs(you - room)} {side} the room)"
+                label = _("**{name}**: you {you} · room {room} ({gap} below the room)")
+        label = label.format(name=d.name, you=you, room=room, gap=abs(you - (room or 0)))
         bars.append(ProfileBar(d.name, you, label, room))
     return bars
 
@@ -74,30 +92,57 @@ def standing(c: Comparison, k: int, revealed: bool = False) -> Standing:
     in k finishers at a time, so they can trail what the stage says has finished, and the
     page says why. A low place is said plainly, with where to go next, not celebrated.
     """
-    share = round(c.share_below)
+    counted, k_, n = number(c.counted), number(k), number(c.n)
     if c.share_below == 0:
-        line = (
-            f"Of the {c.counted} people counted in this session so far, none scored "
-            "lower than you: the tips below are where to start."
+        line = ngettext(
+            "Of the {counted} person counted in this session so far, none scored lower "
+            "than you: the tips below are where to start.",
+            "Of the {counted} people counted in this session so far, none scored lower "
+            "than you: the tips below are where to start.",
+            c.counted,
         )
     else:
-        line = (
-            f"You scored higher than {share}% of the {c.counted} people counted "
-            "in this session so far."
+        line = ngettext(
+            "You scored higher than {share} of the {counted} person counted in this "
+            "session so far.",
+            "You scored higher than {share} of the {counted} people counted in this "
+            "session so far.",
+            c.counted,
         )
-    why = f"The room's figures take in {k} finishers at a time, so no one's answers can be "
-    why += "worked out from them"
-    why += f"; {c.n} have finished." if c.n > c.counted else "."
+    line = line.format(counted=counted, share=percent(c.share_below))
+    if c.n > c.counted:
+        why = ngettext(
+            "The room's figures take in {k} finisher at a time, so no one's answers can be "
+            "worked out from them; {n} have finished.",
+            "The room's figures take in {k} finishers at a time, so no one's answers can be "
+            "worked out from them; {n} have finished.",
+            k,
+        )
+    else:
+        why = ngettext(
+            "The room's figures take in {k} finisher at a time, so no one's answers can be "
+            "worked out from them.",
+            "The room's figures take in {k} finishers at a time, so no one's answers can be "
+            "worked out from them.",
+            k,
+        )
+    why = why.format(k=k_, n=n)
     split = ""
     if revealed:
         b = round(100 * c.believers / c.counted)
-        split = f"The room: {b}% believers, {100 - b}% spectators."
+        split = _("The room: {believers} believers, {spectators} spectators.").format(
+            believers=percent(b), spectators=percent(100 - b)
+        )
     return Standing(line, why, split)
 
 
 def waiting(c: Comparison) -> str:
     """Why there is no room comparison yet: how many more finishers it waits for."""
-    return f"{more_responses(c.needed)} needed before you can compare yourself with the room."
+    return ngettext(
+        "{n} more response needed before you can compare yourself with the room.",
+        "{n} more responses needed before you can compare yourself with the room.",
+        c.needed,
+    ).format(n=number(c.needed))
 
 
 def everyone(c: Comparison, other_versions: int = 0) -> str:
@@ -105,13 +150,29 @@ def everyone(c: Comparison, other_versions: int = 0) -> str:
     it counts anyone)."""
     if not c.counted:
         return ""
-    among = "Among everyone who has taken this version of the survey so far"
     if c.share_below == 0:
-        text = f"{among} ({c.counted} people), none scored lower than you."
+        text = ngettext(
+            "Among everyone who has taken this version of the survey so far ({counted} "
+            "person), none scored lower than you.",
+            "Among everyone who has taken this version of the survey so far ({counted} "
+            "people), none scored lower than you.",
+            c.counted,
+        )
     else:
-        text = f"{among}, you scored higher than {round(c.share_below)}% of {c.counted} people."
+        text = ngettext(
+            "Among everyone who has taken this version of the survey so far, you scored "
+            "higher than {share} of {counted} person.",
+            "Among everyone who has taken this version of the survey so far, you scored "
+            "higher than {share} of {counted} people.",
+            c.counted,
+        )
+    text = text.format(counted=number(c.counted), share=percent(c.share_below))
     if other_versions:
-        text += f" {other_versions} answers to a different version of the questions are left out."
+        text += " " + ngettext(
+            "{n} answer to a different version of the questions is left out.",
+            "{n} answers to a different version of the questions are left out.",
+            other_versions,
+        ).format(n=number(other_versions))
     return text
 
 

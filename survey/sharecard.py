@@ -24,8 +24,9 @@ from functools import cache
 from PIL import Image, ImageDraw
 
 from survey import theme as themes
-from survey.cardlayout import SIZES, SQUARE, STRONGEST, WIDE, Layout, layout
+from survey.cardlayout import SIZES, SQUARE, WIDE, Layout, layout
 from survey.cardtype import RGB, mix, one_line
+from survey.i18n import N_, _
 from survey.questionnaire import Questionnaire
 from survey.scoring import BELIEVER, Result
 
@@ -34,8 +35,11 @@ __all__ = ["SIZES", "SQUARE", "WIDE", "Card", "card_for", "layout", "png"]
 FILE_NAME = "believer-or-spectator-result.png"
 WIDE_FILE_NAME = "believer-or-spectator-result-wide.png"
 # The essay's own words: one line for those who live social media, one for the rest.
-BELIEVER_LINE = "I live social media, and I'm not alone."
-SPECTATOR_LINE = "Begin living it."
+BELIEVER_LINE = N_("I live social media, and I'm not alone.")
+SPECTATOR_LINE = N_("Begin living it.")
+BELIEVER_HEADLINE = N_("I'm a Believer")
+SPECTATOR_HEADLINE = N_("I'm a Spectator, for now.")
+STRONGEST = N_("My strongest side")  # above a spectator's strongest dimension
 MAX_HASHTAG = 40  # beyond this a hashtag is cut short with an ellipsis
 MAX_LINK = 80
 
@@ -54,6 +58,7 @@ class Card:
     hashtag: str = ""
     link: str = ""
     accent: str = themes.DEFAULT_ACCENT
+    lead: str = STRONGEST  # what leads a spectator's card to their strongest dimension
 
     @property
     def strongest(self) -> str:
@@ -79,7 +84,7 @@ class Card:
             dims = [f"{name} {value}" for name, value in self.profile]
             body = [self.headline, self.tagline, self.score, *dims]
         else:
-            body = [STRONGEST, self.strongest, self.headline, self.tagline]
+            body = [self.lead, self.strongest, self.headline, self.tagline]
         return [t for t in (*head, *body, self.footer, self.link) if t]
 
 
@@ -87,7 +92,8 @@ def card_for(
     q: Questionnaire, result: Result, *, hashtag: str | None = None, link: str | None = None
 ) -> Card:
     """What a participant's card says: the same rounded figures as their result page,
-    with the event's name and accent from the questionnaire's theme.
+    with the event's name and accent from the questionnaire's theme, in the reader's
+    language (the app's words here, the questionnaire's from `q`: pass the translated one).
 
     `hashtag` and `link` default to the theme's, where it has them (empty otherwise);
     a hashtag gains its "#", a link loses its "https://"."""
@@ -98,18 +104,19 @@ def card_for(
     return Card(
         title=q.title,
         believer=believer,
-        headline="I'm a Believer" if believer else "I'm a Spectator, for now.",
+        headline=_(BELIEVER_HEADLINE) if believer else _(SPECTATOR_HEADLINE),
         score=f"{result.overall:.0f} / 100",
         profile=tuple(
             (d.name, round(result.dimension_scores[d.id]))
             for d in q.dimensions
             if d.id in result.dimension_scores
         ),
-        tagline=BELIEVER_LINE if believer else SPECTATOR_LINE,
+        tagline=_(BELIEVER_LINE) if believer else _(SPECTATOR_LINE),
         event=theme.event,
         hashtag=_hashtag(hashtag or ""),
         link=_link(link or ""),
         accent=theme.accent,
+        lead=_(STRONGEST),
     )
 
 

@@ -1,18 +1,21 @@
 """ "Where you stand": the room's scores as a small picture, with the participant's own
 marked, for the top of the result page on a phone.
 
-Plain HTML and CSS built from numbers and the app's own words only (never a participant's
-or facilitator's text), so the page can draw it with `st.html`: no charting library to
-download on the venue's Wi-Fi, and the page's own font. The counts are the room's
-published ones (`aggregate.Comparison.hist_counts`), so the picture moves in the same
-steps of k as every other figure of the room.
+Plain HTML and CSS built from numbers and the app's own words only (in the reader's
+language, escaped; never a participant's or facilitator's text), so the page can draw
+it with `st.html`: no charting library to download on the venue's Wi-Fi, and the page's
+own font. The counts are the room's published ones (`aggregate.Comparison.hist_counts`),
+so the picture moves in the same steps of k as every other figure of the room.
 """
 
 from __future__ import annotations
 
+import html as markup
 from collections.abc import Sequence
 
 from survey.aggregate import HIST_BIN
+from survey.i18n import _
+from survey.result import number
 from survey.scoring import BELIEVER, SPECTATOR
 
 COLORS = {BELIEVER: "#6C2BD9", SPECTATOR: "#6B7280"}  # the participant's own bin
@@ -63,20 +66,25 @@ def html(counts: Sequence[int], you: float, threshold: float) -> str:
     at = min(max(you, 0.0), 100.0)
     t = min(max(threshold, 0.0), 100.0)
     side = "right: 0.35rem" if t > 55 else "left: 0.35rem"
-    label = (
-        f"The room's scores from 0 to 100 as bars; yours, {you:.0f}, is marked; "
-        f"believers score from {threshold:g}."
+    # The app's own words in the reader's language, escaped all the same.
+    label = markup.escape(
+        _(
+            "The room's scores from 0 to 100 as bars; yours, {score}, is marked; "
+            "believers score from {threshold}."
+        ).format(score=f"{you:.0f}", threshold=number(threshold))
     )
+    mark = markup.escape(_("You · {score}").format(score=f"{you:.0f}"))
+    from_ = markup.escape(_("Believer from {threshold}").format(threshold=number(threshold)))
     return (
         STYLE
         + f'<div class="standing" role="img" aria-label="{label}">'
-        + f'<div class="standing-you" style="{_place(at)}">You · {you:.0f}</div>'
+        + f'<div class="standing-you" style="{_place(at)}">{mark}</div>'
         + f'<div class="standing-pointer" style="left: {at:.1f}%"></div>'
         + '<div class="standing-plot"><div class="standing-bars">'
         + "".join(bars)
         + "</div>"
         + f'<div class="standing-threshold" style="left: {t:.1f}%">'
-        + f'<span style="{side}">Believer from {threshold:g}</span></div></div>'
+        + f'<span style="{side}">{from_}</span></div></div>'
         + '<div class="standing-axis"><span>0</span><span>50</span><span>100</span></div>'
         + "</div>"
     )

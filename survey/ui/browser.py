@@ -11,11 +11,14 @@ keyboard focus to the page's heading; after a Next with a missing answer it scro
 to the first unanswered question instead.
 
 Nothing here ever contains text from a user: the style sheet and scripts are
-constants, and the only values put into them are numbers and names from this file.
+constants, and the only values put into them are numbers, names from this file and
+the app's own words in the reader's language, escaped.
 """
 
 from __future__ import annotations
 
+import html
+import json
 from collections.abc import Sequence
 from typing import Literal
 
@@ -27,7 +30,7 @@ __all__ = ["fullscreen_offer", "stage_style"]  # pages/stage.py opens the stage 
 
 TOP, MISSING = "top", "missing"
 FIRST_MISSING_KEY = "missing-first"  # the container of the first unanswered question
-SHARE_CARD_ALT = "Your share card"  # the start of the card image's alt text
+SHARE_CARD_IMAGE = "share-card-image"  # the key of the card image's container
 
 # Captions: Streamlit fades them to 60% opacity (#797585 on white, 4.47:1); ours are
 # solid #5c566b (6.9:1).
@@ -117,18 +120,18 @@ _VIEW_SCRIPT = """<script>
 
 # The browser's share sheet, where there is one (phones): the card image, as a file.
 _SHARE_SCRIPT = """<div class="st-key-share-button">
-<button type="button" id="share-card" hidden>Share my result</button></div>
+<button type="button" id="share-card" hidden>%(label)s</button></div>
 <script>
 (function () {
   var button = document.getElementById("share-card");
   if (!button || !navigator.share) { return; }
   button.hidden = false;
   button.addEventListener("click", async function () {
-    var img = document.querySelector('[data-testid="stImage"] img[alt^="%(alt)s"]');
+    var img = document.querySelector('.st-key-%(image)s [data-testid="stImage"] img');
     if (!img) { return; }
     var blob = await (await fetch(img.src)).blob();
     var file = new File([blob], "%(file)s", {type: "image/png"});
-    var data = {files: [file], title: "Believer or Spectator?", text: "Begin living it."};
+    var data = {files: [file], title: %(title)s, text: %(text)s};
     if (navigator.canShare && !navigator.canShare(data)) { data = {files: [file]}; }
     try { await navigator.share(data); } catch (e) { /* the person closed the sheet */ }
   });
@@ -177,9 +180,18 @@ def room_marks(rooms: Sequence[int | None]) -> None:
         st.html(_Ours("<style>" + "\n".join(rules) + "</style>"))
 
 
-def share_button(file_name: str) -> None:
-    """A "Share my result" button that opens the phone's share sheet with the card."""
+def share_button(file_name: str, label: str, title: str, text: str) -> None:
+    """A "Share my result" button (`label`) that opens the phone's share sheet with the
+    card drawn in the SHARE_CARD_IMAGE container, and the sheet's `title` and `text`.
+    The three are the app's own words in the reader's language: escaped all the same."""
     if not file_name.replace("-", "").replace(".", "").isalnum():
         raise ValueError(file_name)  # a constant of ours; never anything typed
-    body = _SHARE_SCRIPT % {"alt": SHARE_CARD_ALT, "file": file_name}
+    body = _SHARE_SCRIPT % {
+        "label": html.escape(label),
+        "image": SHARE_CARD_IMAGE,
+        "file": file_name,
+        # A JSON string is a JavaScript string; "</" escaped so it cannot end the script.
+        "title": json.dumps(title).replace("</", "<\\/"),
+        "text": json.dumps(text).replace("</", "<\\/"),
+    }
     st.html(body, unsafe_allow_javascript=True)

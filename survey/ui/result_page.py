@@ -1,13 +1,16 @@
 """The participant's result page, drawn from `survey.participant.result_view`: class and
 score at a glance, where they stand in the room, their profile, tips, and something to
-take home (the share cards and their private link)."""
+take home (the share cards and their private link). All of it in the participant's
+language: the app's words through survey/i18n.py, the questionnaire's from its
+translation (`Questionnaire.in_language`)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from survey import aggregate, flow, qr, result, sharecard, standing
+from survey import aggregate, flow, i18n, qr, result, sharecard, standing
 from survey import participant as service
+from survey.i18n import _
 from survey.questionnaire import Questionnaire
 from survey.store import Store
 from survey.ui import browser, facilitator, open_question, participant, resources
@@ -15,7 +18,8 @@ from survey.ui import browser, facilitator, open_question, participant, resource
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _card_png(card: sharecard.Card) -> bytes:
-    # Drawing and compressing a card costs ~8 ms; the same result is drawn once.
+    # Drawing and compressing a card costs ~8 ms; the same result is drawn once. The key
+    # is everything the card says, its words in the participant's language included.
     return sharecard.png(card)
 
 
@@ -27,8 +31,10 @@ def _link_qr(link: str) -> bytes:
 
 
 def private_link(here: flow.Place) -> str:
-    """The participant's own link back to their result (?s=CODE&p=TOKEN)."""
-    return facilitator.join_url(here.code) + f"&p={here.token}"
+    """The participant's own link back to their result (?s=CODE&p=TOKEN, and the
+    language they read it in where the link carries one)."""
+    rest = {k: v for k, v in flow.link(here).items() if k != "s"}
+    return facilitator.join_url(here.code) + "".join(f"&{k}={v}" for k, v in rest.items())
 
 
 def _all_rooms(q: Questionnaire, overall: float, k: int) -> str:
@@ -42,13 +48,22 @@ def _all_rooms(q: Questionnaire, overall: float, k: int) -> str:
 def show(q: Questionnaire, s: Store, here: flow.Place) -> None:
     """The participant's result (`service.result_view`): class and score at a glance,
     where they stand in the room, their profile, tips, and something to take home.
-    Each section is one function below, drawn in this order."""
-    view = service.result_view(
-        s, here, q, resources.questionnaire_version, resources.room, _all_rooms
-    )
+    Each section is one function below, drawn in this order. `q` is the questionnaire in
+    the participant's language (`in_language`), so the dimensions' names, descriptions
+    and tips are read from it."""
+
+    def answered(fingerprint: str | None) -> Questionnaire | None:
+        # The version they answered, in their language: `q` itself when it is that version
+        # (a translation keeps its original's fingerprint), else that version translated.
+        found = resources.questionnaire_version(fingerprint)
+        if found is None:
+            return None
+        return q if found.fingerprint == q.fingerprint else found.in_language(i18n.current())
+
+    view = service.result_view(s, here, q, answered, resources.room, _all_rooms)
     if view is None:  # deleted since, with its session or on its own
-        st.warning(flow.NOT_FOUND)
-        st.button("Start afresh", on_click=participant.start_afresh, type="primary")
+        st.warning(_(flow.NOT_FOUND))
+        st.button(_("Start afresh"), on_click=participant.start_afresh, type="primary")
         return
     with st.container(key="result"):
         _headline(view)
@@ -57,42 +72,42 @@ def show(q: Questionnaire, s: Store, here: flow.Place) -> None:
         _tips(view)
         open_question.room_said(q, s, here)  # "what the room said" (survey/ui/open_question.py)
         _take_home(view, here)
-        st.button("Take it again", on_click=participant.start_over)
+        st.button(_("Take it again"), on_click=participant.start_over)
         participant.delete_controls(here)
 
 
 def _headline(view: service.ResultView) -> None:
     believer = view.mine.klass == "believer"
-    st.caption("Your result")
-    st.title("You're a Believer" if believer else "You're a Spectator", anchor=False)
+    st.caption(_("Your result"))
+    st.title(_("You're a Believer") if believer else _("You're a Spectator"), anchor=False)
     score = f"{view.mine.overall:.0f} / 100"
     if view.shown:  # the room's picture below marks the threshold
-        st.metric("Your score", score)
+        st.metric(_("Your score"), score)
     else:
         scores = st.container(horizontal=True)
-        scores.metric("Your score", score)
-        scores.metric("Believer from", f"{view.q.threshold:g}")
-    st.write(result.BELIEVER_LINE if believer else result.SPECTATOR_LINE)
+        scores.metric(_("Your score"), score)
+        scores.metric(_("Believer from"), result.number(view.q.threshold))
+    st.write(_(result.BELIEVER_LINE) if believer else _(result.SPECTATOR_LINE))
 
 
 def _where_you_stand(view: service.ResultView) -> None:
-    st.header("Where you stand", anchor=False)
+    st.header(_("Where you stand"), anchor=False)
     if said := view.standing:
         st.html(standing.html(view.room.hist_counts, view.mine.overall, view.q.threshold))
         # One element for what is said in sentences (each message costs every rerun).
         st.markdown(said.line + (f"\n\n**{said.split}**" if said.split else ""))
         st.caption(said.why)
     else:
-        st.info(view.waiting)
-        st.button("Check again")
+        st.info(_(flow.HELD) if view.held else view.waiting)
+        st.button(_("Check again"))
     if view.everyone:
         st.caption(view.everyone)
 
 
 def _profile(view: service.ResultView) -> None:
-    st.header("Your profile", anchor=False)
+    st.header(_("Your profile"), anchor=False)
     if view.shown:
-        st.caption("The bar is your score out of 100; the dark mark is the room's average.")
+        st.caption(_("The bar is your score out of 100; the dark mark is the room's average."))
     with st.container(key="result-bars", gap="small"):
         for bar in view.bars:  # browser.room_marks finds each by its place
             st.progress(bar.you, text=bar.label)
@@ -101,10 +116,16 @@ def _profile(view: service.ResultView) -> None:
 
 def _tips(view: service.ResultView) -> None:
     q, mine = view.q, view.mine
-    st.header("Tips for you", anchor=False)
+    st.header(_("Tips for you"), anchor=False)
+    heading = _("**{name}** ({score}): {description}")
     st.markdown(
         "\n\n".join(
-            f"**{dim.name}** ({mine.dimension_scores[dim.id]:.0f}): {dim.description}\n\n"
+            heading.format(
+                name=dim.name,
+                score=f"{mine.dimension_scores[dim.id]:.0f}",
+                description=dim.description,
+            )
+            + "\n\n"
             + "\n".join(f"- {tip}" for tip in dim.tips)
             for dim in map(q.dimension, view.tips.chosen)
         )
@@ -112,10 +133,12 @@ def _tips(view: service.ResultView) -> None:
     if view.tips.also_tied:
         names = ", ".join(q.dimension(d).name for d in view.tips.also_tied)
         st.caption(
-            f"Also at the same score: {names}. On a tie, the tips go to the dimension "
-            "with your lowest single answer."
+            _(
+                "Also at the same score: {names}. On a tie, the tips go to the dimension "
+                "with your lowest single answer."
+            ).format(names=names)
         )
-    st.info("Want to be a better social media marketer? **Begin living it.**")
+    st.info(_("Want to be a better social media marketer? **Begin living it.**"))
 
 
 # The card and the QR code are made when their section is opened, not on every result:
@@ -126,41 +149,41 @@ LINK_QR = "link-qr"
 
 
 def _take_home(view: service.ResultView, here: flow.Place) -> None:
-    st.header("Take it home", anchor=False)
+    st.header(_("Take it home"), anchor=False)
     card_box = st.expander(
-        "Your share card, to download or share", key=SHARE_CARD, on_change="rerun"
+        _("Your share card, to download or share"), key=SHARE_CARD, on_change="rerun"
     )
     if card_box.open:
         with card_box:
-            _share_card(sharecard.card_for(view.q, view.mine))
+            _share_card(sharecard.card_for(view.q, view.mine), view.q.title)
     link = private_link(here)
-    st.markdown("Keep this link to see your result later:")
+    st.markdown(_("Keep this link to see your result later:"))
     # st.text, not st.code: st.code loads a 1.5 MB syntax highlighter on the phone.
     st.text(link)
-    qr_box = st.expander("Your link as a QR code", key=LINK_QR, on_change="rerun")
+    qr_box = st.expander(_("Your link as a QR code"), key=LINK_QR, on_change="rerun")
     if qr_box.open:
         # Sized by the page: Streamlit would resize the image on each rerun.
         with qr_box, st.container(width=160):
             st.image(
                 _link_qr(link),
                 width="stretch",
-                alt="QR code of your private link",
+                alt=_("QR code of your private link"),
                 output_format="PNG",
             )
-    st.caption("Anyone with this link can see your result, so keep it to yourself.")
+    st.caption(_("Anyone with this link can see your result, so keep it to yourself."))
 
 
-def _share_card(card: sharecard.Card) -> None:
+def _share_card(card: sharecard.Card, title: str) -> None:
     image = _card_png(card)
     # Shown at 320 px by the page, not resized by Streamlit (which would redraw the
     # card on every rerun): the share sheet then hands on the full 1080 px card.
     # output_format="PNG": with "auto", Streamlit re-encodes every image without an
     # alpha channel as a JPEG on each rerun, which costs CPU and blurs a QR code.
-    with st.container(width=320):
-        alt = f"{browser.SHARE_CARD_ALT}: " + ". ".join(card.lines())
+    with st.container(width=320, key=browser.SHARE_CARD_IMAGE):
+        alt = _("Your share card: {text}").format(text=". ".join(card.lines()))
         st.image(image, width="stretch", alt=alt, output_format="PNG")
     st.download_button(
-        "Download my result (PNG)",
+        _("Download my result (PNG)"),
         data=image,
         file_name=sharecard.FILE_NAME,
         mime="image/png",
@@ -169,7 +192,7 @@ def _share_card(card: sharecard.Card) -> None:
         width="stretch",
     )
     st.download_button(
-        "Download the wide one for LinkedIn (PNG)",
+        _("Download the wide one for LinkedIn (PNG)"),
         # Drawn only when pressed (the square one is on the page already).
         data=lambda: sharecard.png(card, sharecard.WIDE),
         file_name=sharecard.WIDE_FILE_NAME,
@@ -177,4 +200,6 @@ def _share_card(card: sharecard.Card) -> None:
         on_click="ignore",
         width="stretch",
     )
-    browser.share_button(sharecard.FILE_NAME)
+    browser.share_button(
+        sharecard.FILE_NAME, _("Share my result"), title, _(sharecard.SPECTATOR_LINE)
+    )

@@ -109,6 +109,7 @@ def test_the_card_carries_nothing_that_identifies_the_person_or_their_link(q, be
         "hashtag",
         "link",
         "accent",
+        "lead",
     }
 
 
