@@ -2,7 +2,7 @@ import streamlit as st
 
 from survey.ui import console, console_panels, facilitator, gate
 
-gate.require_facilitator()
+gate.require_facilitator(own_language=False)  # the console speaks its session's language
 picker, opener = st.columns([4, 1], vertical_alignment="bottom")
 with picker:
     code, _ = console.pick_session()

@@ -12,19 +12,19 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta
-from typing import NamedTuple
 
 import streamlit as st
 
-from survey import aggregate, reliability, words
+from survey import aggregate, i18n, words
 from survey import stage as core
+from survey.i18n import N_, _, ngettext
 from survey.store import VersionMix, iso, now_iso
-from survey.ui import facilitator, open_question, resources
+from survey.ui import facilitator, facilitator_language, open_question, resources
 
 # How often the console's live controls look at the database: a clicker's press on the
 # stage shows here, and previous and next step from it, within this (the promise is 2 s).
 VIEW_REFRESH_S = 1.0
-EVERYONE = "Everyone"
+EVERYONE = N_("Everyone")
 NO_SEGMENT = ""  # the selectbox's "Everyone": None would show as "Choose an option"
 
 
@@ -35,18 +35,24 @@ def _key(name: str, code: str) -> str:
 def pick_session() -> tuple[str, dict]:
     """The session this console drives: the link's (?s=CODE) if it names one, else the
     one last created or chosen (facilitator.chosen_session); the choice is kept in the
-    link, so a reload stays on it."""
-    listed = resources.get_store().list_sessions()
+    link, so a reload stays on it. The console speaks the session's language: a choice
+    of a session in another one runs the page again, in it."""
+    store = resources.get_store()
+    listed = store.list_sessions()
     sessions = {s["code"]: s for s in listed}
     wanted = (st.query_params.get("s") or "").upper()
+    index = facilitator.chosen_session(listed, wanted)
+    spoken = facilitator_language.speak_session(store.get_session(listed[index]["code"]))
     code = st.selectbox(
-        "Session",
+        _("Session"),
         list(sessions),
-        index=facilitator.chosen_session(listed, wanted),
+        index=index,
         format_func=lambda c: f"{c} · {sessions[c]['title']}",
     )
     st.query_params["s"] = code
     facilitator.remember_session(code)
+    if facilitator_language.speak_session(store.get_session(code)) != spoken:
+        st.rerun()  # the picker's own label is in the language of the session before
     return code, sessions[code]
 
 
@@ -152,7 +158,11 @@ def cancel_countdown(code: str) -> None:
 def clear_demo(code: str) -> None:
     n = resources.get_store().clear_demo(code)
     resources.forget_room(code)
-    st.toast(f"Removed {n} demo responses from {code}.")
+    st.toast(
+        ngettext(
+            "Removed {n} demo response from {code}.", "Removed {n} demo responses from {code}.", n
+        ).format(n=n, code=code)
+    )
 
 
 def phrase_tag(phrase: str) -> str:
@@ -170,15 +180,17 @@ def moderate(code: str, question_id: str, phrases: list[str], state: str) -> Non
     n = resources.get_store().moderate(code, question_id, phrases, state)
     for phrase in phrases:
         st.session_state.pop(pick_key(code, question_id, phrase), None)
-    if n > 1:
-        st.toast(f"{'Approved' if state == words.APPROVED else 'Hidden'}: {n} phrases.")
+    if n > 1 and state == words.APPROVED:
+        st.toast(_("Approved: {n} phrases.").format(n=n))
+    elif n > 1:
+        st.toast(_("Hidden: {n} phrases.").format(n=n))
 
 
 def moderate_picked(code: str, question_id: str, queued: list[str], state: str) -> None:
     """Approve or hide the queued phrases whose box is ticked."""
     picked = [p for p in queued if st.session_state.get(pick_key(code, question_id, p))]
     if not picked:
-        st.toast("Tick the phrases first.")
+        st.toast(_("Tick the phrases first."))
         return
     moderate(code, question_id, picked, state)
 
@@ -197,7 +209,7 @@ def set_auto_approve(code: str, on: bool) -> None:
 
 def new_link(code: str) -> None:
     resources.get_store().new_stage_token(code)
-    st.toast("New stage link made: the old one no longer works.")
+    st.toast(_("New stage link made: the old one no longer works."))
 
 
 # ---------------------------------------------------------------- panels
@@ -208,32 +220,52 @@ def status(code: str) -> None:
     s = resources.get_store()
     s.settle_countdown(code, now_iso())
     session = s.get_session(code)
+    facilitator_language.speak_session(session)  # a timed fragment runs without the page's top
     with resources.room(code) as r:
         counts = aggregate.live_counts(r, bool(session["is_open"]))
     row = st.container(horizontal=True)
     # Real participants, as every export and the report count them; demo rows apart.
-    row.metric("Answers complete", counts.complete)
+    row.metric(_("Answers complete"), counts.complete)
     if session["is_open"]:
         window = int(aggregate.ANSWERING_WINDOW.total_seconds() // 60)
         row.metric(
-            "Answering now",
+            _("Answering now"),
             counts.answering,
-            help=f"Begun, with a page stored in the last {window} minutes"
-            + (f"; {counts.idle} more begun earlier have stopped" if counts.idle else ""),
+            help=_answering_help(window, counts.idle),
         )
     else:
         row.metric(
-            "Did not finish",
+            _("Did not finish"),
             counts.did_not_finish,
-            help="Had begun but not finished when the session closed",
+            help=_("Had begun but not finished when the session closed"),
         )
     if counts.demo:
-        row.metric("Demo responses", counts.demo, help="Synthetic rehearsal data, not counted")
-    state = "open to new answers" if session["is_open"] else "closed to new answers"
-    shown = "results shown on the stage" if session["revealed"] else "results hidden"
-    st.caption(f"The session is {state}; {shown}.")
+        row.metric(
+            _("Demo responses"), counts.demo, help=_("Synthetic rehearsal data, not counted")
+        )
+    st.caption(_(SESSION_STATES[bool(session["is_open"]), bool(session["revealed"])]))
     if note := version_note(s.version_mix(code)):
         st.info(note)
+
+
+SESSION_STATES = {  # (open, revealed): the line under the live counts
+    (True, True): N_("The session is open to new answers; results shown on the stage."),
+    (True, False): N_("The session is open to new answers; results hidden."),
+    (False, True): N_("The session is closed to new answers; results shown on the stage."),
+    (False, False): N_("The session is closed to new answers; results hidden."),
+}
+
+
+def _answering_help(window: int, idle: int) -> str:
+    if idle:
+        return ngettext(
+            "Begun, with a page stored in the last {window} minutes; {n} more begun earlier "
+            "has stopped",
+            "Begun, with a page stored in the last {window} minutes; {n} more begun earlier "
+            "have stopped",
+            idle,
+        ).format(window=window, n=idle)
+    return _("Begun, with a page stored in the last {window} minutes").format(window=window)
 
 
 def version_note(mix: VersionMix) -> str:
@@ -243,30 +275,50 @@ def version_note(mix: VersionMix) -> str:
     at = ""
     if mix.current_since:
         local = datetime.fromisoformat(mix.current_since.replace("Z", "+00:00")).astimezone()
-        at = f" at {local:%H:%M}"
-    text = f"The questionnaire file changed{at}: new participants get the new version"
+        at = f"{local:%H:%M}"
     n = mix.finishing_earlier
-    if n:
-        people = "1 person is" if n == 1 else f"{n} people are"
-        text += f"; {people} still finishing the earlier one."
+    if at and n:
+        text = ngettext(
+            "The questionnaire file changed at {time}: new participants get the new version; "
+            "{n} person is still finishing the earlier one.",
+            "The questionnaire file changed at {time}: new participants get the new version; "
+            "{n} people are still finishing the earlier one.",
+            n,
+        )
+    elif n:
+        text = ngettext(
+            "The questionnaire file changed: new participants get the new version; "
+            "{n} person is still finishing the earlier one.",
+            "The questionnaire file changed: new participants get the new version; "
+            "{n} people are still finishing the earlier one.",
+            n,
+        )
+    elif at:
+        text = _("The questionnaire file changed at {time}: new participants get the new version.")
     else:
-        text += "."
-    if mix.complete_earlier:
-        done = mix.complete_earlier
-        what = "1 finished answer was" if done == 1 else f"{done} finished answers were"
-        text += f" In this session, {what} given to an earlier version."
+        text = _("The questionnaire file changed: new participants get the new version.")
+    text = text.format(time=at, n=n)
+    if done := mix.complete_earlier:
+        earlier = ngettext(
+            "In this session, {n} finished answer was given to an earlier version.",
+            "In this session, {n} finished answers were given to an earlier version.",
+            done,
+        )
+        text += " " + earlier.format(n=done)
     return text
 
 
 def hold_toggle(code: str) -> None:
     """The switch that keeps participants' room comparisons back until results are shown."""
     st.toggle(
-        "Hold participants' room comparisons until the results are shown",
+        _("Hold participants' room comparisons until the results are shown"),
         key=_key("hold", code),
         on_change=set_hold,
         args=(code,),
-        help="Their own score and profile still show; the comparison with the room "
-        "appears once you show the results.",
+        help=_(
+            "Their own score and profile still show; the comparison with the room "
+            "appears once you show the results."
+        ),
     )
 
 
@@ -276,10 +328,13 @@ def view_title(code: str):
     return ids, lambda i: f"{ids.index(i) + 1}. {vs[i].title}"
 
 
+def spoken_questionnaire():
+    """The questionnaire in the language the console speaks (the session's)."""
+    return resources.get_questionnaire().in_language(i18n.current())
+
+
 def segment_label(pid: str) -> str:
-    return (
-        EVERYONE if pid == NO_SEGMENT else resources.get_questionnaire().profile_question(pid).text
-    )
+    return _(EVERYONE) if pid == NO_SEGMENT else spoken_questionnaire().profile_question(pid).text
 
 
 def preview(code: str) -> None:
@@ -289,40 +344,6 @@ def preview(code: str) -> None:
     st.html(PREVIEW_STYLE)
     with st.container(key="stage-preview"):
         st.iframe(core.stage_link("", code, token), height=400)
-
-
-class Reliability(NamedTuple):
-    """The analyst's tables: one row per dimension and the whole scale, one per question."""
-
-    scales: list[dict]
-    items: list[dict]
-    straightlined: int
-
-
-def reliability_table(code: str) -> Reliability | None:
-    """The analyst's tables and the count of straight-lined responses (None under k).
-    Real participants only, as in the report and every export."""
-    with resources.room(code) as live:
-        room = live.without_demo()
-        if room.n < aggregate.min_group():
-            return None
-        scales = [
-            {
-                "dimension": s["dimension"],
-                "n": s["n"],
-                "items": s["items"],
-                "alpha": s["alpha"],
-                "ci": _interval(s["alpha_low"], s["alpha_high"]),
-                "omega": s["omega"],
-            }
-            for s in reliability.summary(room)
-        ]
-        return Reliability(scales, reliability.reliability(room), reliability.straightlined(room))
-
-
-def _interval(low: float, high: float) -> str | None:
-    # One readable cell; None (undefined) shows as the table's placeholder dash.
-    return None if low != low else f"{low:.2f} – {high:.2f}"
 
 
 # The preview frame holds a 1920x1080 stage drawn at a third of its size.

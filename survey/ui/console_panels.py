@@ -10,12 +10,13 @@ import streamlit as st
 
 from survey import aggregate, report, words
 from survey import stage as core
-from survey.ui import console, facilitator, open_question, resources, stage
+from survey.i18n import _
+from survey.ui import console, facilitator, facilitator_language, open_question, resources, stage
 
 
 def top(code: str) -> None:
     """Beside the session picker: the stage link to open on the projector."""
-    st.link_button("Open the stage", stage.link(code, "console"), type="primary")
+    st.link_button(_("Open the stage"), stage.link(code, "console"), type="primary")
 
 
 def live(code: str) -> None:
@@ -23,6 +24,7 @@ def live(code: str) -> None:
     console.VIEW_REFRESH_S: the view the stage shows now, with previous and next (which
     step from it), the reveal, and closing. Drawn at the top, to fit a laptop's screen."""
     settings, session = console.live_state(code)
+    facilitator_language.speak_session(session)  # a timed fragment runs without the page's top
     view_col, session_col = st.columns([3, 2], gap="large")
     with view_col:
         ids, title = console.view_title(code)
@@ -31,22 +33,22 @@ def live(code: str) -> None:
         # Text, not a widget: the clicker changes it, and a timed rerun could send a
         # widget's earlier value back as if it were chosen.
         with st.container(key="console-now"):
-            st.caption("On the stage now")
+            st.caption(_("On the stage now"))
             st.subheader(title(shown), anchor=False)
         nav = st.container(horizontal=True)
         back, forward = (code, core.PREVIOUS, drawn), (code, core.NEXT, drawn)
-        nav.button("← Previous", on_click=console.move, args=back, width="stretch")
-        nav.button("Next →", on_click=console.move, args=forward, width="stretch")
+        nav.button(_("← Previous"), on_click=console.move, args=back, width="stretch")
+        nav.button(_("Next →"), on_click=console.move, args=forward, width="stretch")
     with session_col:
         # Buttons, not a switch, for the same reason as the view: they carry no value.
         if session["revealed"]:
-            st.caption("Results are shown on the stage")
+            st.caption(_("Results are shown on the stage"))
             hide = (code, False)
-            st.button("Hide results on the stage", on_click=console.set_revealed, args=hide)
+            st.button(_("Hide results on the stage"), on_click=console.set_revealed, args=hide)
         else:
-            st.caption("Results are hidden on the stage")
+            st.caption(_("Results are hidden on the stage"))
             st.button(
-                "Show results on the stage",
+                _("Show results on the stage"),
                 on_click=console.set_revealed,
                 args=(code, True),
                 type="primary",
@@ -58,28 +60,28 @@ def session_actions(code: str, session: dict, settings: dict) -> None:
     """Open and close: now, or after the countdown."""
     acts = st.container(horizontal=True)
     if session["is_open"]:
-        acts.button("Close now", on_click=console.set_open, args=(code, False))
+        acts.button(_("Close now"), on_click=console.set_open, args=(code, False))
         if settings["closes_at"]:
-            acts.button("Cancel countdown", on_click=console.cancel_countdown, args=(code,))
+            acts.button(_("Cancel countdown"), on_click=console.cancel_countdown, args=(code,))
         else:
             acts.button(
-                f"Close in {core.COUNTDOWN_S} s",
+                _("Close in {seconds} s").format(seconds=core.COUNTDOWN_S),
                 on_click=console.start_countdown,
                 args=(code,),
-                help="Counts down on the stage, then closes and reveals.",
+                help=_("Counts down on the stage, then closes and reveals."),
             )
     else:
-        acts.button("Reopen", on_click=console.set_open, args=(code, True))
+        acts.button(_("Reopen"), on_click=console.set_open, args=(code, True))
     left = console.seconds_left(settings)
     if left is not None:
-        st.warning(f"Closing in {left} s, then the results are revealed.")
+        st.warning(_("Closing in {seconds} s, then the results are revealed.").format(seconds=left))
 
 
 def settings_panel(code: str) -> None:
     """The rarer settings: a view by name, hold, what-if and segment, and clearing the
     demo rows."""
-    q, k = resources.get_questionnaire(), aggregate.min_group()
-    st.subheader("More for the stage")
+    q, k = console.spoken_questionnaire(), aggregate.min_group()
+    st.subheader(_("More for the stage"))
     ids, title = console.view_title(code)
     # A form: the list's value goes only with the button, and nothing ever sets it from
     # here, so a timed refresh can't send an old choice back as a new one.
@@ -87,17 +89,17 @@ def settings_panel(code: str) -> None:
         row = st.container(horizontal=True, vertical_alignment="bottom")
         with row:
             st.selectbox(
-                "Go to a view",
+                _("Go to a view"),
                 ids,
                 index=None,
-                placeholder="Choose a view",
+                placeholder=_("Choose a view"),
                 format_func=title,
                 key=f"jump_{code}",
             )
-            st.form_submit_button("Show it", on_click=console.jump, args=(code,))
+            st.form_submit_button(_("Show it"), on_click=console.jump, args=(code,))
     console.hold_toggle(code)
     st.slider(
-        "What-if threshold (hypothetical)",
+        _("What-if threshold (hypothetical)"),
         0.0,
         100.0,
         step=0.5,
@@ -105,10 +107,10 @@ def settings_panel(code: str) -> None:
         key=f"whatif_{code}",
         on_change=console.set_threshold,
         args=(code,),
-        help="Re-draws the split for another threshold. Stored classes never change.",
+        help=_("Re-draws the split for another threshold. Stored classes never change."),
     )
     seg = st.selectbox(
-        "Segment",
+        _("Segment"),
         [console.NO_SEGMENT, *(p.id for p in q.profile)],
         key=f"seg_{code}",
         format_func=console.segment_label,
@@ -116,49 +118,52 @@ def settings_panel(code: str) -> None:
         args=(code,),
     )
     if seg:
+        shown = q.profile_question(seg)
         st.selectbox(
-            "Segment value",
-            q.profile_question(seg).options,
+            _("Segment value"),
+            shown.options,
+            format_func=dict(zip(shown.options, shown.labels, strict=True)).get,
             key=f"segval_{code}",
             on_change=console.set_segment,
             args=(code,),
         )
-    st.caption(f"Every group on the stage needs at least {k} complete responses.")
+    st.caption(_("Every group on the stage needs at least {k} complete responses.").format(k=k))
     st.button(
-        "Clear demo responses",
+        _("Clear demo responses"),
         on_click=console.clear_demo,
         args=(code,),
-        help="Removes the synthetic rehearsal rows of this session, nothing else.",
+        help=_("Removes the synthetic rehearsal rows of this session, nothing else."),
     )
+    facilitator_language.settings(code)
 
 
 def stage_links(code: str) -> None:
     """The preview, the stage link for the projector, and the participants' join link."""
     stage_url = stage.link(code, "console")
-    st.subheader("Preview of the stage")
+    st.subheader(_("Preview of the stage"))
     console.preview(code)
-    st.markdown("**Stage link** (read-only; open it on the projector, full screen)")
+    st.markdown(_("**Stage link** (read-only; open it on the projector, full screen)"))
     st.code(stage_url, language=None, wrap_lines=True)
     st.button(
-        "New stage link",
+        _("New stage link"),
         on_click=console.new_link,
         args=(code,),
-        help="Ends the old link: use it if the link was shared by mistake.",
+        help=_("Ends the old link: use it if the link was shared by mistake."),
     )
     join = facilitator.join_url(code, "console")
-    st.caption(f"Join link for participants: {join}")
+    st.caption(_("Join link for participants: {url}").format(url=join))
     facilitator.join_notes(join)
 
 
 def report_download(code: str) -> None:
     store = resources.get_store()
     st.download_button(
-        "Download the session report (HTML)",
+        _("Download the session report (HTML)"),
         data=lambda: report.session_html(store, code),
         file_name=report.filename(code),
         mime="text/html",
         on_click="ignore",  # a rerun racing the lazy download can drop the file (Streamlit 1.67)
-        help="One file that opens offline and prints to PDF; it works during the session too.",
+        help=_("One file that opens offline and prints to PDF; it works during the session too."),
     )
 
 
@@ -166,24 +171,28 @@ def reliability(code: str) -> None:
     """The analyst's tables, out of the way in an expander: each dimension and the whole
     scale, then each question. An undefined number shows as a dash."""
     k = aggregate.min_group()
-    with st.expander("Reliability (for the analyst)"):
-        found = console.reliability_table(code)
+    with st.expander(_("Reliability (for the analyst)")):
+        found = facilitator.reliability_table(code)
         if found is None:
-            st.write(f"Needs at least {k} complete responses of real participants.")
+            st.write(_("Needs at least {k} complete responses of real participants.").format(k=k))
             return
         st.dataframe(
             found.scales,
             hide_index=True,
             width="stretch",
-            column_config=facilitator.RELIABILITY_SCALE_COLUMNS,
+            column_config=facilitator.reliability_scale_columns(),
             placeholder="–",
         )
-        st.write(f"Straight-lined responses (same answer everywhere): {found.straightlined}")
+        st.write(
+            _("Straight-lined responses (same answer everywhere): {n}").format(
+                n=found.straightlined
+            )
+        )
         st.dataframe(
             found.items,
             hide_index=True,
             width="stretch",
-            column_config=facilitator.RELIABILITY_COLUMNS,
+            column_config=facilitator.reliability_columns(),
             placeholder="–",
         )
 
@@ -197,13 +206,16 @@ def moderation(code: str) -> None:
     queue (approve or hide each, the ticked ones, or all), "approve automatically", and
     what is shown or hidden now. Buttons only, and boxes nothing here ever ticks: a timed
     refresh can't send an old value back."""
-    q, store = resources.get_questionnaire(), resources.get_store()
-    for o in q.open:
+    store = resources.get_store()
+    facilitator_language.speak_session(store.get_session(code))  # a fragment: no page top
+    for o in console.spoken_questionnaire().open:
         phrases = open_question.room(store, code, o.id)
         queued = [p for p in phrases if p.state == words.QUEUE]
         blocked = sum(p.state == words.BLOCKED for p in phrases)
-        st.subheader("The room's words", anchor=False)
-        st.caption(f"{o.text} On the stage: the view 'In the room's words'.")
+        st.subheader(_("The room's words"), anchor=False)
+        st.caption(
+            _("{question} On the stage: the view 'In the room's words'.").format(question=o.text)
+        )
         auto = bool(store.get_session(code)["auto_approve"])
         _auto_approve(code, auto)
         with st.container(key=f"queue-{o.id}", border=True):
@@ -211,75 +223,88 @@ def moderation(code: str) -> None:
         shown = [p for p in phrases if p.shown]
         hidden = [p for p in phrases if p.state == words.HIDDEN]
         st.caption(
-            f"On the stage: {len(shown)} · hidden by you: {len(hidden)}"
-            f" · hidden by the blocklist: {blocked}"
+            _(
+                "On the stage: {shown} · hidden by you: {hidden} · hidden by the blocklist: "
+                "{blocked}"
+            ).format(shown=len(shown), hidden=len(hidden), blocked=blocked)
         )
-        with st.expander(f"Shown on the stage ({len(shown)}) and hidden ({len(hidden)})"):
+        both = _("Shown on the stage ({shown}) and hidden ({hidden})")
+        with st.expander(both.format(shown=len(shown), hidden=len(hidden))):
             for p in shown[:SHOWN_AT_ONCE]:
-                _row(code, o.id, p, [("Hide", words.HIDDEN)])
+                _row(code, o.id, p, [(_("Hide"), "Hide", words.HIDDEN)])
             for p in hidden[:SHOWN_AT_ONCE]:
-                _row(code, o.id, p, [("Show again", words.APPROVED)], note="hidden")
+                again = [(_("Show again"), "Show again", words.APPROVED)]
+                _row(code, o.id, p, again, note=_("hidden"))
 
 
 def _auto_approve(code: str, auto: bool) -> None:
     if auto:
-        st.caption("Approving automatically: every new phrase goes on the stage.")
+        st.caption(_("Approving automatically: every new phrase goes on the stage."))
         st.button(
-            "Stop approving automatically",
+            _("Stop approving automatically"),
             on_click=console.set_auto_approve,
             args=(code, False),
             key=f"auto-off-{code}",
         )
     else:
         st.button(
-            "Approve automatically",
+            _("Approve automatically"),
             on_click=console.set_auto_approve,
             args=(code, True),
             key=f"auto-on-{code}",
-            help="For a trusted room: new phrases go on the stage without waiting here. "
-            "The blocklist still applies.",
+            help=_(
+                "For a trusted room: new phrases go on the stage without waiting here. "
+                "The blocklist still applies."
+            ),
         )
 
 
 def _queue(code: str, question_id: str, queued: list[words.Phrase], auto: bool) -> None:
     if not queued:
-        st.caption("No new answers waiting.")
+        st.caption(_("No new answers waiting."))
         return
-    st.markdown(f"**Waiting: {len(queued)}**")
+    st.markdown("**" + _("Waiting: {n}").format(n=len(queued)) + "**")
     texts = [p.text for p in queued]
     many = st.container(horizontal=True)
     many.button(
-        "Approve ticked",
+        _("Approve ticked"),
         on_click=console.moderate_picked,
         args=(code, question_id, texts, words.APPROVED),
         key=f"approve-ticked-{code}-{question_id}",
         type="primary",
     )
     many.button(
-        "Hide ticked",
+        _("Hide ticked"),
         on_click=console.moderate_picked,
         args=(code, question_id, texts, words.HIDDEN),
         key=f"hide-ticked-{code}-{question_id}",
     )
     many.button(
-        f"Approve all {len(queued)}",
+        _("Approve all {n}").format(n=len(queued)),
         on_click=console.moderate,
         args=(code, question_id, texts, words.APPROVED),
         key=f"approve-all-{code}-{question_id}",
     )
     for p in queued[:SHOWN_AT_ONCE]:
-        on_stage = "on the stage: " if p.shown else ""
-        note = f"{on_stage}{p.people} people" if p.people > 1 else ("on the stage" if auto else "")
         _row(
             code,
             question_id,
             p,
-            [("Approve", words.APPROVED), ("Hide", words.HIDDEN)],
-            note=note,
+            [(_("Approve"), "Approve", words.APPROVED), (_("Hide"), "Hide", words.HIDDEN)],
+            note=_queue_note(p, auto),
             pick=True,
         )
     if len(queued) > SHOWN_AT_ONCE:
-        st.caption(f"And {len(queued) - SHOWN_AT_ONCE} more after these.")
+        more = len(queued) - SHOWN_AT_ONCE
+        st.caption(_("And {n} more after these.").format(n=more))
+
+
+def _queue_note(p: words.Phrase, auto: bool) -> str:
+    if p.people > 1 and p.shown:
+        return _("on the stage: {n} people").format(n=p.people)
+    if p.people > 1:
+        return _("{n} people").format(n=p.people)
+    return _("on the stage") if auto else ""
 
 
 def _row(code, question_id, p: words.Phrase, actions, note: str = "", pick: bool = False):
@@ -290,15 +315,15 @@ def _row(code, question_id, p: words.Phrase, actions, note: str = "", pick: bool
     row = st.container(horizontal=True, vertical_alignment="center", key=f"{where}-{tag}")
     if pick:
         row.checkbox(
-            f"Tick {open_question.plain(p.text)}",
+            _("Tick {phrase}").format(phrase=open_question.plain(p.text)),
             key=console.pick_key(code, question_id, p.text),
             label_visibility="collapsed",
         )
     row.text(p.text + (f"  ({note})" if note else ""))
-    for label, state in actions:
+    for label, name, state in actions:
         row.button(
             label,
             on_click=console.moderate,
             args=(code, question_id, [p.text], state),
-            key=f"{label}-{code}-{question_id}-{tag}" + ("" if pick else "-decided"),
+            key=f"{name}-{code}-{question_id}-{tag}" + ("" if pick else "-decided"),
         )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
 
-from survey import codes, export, qr
+from survey import aggregate, codes, export, qr, reliability
+from survey.i18n import _, ngettext
 from survey.serving import lan
 from survey.store import StoreError
 from survey.ui import resources
@@ -23,14 +25,20 @@ REFRESH_S = float(os.environ.get("SURVEY_REFRESH_S", "2.5"))  # console live ref
 _CHOSEN = "facilitator_session"  # session_state: the session the facilitator works on
 
 
-def create_session(title: str, code: str = "") -> str | None:
-    """Create a session from the form; show a plain message and return None on bad input.
+def create_session(
+    title: str, code: str = "", language: str = "", join_language: str = ""
+) -> str | None:
+    """Create a session from the form, its stage speaking `language` (and its join
+    instructions `join_language` too); show a plain message and return None on bad input.
     The new session becomes the one the console and the export page open on."""
+    store = resources.get_store()
     try:
-        created = resources.get_store().create_session(title, code.strip() or None)
+        created = store.create_session(title, code.strip() or None)
     except (StoreError, codes.CodeError) as exc:
         st.error(str(exc))
         return None
+    if language:
+        store.set_languages(created, language, join_language)
     remember_session(created)
     return created
 
@@ -60,33 +68,86 @@ def set_revealed(code: str, revealed: bool) -> None:
     resources.get_store().set_revealed(code, revealed)
 
 
+def deletion_warning(n: int) -> str:
+    """What deleting a session with `n` responses says before it is done."""
+    return ngettext(
+        "This cannot be undone. {n} response goes.", "This cannot be undone. {n} responses go.", n
+    ).format(n=n)
+
+
 def delete_session(code: str) -> None:
     n = resources.get_store().delete_session(code)
     resources.forget_room(code)
-    st.toast(f"Deleted session {code} and its {n} responses.")
+    st.toast(
+        ngettext(
+            "Deleted session {code} and its {n} response.",
+            "Deleted session {code} and its {n} responses.",
+            n,
+        ).format(code=code, n=n)
+    )
 
 
 # ---------------------------------------------------------------- the console
 
 
-RELIABILITY_SCALE_COLUMNS = {
-    "dimension": "Dimension",
-    "n": st.column_config.NumberColumn("n"),
-    "items": st.column_config.NumberColumn("Items"),
-    "alpha": st.column_config.NumberColumn("Cronbach's α", format="%.2f"),
-    "ci": st.column_config.TextColumn("α 95% CI (Feldt)"),
-    "omega": st.column_config.NumberColumn("McDonald's ω total", format="%.2f"),
-}
-RELIABILITY_COLUMNS = {
-    "dimension": "Dimension",
-    "alpha": None,  # shown once per dimension, in the table above
-    "n": None,
-    "item": "Item",
-    "reverse": st.column_config.CheckboxColumn("Reverse-keyed"),
-    "item_total_r": st.column_config.NumberColumn("Item-total r (corrected)", format="%.2f"),
-    "alpha_if_dropped": st.column_config.NumberColumn("α if dropped", format="%.2f"),
-    "flag": st.column_config.TextColumn("Below 0.2"),
-}
+def reliability_scale_columns() -> dict:
+    """The headers of the reliability table per dimension, in the reader's language."""
+    return {
+        "dimension": _("Dimension"),
+        "n": st.column_config.NumberColumn("n"),
+        "items": st.column_config.NumberColumn(_("Items")),
+        "alpha": st.column_config.NumberColumn(_("Cronbach's α"), format="%.2f"),
+        "ci": st.column_config.TextColumn(_("α 95% CI (Feldt)")),
+        "omega": st.column_config.NumberColumn(_("McDonald's ω total"), format="%.2f"),
+    }
+
+
+def reliability_columns() -> dict:
+    """The headers of the reliability table per question, in the reader's language."""
+    return {
+        "dimension": _("Dimension"),
+        "alpha": None,  # shown once per dimension, in the table above
+        "n": None,
+        "item": _("Item"),
+        "reverse": st.column_config.CheckboxColumn(_("Reverse-keyed")),
+        "item_total_r": st.column_config.NumberColumn(_("Item-total r (corrected)"), format="%.2f"),
+        "alpha_if_dropped": st.column_config.NumberColumn(_("α if dropped"), format="%.2f"),
+        "flag": st.column_config.TextColumn(_("Below 0.2")),
+    }
+
+
+class Reliability(NamedTuple):
+    """The analyst's tables: one row per dimension and the whole scale, one per question."""
+
+    scales: list[dict]
+    items: list[dict]
+    straightlined: int
+
+
+def reliability_table(code: str) -> Reliability | None:
+    """The analyst's tables and the count of straight-lined responses (None under k).
+    Real participants only, as in the report and every export."""
+    with resources.room(code) as live:
+        room = live.without_demo()
+        if room.n < aggregate.min_group():
+            return None
+        scales = [
+            {
+                "dimension": s["dimension"],
+                "n": s["n"],
+                "items": s["items"],
+                "alpha": s["alpha"],
+                "ci": _interval(s["alpha_low"], s["alpha_high"]),
+                "omega": s["omega"],
+            }
+            for s in reliability.summary(room)
+        ]
+        return Reliability(scales, reliability.reliability(room), reliability.straightlined(room))
+
+
+def _interval(low: float, high: float) -> str | None:
+    # One readable cell; None (undefined) shows as the table's placeholder dash.
+    return None if low != low else f"{low:.2f} – {high:.2f}"
 
 
 # ---------------------------------------------------------------- joining
@@ -118,8 +179,10 @@ def join_notes(url: str) -> None:
     others = [lan.with_host(url, i.address) for i in choice.others if _reachable(i.address, port)]
     if others:
         st.caption(
-            f"This computer has other addresses too: {', '.join(others)}. If phones cannot "
-            "open the link, set SURVEY_PUBLIC_URL to the one on the venue's network."
+            _(
+                "This computer has other addresses too: {addresses}. If phones cannot "
+                "open the link, set SURVEY_PUBLIC_URL to the one on the venue's network."
+            ).format(addresses=", ".join(others))
         )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import streamlit as st
 
 from survey.errors import SettingError, Unavailable
+from survey.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ def shown_plainly() -> Iterator[None]:
         yield
     except Unavailable as exc:
         log.warning("%s", exc)  # the reason and where, for the server log only
-        st.warning("The database can't be used right now. Please wait a moment and reload.")
+        st.warning(_("The database can't be used right now. Please wait a moment and reload."))
     except SettingError as exc:
         log.error("%s", exc)
-        st.error(f"The server's settings need fixing: {exc}")
+        st.error(_("The server's settings need fixing: {problem}").format(problem=exc))

@@ -10,8 +10,9 @@ import time
 import streamlit as st
 
 from survey import auth
+from survey.i18n import _
 from survey.store import Unavailable
-from survey.ui import resources
+from survey.ui import facilitator_language, resources
 
 
 def _passcode() -> str:
@@ -91,8 +92,12 @@ def sign_out() -> None:
     st.session_state.pop(_TICKET, None)
 
 
-def require_facilitator() -> None:
+def require_facilitator(own_language: bool = True) -> None:
     """Show the passcode form and stop the page unless this browser session is signed in.
+
+    The form speaks the facilitator's own language (the browser's, or the one chosen in
+    the sidebar), and so does a signed-in page unless `own_language` is False (the
+    console, which speaks its session's).
 
     Once signed in, a browser session stays in: the server-wide pause that wrong
     passcodes from anyone cause (auth.check) never signs a facilitator out. A reload
@@ -100,24 +105,27 @@ def require_facilitator() -> None:
     """
     gate: auth.Gate = st.session_state.setdefault(_GATE, auth.Gate())
     if gate.ok or _from_cookie():
+        if own_language:
+            facilitator_language.speak_own()
         if ticket := st.session_state.pop(_TICKET, None):
             _hand_in("sign-in", ticket)
-        st.sidebar.button("Sign out", on_click=sign_out)
+        st.sidebar.button(_("Sign out"), on_click=sign_out)
         return
+    facilitator_language.speak_own()
     if st.session_state.pop(_CLEAR, False):
         _hand_in("sign-out")
-    st.title("Facilitator sign-in")
-    st.write("This page shows the room's answers, so it needs the facilitator passcode.")
+    st.title(_("Facilitator sign-in"))
+    st.write(_("This page shows the room's answers, so it needs the facilitator passcode."))
     with st.form("signin"):
-        given = st.text_input("Passcode", type="password")
-        submitted = st.form_submit_button("Sign in", type="primary")
+        given = st.text_input(_("Passcode"), type="password")
+        submitted = st.form_submit_button(_("Sign in"), type="primary")
     if submitted and not given:
-        st.error("Enter the passcode.")  # not a wrong try: nothing was given to check
+        st.error(_("Enter the passcode."))  # not a wrong try: nothing was given to check
     elif submitted:
         try:
             outcome = gate.sign_in(resources.get_store(), given, _passcode(), time.time())
         except Unavailable:
-            st.warning(f"{Unavailable.PLAIN} Please wait a moment and try again.")
+            st.warning(_("Sign-in can't be checked right now. Please wait a moment and try again."))
             st.stop()
         if outcome.ok:
             st.session_state.pop(_SIGNED_OUT, None)
@@ -125,13 +133,17 @@ def require_facilitator() -> None:
             st.rerun()
         if outcome.wait_s:
             st.error(
-                f"Too many wrong passcodes. Sign-in is paused: wait {outcome.wait_s} seconds, "
-                "then try again."
+                _(
+                    "Too many wrong passcodes. Sign-in is paused: wait {seconds} seconds, "
+                    "then try again."
+                ).format(seconds=outcome.wait_s)
             )
         elif outcome.status == "wrong":
-            st.error("That passcode is not right.")
+            st.error(_("That passcode is not right."))
     st.caption(
-        "The passcode is printed in the server log on first start, or set with "
-        "SURVEY_ADMIN_PASSWORD. See the README."
+        _(
+            "The passcode is printed in the server log on first start, or set with "
+            "SURVEY_ADMIN_PASSWORD. See the README."
+        )
     )
     st.stop()

@@ -42,7 +42,7 @@ def room_data_shown(at: AppTest) -> list[str]:
         shown.append("count")
     if at.dataframe:
         shown.append("table")
-    if at.selectbox:
+    if any(o.startswith("HALLB") for box in at.selectbox for o in box.options):
         shown.append("session list")
     texts = [e.value for kind in (at.markdown, at.text, at.caption) for e in kind]
     if any(TITLE in t or "HALLB" in t for t in texts):
