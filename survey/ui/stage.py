@@ -130,7 +130,7 @@ def _top(view: core.View, theme: themes.Theme, n: Numbers) -> None:
         else:
             st.space("stretch")
         if demo:
-            st.markdown(f":orange-badge[{_('Demo data')}]", width="content")
+            st.markdown(":orange-badge[" + _("Demo data") + "]", width="content")
         if theme.event or theme.logo_bytes:
             with st.container(key="stage-event", horizontal=True, width="content"):
                 if theme.logo_bytes:

@@ -74,7 +74,7 @@ def _coming(session: dict, n: Numbers) -> None:
         counts(session, n)
         if session["is_open"]:
             stage_look.stage_progress(n.everyone.n_finished, n.answering)
-        st.markdown(f"### {_('Results coming…')}")
+        st.markdown("### " + _("Results coming…"))
 
 
 def _placeholder(view: core.View, n: Numbers, k: int) -> None:
