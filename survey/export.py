@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -54,6 +55,30 @@ class Column:
     dimension: str = ""
     reverse: str = ""
     scale: str = ""
+    # What a participant reading another language saw: (language, text), one per
+    # translation of the questionnaire (the codebook's item_text_<language> columns).
+    translations: tuple[tuple[str, str], ...] = ()
+
+
+def translated(q: Questionnaire, shown: Callable[[Questionnaire], str]) -> tuple:
+    """`shown` read in each of the questionnaire's other languages: ((language, text), ...)."""
+    return tuple((code, shown(q.in_language(code))) for code in q.languages[1:])
+
+
+def _question(t: Questionnaire, question_id: str) -> str:
+    """A profile question and its choices as a reader of `t`'s language saw them."""
+    p = t.profile_question(question_id)
+    return f"{p.text} ({'; '.join(p.labels)})"
+
+
+def _choice(t: Questionnaire, question_id: str, n: int) -> str:
+    p = t.profile_question(question_id)
+    return f"{p.text}: {p.labels[n]}"
+
+
+def language_values(q: Questionnaire) -> str:
+    """The codes of the `language` column with the names a reader knows them by."""
+    return "; ".join(f"{code} = {q.language_name(code)}" for code in q.languages)
 
 
 def columns(q: Questionnaire) -> list[Column]:
@@ -98,6 +123,14 @@ def columns(q: Questionnaire) -> list[Column]:
             "is_demo",
             "number",
         ),
+        Column(
+            "language",
+            "The language the participant last sent a page in (a language code; the "
+            "questionnaire offers " + language_values(q) + "). Scores do not depend on it: "
+            "every language asks the same questions, scored the same way",
+            "language",
+            scale=language_values(q),
+        ),
     ]
     for p in q.profile:
         if p.kind == "multi":
@@ -108,8 +141,9 @@ def columns(q: Questionnaire) -> list[Column]:
                     p.id,
                     "option",
                     option=option,
+                    translations=translated(q, lambda t, i=p.id, n=n: _choice(t, i, n)),
                 )
-                for option in p.options
+                for n, option in enumerate(p.options)
             ]
         else:
             cols.append(
@@ -118,6 +152,7 @@ def columns(q: Questionnaire) -> list[Column]:
                     f"{p.text} (optional; empty if unanswered)",
                     p.id,
                     scale="; ".join(p.options),
+                    translations=translated(q, lambda t, i=p.id: _question(t, i)),
                 )
             )
     for o in q.open:
@@ -129,6 +164,7 @@ def columns(q: Questionnaire) -> list[Column]:
                 "answer, also those hidden from the stage; empty if unanswered",
                 o.id,
                 item_text=o.text,
+                translations=translated(q, lambda t, i=o.id: t.open_question(i).text),
             )
         )
     for it in q.items:
@@ -143,6 +179,7 @@ def columns(q: Questionnaire) -> list[Column]:
                 dimension=it.dimension,
                 reverse="yes" if it.reverse else "no",
                 scale=scale,
+                translations=translated(q, lambda t, i=it.id: t.item(i).text),
             )
         )
     for d in q.dimensions:
@@ -219,6 +256,7 @@ GENERATED_TEXT = {
     "class",
     "started_at",
     "completed_at",
+    "language",
 }
 
 
@@ -236,20 +274,40 @@ def _quote(text: object) -> str:
     return '"' + str(text).replace('"', '""') + '"'
 
 
+CODEBOOK_HEADER = ["column", "meaning", "item_text", "dimension", "reverse_keyed", "scale"]
+
+
+def codebook_header(q: Questionnaire) -> list[str]:
+    """The codebook's columns: then, for each translation, the text a reader of it saw."""
+    return [*CODEBOOK_HEADER, *(f"item_text_{code}" for code in q.languages[1:])]
+
+
+def codebook_rows(q: Questionnaire, cols: list[Column] | None = None) -> list[list[str]]:
+    """One row per export column, under `codebook_header(q)` (not yet neutralised)."""
+    return [
+        [
+            c.name,
+            c.meaning,
+            c.item_text,
+            c.dimension,
+            c.reverse,
+            c.scale,
+            *(dict(c.translations).get(code, "") for code in q.languages[1:]),
+        ]
+        for c in (columns(q) if cols is None else cols)
+    ]
+
+
 def codebook_csv(q: Questionnaire, bom: bool = True) -> bytes:
-    """One row per column of the responses CSV: what it means and how it is scored."""
+    """One row per column of the responses CSV: what it means and how it is scored, and
+    each item's text in every language of the questionnaire."""
     out = io.StringIO()
     if bom:
         out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["column", "meaning", "item_text", "dimension", "reverse_keyed", "scale"])
-    for c in columns(q):
-        writer.writerow(
-            [
-                neutralise(v)
-                for v in (c.name, c.meaning, c.item_text, c.dimension, c.reverse, c.scale)
-            ]
-        )
+    writer.writerow(codebook_header(q))
+    for row in codebook_rows(q):
+        writer.writerow([neutralise(v) for v in row])
     return out.getvalue().encode("utf-8")
 
 

@@ -128,20 +128,10 @@ def xlsx_bytes(
 
 
 def codebook_frame(q: Questionnaire) -> pd.DataFrame:
-    """One row per column of the data sheet: what it means and how it is scored."""
-    return pd.DataFrame(
-        [
-            {
-                "column": c.name,
-                "meaning": c.meaning,
-                "item_text": c.item_text,
-                "dimension": c.dimension,
-                "reverse_keyed": c.reverse,
-                "scale": c.scale,
-            }
-            for c in shown_columns(q)
-        ]
-    )
+    """One row per column of the data sheet: what it means and how it is scored, and each
+    item's text in every language of the questionnaire (the CSV codebook's columns)."""
+    rows = export.codebook_rows(q, shown_columns(q))
+    return pd.DataFrame(rows, columns=export.codebook_header(q))
 
 
 def summary_frame(q: Questionnaire, data: pd.DataFrame) -> pd.DataFrame:
@@ -170,7 +160,7 @@ def summary_frame(q: Questionnaire, data: pd.DataFrame) -> pd.DataFrame:
 
 
 def _width(sheet: str, column: str) -> float:
-    if sheet == "codebook" and column in ("meaning", "item_text"):
+    if sheet == "codebook" and (column == "meaning" or column.startswith("item_text")):
         return 60
     return min(max(len(column) + 2, 10), 30)
 
@@ -201,6 +191,12 @@ def sav_bytes(
             values[name], measure[name] = OPTION_LABELS, "nominal"
         elif c.source == "is_demo":
             values[name], measure[name] = DEMO_LABELS, "nominal"
+        elif c.source == "language":
+            # A string variable with value labels: "fr" reads as Français in SPSS's tables.
+            df[name] = df[name].fillna("").astype(str)
+            present = [code for code in df[name].unique() if code]
+            values[name] = {code: q.language_name(code) for code in [*q.languages, *present]}
+            measure[name] = "nominal"
         elif c.kind == "number":
             measure[name] = "scale"
         elif c.kind == "datetime":

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 import plotly.graph_objects as go
 
-from survey import aggregate, charts, htmldoc, reliability, report_words
+from survey import aggregate, charts, htmldoc, reliability, report_words, roomstats
 from survey.aggregate import Room, Summary
 from survey.questionnaire import Questionnaire
 from survey.roomstats import RoomNumbers, load_room, room_numbers
@@ -43,7 +43,9 @@ def session_html(
         raise KeyError(code)
     room, prints, left_out = load_room(store, code, include_demo)
     said = report_words.sections(store, code, include_demo)  # the room's words
-    return render_session(store.q, session, room, prints, k, now, left_out, said).encode("utf-8")
+    spoken = roomstats.languages(store, code, include_demo)
+    html_text = render_session(store.q, session, room, prints, k, now, left_out, said, spoken)
+    return html_text.encode("utf-8")
 
 
 def render_session(
@@ -55,12 +57,14 @@ def render_session(
     now: datetime | None = None,
     demo_left_out: int = 0,
     said: Sequence[str] = (),
+    languages: Sequence[tuple[str, int]] = (),
 ) -> str:
     """The session report as an HTML string, from values (no database); `said`: the
-    pages of the room's words (`report_words.sections`), after the figures."""
+    pages of the room's words (`report_words.sections`), after the figures; `languages`:
+    complete responses per language (`roomstats.languages`)."""
     nums, s = room_numbers(session, room, fingerprints, k, demo_left_out)
     k = nums.k
-    sections = [_overview(q, nums, s, now)]
+    sections = [_overview(q, nums, s, now, languages)]
     if nums.shown:
         sections += [
             htmldoc.section(
@@ -84,7 +88,13 @@ def render_session(
     return htmldoc.document(f"{nums.title} · session report", sections, q.theme)
 
 
-def _overview(q: Questionnaire, n: RoomNumbers, s: Summary, now: datetime | None) -> str:
+def _overview(
+    q: Questionnaire,
+    n: RoomNumbers,
+    s: Summary,
+    now: datetime | None,
+    languages: Sequence[tuple[str, int]] = (),
+) -> str:
     facts = [
         ("Session code", html.escape(n.code)),
         ("Created", html.escape(htmldoc.when(n.created_at))),
@@ -97,6 +107,14 @@ def _overview(q: Questionnaire, n: RoomNumbers, s: Summary, now: datetime | None
         ),
         ("Questionnaire", html.escape(q.title)),
     ]
+    if languages:  # counts only, never scores: no group is singled out by its language
+        spoken = ", ".join(
+            html.escape(q.language_name(code))
+            + " "
+            + htmldoc.stat("language_" + html.escape(code), count)
+            for code, count in languages
+        )
+        facts.append(("Answered in", spoken))
     if s.timeline[0]:
         first, last = s.timeline[0][0], s.timeline[0][-1]
         facts.insert(

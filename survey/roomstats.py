@@ -10,6 +10,7 @@ so reports and the big screen agree.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
@@ -80,6 +81,14 @@ def load_room(store: Store, code: str, include_demo: bool = False) -> LoadedRoom
     at_status, at_fp = names.index("status"), names.index("fingerprint")
     prints = sorted({r[at_fp] for r in kept if r[at_status] == "complete" and r[at_fp]})
     return LoadedRoom(room, tuple(prints), len(rows) - len(kept))
+
+
+def languages(store: Store, code: str, include_demo: bool = False) -> tuple[tuple[str, int], ...]:
+    """How many complete responses of a session were sent in each language, most first
+    (demo rows left out unless asked for, as everywhere the analyst reads)."""
+    names, rows = store.rows(code, include_incomplete=False, columns=["language", "is_demo"])
+    counts = Counter(language for language, demo in rows if include_demo or not demo)
+    return tuple(sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])))
 
 
 @dataclass(frozen=True)

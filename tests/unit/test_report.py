@@ -232,6 +232,24 @@ def test_demo_responses_are_left_out_and_counted_unless_asked_for(db, q, hall):
     assert (None, "demo_left_out") not in counted.stats
 
 
+def test_the_overview_counts_who_answered_in_each_language_and_no_more(db, q, hall):
+    english = parse(report.session_html(db, hall))
+    assert english.stats[(None, "language_en")] == "60"
+    rows = real(q, 9, seed=7)
+    db.insert_many(hall, [{**r, "language": "fr" if n < 6 else "de"} for n, r in enumerate(rows)])
+    db.insert_many(hall, [{**r, "language": "es"} for r in demo.responses(q, 4, seed=8)])
+
+    page = parse(report.session_html(db, hall))
+    assert [(k, v) for (room, k), v in page.stats.items() if k.startswith("language_")] == [
+        ("language_en", "60"),
+        ("language_fr", "6"),
+        ("language_de", "3"),
+    ]  # most first; the demo answers in Spanish are not counted
+    assert "Answered in" in page.text and "Français 6" in page.text and "Deutsch 3" in page.text
+    with_demo = parse(report.session_html(db, hall, include_demo=True))
+    assert with_demo.stats[(None, "language_es")] == "4"
+
+
 def test_the_report_and_every_export_count_the_same_rows(db, q, hall):
     db.insert_many(hall, demo.responses(q, 7, seed=6))
     for include_demo in (False, True):
