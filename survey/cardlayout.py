@@ -140,12 +140,14 @@ class _Column:
         smallest: int = 0,
         align: Literal["left", "right"] = "left",
         leading: float = 1.08,
+        more_lines: int = 0,
     ) -> None:
-        """One block of `text`, `gap` px below what is above it (nothing when empty)."""
+        """One block of `text`, `gap` px below what is above it (nothing when empty); in
+        `lines` lines, or `more_lines` if it only holds whole in those (`cardtype.fit`)."""
         if not text:
             return
         self.y += gap
-        wrapped, font = fit(text, weight, size, self.width, lines, smallest)
+        wrapped, font = fit(text, weight, size, self.width, lines, smallest, more_lines)
         baseline = self.y + cap(font)
         previous: Text | None = None
         for line in wrapped:
@@ -238,7 +240,8 @@ def _believer_square(card: Card, c: _Colours) -> Layout:
     col = _Column(m, 64, w - 2 * m, c.accent, whole)
     col.text(card.top, "Semibold", 38, c.on_accent, lines=2, smallest=30)
     col.text(card.hashtag, "Bold", 34, c.on_accent, gap=14)
-    col.text(card.headline, "Black", 128, c.on_accent, gap=44)
+    # A second line for a headline longer than English's ("Ich gehöre zu den Überzeugten").
+    col.text(card.headline, "Black", 128, c.on_accent, gap=44, more_lines=2)
     col.text(card.tagline, "Regular", 42, c.soft_on_accent, gap=22)
     col.text(card.score, "Bold", 56, c.on_accent, gap=34)
     foot = _Column(m, h - 64 - 28, w - 2 * m, c.accent, whole)
@@ -261,7 +264,7 @@ def _believer_wide(card: Card, c: _Colours) -> Layout:
     _footer(card, foot, 22, c.soft_on_accent, stacked=True)
     header = left.y
     mark = left.mark()
-    left.text(card.headline, "Black", 84, c.on_accent, gap=36, lines=1)
+    left.text(card.headline, "Black", 84, c.on_accent, gap=36, more_lines=2)
     left.text(card.tagline, "Regular", 30, c.soft_on_accent, gap=18, lines=2)
     left.text(card.score, "Bold", 48, c.on_accent, gap=30)
     left.center(mark, header, min(t.box()[1] for t in foot.texts) if foot.texts else h - 48)
@@ -308,7 +311,7 @@ def _spectator_wide(card: Card, c: _Colours) -> Layout:
     col.text(card.headline, "Semibold", 36, INK, gap=28)
     col.center(mark, header, h - 40)
     panel = _Column(split + 48, 0, w - split - 96, c.accent, side)
-    panel.text(card.tagline, "Black", 96, c.on_accent, lines=2, leading=1.0)
+    panel.text(card.tagline, "Black", 96, c.on_accent, lines=2, leading=1.0, more_lines=3)
     # The forward line sits in the middle of its panel.
     height = panel.y - 0
     shift = (h - height) // 2 - 24

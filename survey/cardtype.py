@@ -116,20 +116,35 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
 
 
 def fit(
-    text: str, weight: Weight, size: int, width: float, max_lines: int = 1, smallest: int = 0
+    text: str,
+    weight: Weight,
+    size: int,
+    width: float,
+    max_lines: int = 1,
+    smallest: int = 0,
+    more_lines: int = 0,
 ) -> tuple[list[str], ImageFont.FreeTypeFont]:
     """`text` in at most `max_lines` lines of `width` px: in the largest font from `size`
-    down to `smallest` (two thirds of `size` unless given) that holds it whole, else cut
-    short with an ellipsis at that smallest size (smaller still would not read on a phone)."""
+    down to `smallest` (two thirds of `size` unless given) that holds it whole, no word
+    broken; failing that, the same in up to `more_lines` lines when given (a longer
+    language's sentence wraps rather than shrinking out of sight); failing that, the
+    largest that holds it with a word broken across lines; else cut short with an
+    ellipsis at the smallest size (smaller still would not read on a phone)."""
     text = one_line(text)
     smallest = smallest or max(size * 2 // 3, 1)
-    for s in [*range(size, smallest, -2), smallest]:
-        font = typeface(s, weight)
-        lines = wrap(text, font, width)
-        if len(lines) <= max_lines:
-            return lines, font
-    kept = lines[: max_lines - 1]
-    rest = " ".join(lines[max_lines - 1 :])
+    broken = None
+    for most in (max_lines, more_lines) if more_lines > max_lines else (max_lines,):
+        for s in [*range(size, smallest, -2), smallest]:
+            font = typeface(s, weight)
+            lines = wrap(text, font, width)
+            if len(lines) <= most:
+                if " ".join(lines) == text:  # every word whole
+                    return lines, font
+                broken = broken or (lines, font)
+    if broken:
+        return broken
+    kept = lines[: most - 1]
+    rest = " ".join(lines[most - 1 :])
     return [*kept, rest[: prefix(rest, font, width, ELLIPSIS)].rstrip() + ELLIPSIS], font
 
 

@@ -24,6 +24,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel.numbers import format_decimal
+
+from survey import i18n
+from survey.i18n import _
+
 QUEUE = "queue"  # waiting for the facilitator (never stored: no decision yet)
 APPROVED = "approved"
 HIDDEN = "hidden"
@@ -118,13 +123,19 @@ def check(text: object, limit: int) -> str | None:
     if text is None:
         return None
     if not isinstance(text, str):
-        raise AnswerRefused("That answer is not text. Please type it again.")
+        raise AnswerRefused(_("That answer is not text. Please type it again."))
     if len(text) > 4 * limit:  # judged before any work, whatever the tidy would remove
-        raise AnswerRefused(f"Your answer is {len(text):,} characters long; keep it to {limit}.")
+        raise AnswerRefused(_too_long(len(text), limit))
     tidied = tidy(text)
     if len(tidied) > limit:
-        raise AnswerRefused(f"Your answer is {len(tidied):,} characters long; keep it to {limit}.")
+        raise AnswerRefused(_too_long(len(tidied), limit))
     return tidied or None
+
+
+def _too_long(length: int, limit: int) -> str:
+    """The refusal of an answer over the limit, in the participant's language."""
+    n, most = (format_decimal(v, locale=i18n.current()) for v in (length, limit))
+    return _("Your answer is {n} characters long; keep it to {limit}.").format(n=n, limit=most)
 
 
 def singular(word: str) -> str:

@@ -10,11 +10,12 @@ import re
 import streamlit as st
 
 from survey import flow, words
+from survey.i18n import N_, _
 from survey.questionnaire import Questionnaire
 from survey.store import Store
 from survey.ui import participant
 
-ON_STAGE = (
+ON_STAGE = N_(
     "Optional. The room's answers appear on the projector as a word cloud once the "
     "facilitator approves them, so please leave out names."
 )
@@ -37,11 +38,11 @@ def fields(q: Questionnaire, here: flow.Place) -> None:
             o.text,
             value=typed if isinstance(typed, str) else "",
             max_chars=o.max_chars,
-            placeholder="A few words",
+            placeholder=_("A few words"),
             key=participant.profile_key(o.id),
         )
     if q.open:
-        st.caption(ON_STAGE)
+        st.caption(_(ON_STAGE))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -74,7 +75,7 @@ def room_said(q: Questionnaire, store: Store, here: flow.Place) -> None:
         if not shown:
             continue
         with st.container(key=f"room-said-{o.id}"):
-            st.subheader("What the room said", anchor=False)
+            st.subheader(_("What the room said"), anchor=False)
             st.caption(o.text)
             st.markdown(
                 " · ".join(
