@@ -22,7 +22,10 @@ scope = st.selectbox(
     _("Sessions"),
     [None, *sessions],
     index=1 + facilitator.chosen_session(listed) if sessions else 0,
-    format_func=lambda c: _("All sessions") if c is None else f"{c} · {sessions[c]['title']}",
+    format_func={
+        None: _("All sessions"),
+        **{c: f"{c} · {s['title']}" for c, s in sessions.items()},
+    }.get,
 )
 if scope is not None:
     facilitator.remember_session(scope)

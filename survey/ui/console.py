@@ -323,9 +323,11 @@ def hold_toggle(code: str) -> None:
 
 
 def view_title(code: str):
-    vs = {v.id: v for v in core.views(resources.get_questionnaire())}
-    ids = list(vs)
-    return ids, lambda i: f"{ids.index(i) + 1}. {vs[i].title}"
+    """The views' ids and their numbered titles in the language spoken now (a dict's
+    lookup, so the titles stay those of the run that drew them)."""
+    vs = core.views(resources.get_questionnaire())
+    titles = {v.id: f"{n}. {v.title}" for n, v in enumerate(vs, 1)}
+    return list(titles), titles.get
 
 
 def spoken_questionnaire():
@@ -333,8 +335,9 @@ def spoken_questionnaire():
     return resources.get_questionnaire().in_language(i18n.current())
 
 
-def segment_label(pid: str) -> str:
-    return _(EVERYONE) if pid == NO_SEGMENT else spoken_questionnaire().profile_question(pid).text
+def segment_labels() -> dict[str, str]:
+    """The segment list's choices, in the language spoken now."""
+    return {NO_SEGMENT: _(EVERYONE), **{p.id: p.text for p in spoken_questionnaire().profile}}
 
 
 def preview(code: str) -> None:

@@ -109,11 +109,12 @@ def settings_panel(code: str) -> None:
         args=(code,),
         help=_("Re-draws the split for another threshold. Stored classes never change."),
     )
+    segments = console.segment_labels()
     seg = st.selectbox(
         _("Segment"),
-        [console.NO_SEGMENT, *(p.id for p in q.profile)],
+        list(segments),
         key=f"seg_{code}",
-        format_func=console.segment_label,
+        format_func=segments.get,
         on_change=console.set_segment,
         args=(code,),
     )

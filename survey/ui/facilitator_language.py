@@ -49,8 +49,9 @@ def speak_own(choice: bool = True) -> None:
     st.session_state[LANGUAGE] = own()
     if choice:
         st.session_state[_PICK] = st.session_state[OWN]
+        label = _("Language")
         st.sidebar.selectbox(
-            f":material/translate: {_('Language')}",
+            f":material/translate: {label}",
             i18n.catalogued(),
             key=_PICK,
             format_func=i18n.name_of,
@@ -99,7 +100,10 @@ def join_options(q: Questionnaire, language: str) -> list[str]:
 
 
 def join_label(q: Questionnaire):
-    return lambda c: _("Only the stage's language") if c == NO_JOIN_LANGUAGE else q.language_name(c)
+    """The join language's names: a dict's lookup, in the language of the run that drew it."""
+    names = {NO_JOIN_LANGUAGE: _("Only the stage's language")}
+    names.update({c: q.language_name(c) for c in q.languages})
+    return names.get
 
 
 def settings(code: str) -> None:
