@@ -1,10 +1,21 @@
 import streamlit as st
 
-from survey.ui import open_question, participant, resources, result_page
+from survey import participant as service
+from survey import retention
+from survey.i18n import _
+from survey.ui import (
+    language,
+    open_question,
+    participant,
+    resources,
+    result_page,
+    unavailable,
+    widgets,
+)
 
-with participant.plain_when_unavailable():  # a database that can't be used: a plain message
+with unavailable.plain_when_unavailable():  # a database that can't be used: a plain message
     place = participant.place()
-    q = participant.questionnaire(place)  # the version this participant began on
+    q = participant.shown(place)  # the version this participant began on, in their language
     store = resources.get_store()
 pages = q.pages()
 
@@ -13,27 +24,29 @@ if notice := participant.take_notice():
 
 # ---------------------------------------------------------------- join
 if not place.joined:
+    language.control(q, participant.speak)
     st.title(q.title, anchor=False)
     st.write(q.intro)
     with st.form("join", border=True):
-        st.text_input("Session code", max_chars=12, key="join_code", placeholder="e.g. K7PX")
+        st.text_input(_("Session code"), max_chars=12, key="join_code", placeholder=_("e.g. K7PX"))
         st.form_submit_button(
-            "Join", type="primary", on_click=participant.join_from_form, width="stretch"
+            _("Join"), type="primary", on_click=participant.join_from_form, width="stretch"
         )
-    default = participant.default_session(store, place, shown=notice)
+    default = unavailable.default_session(store, place, shown=notice)
     if default and default["is_open"]:
         st.button(
-            "No code? Join the open session",
+            _("No code? Join the open session"),
             on_click=participant.join_session,
             args=(default["code"],),
         )
-    st.caption(participant.what_is_kept())
+    st.caption(retention.kept_sentence(retention.days()))
     participant.open_view(place)
     st.stop()
 
 # ---------------------------------------------------------------- result
 if place.complete:
-    with participant.plain_when_unavailable():
+    language.control(q, participant.speak)
+    with unavailable.plain_when_unavailable():
         result_page.show(q, store, place)
     participant.open_view(place)
     st.stop()
@@ -42,10 +55,10 @@ if place.complete:
 k = place.page
 total = q.page_count
 st.container(key="survey-heading").title(q.title, anchor=False)
-st.progress(k / total, text=f"Page {k + 1} of {total}")
+st.progress(k / total, text=_("Page {k} of {total}").format(k=k + 1, total=total))
 if k == 0:
     st.write(q.intro)
-    st.text(f"Session: {place.title}")
+    st.text(_("Session: {title}").format(title=place.title))
 
 with st.form(f"page-{k}", border=False):
     if k < len(pages):
@@ -54,42 +67,44 @@ with st.form(f"page-{k}", border=False):
             box = likert
             if item.id in place.missing:
                 first = item.id == place.missing[0]
-                box = likert.container(border=True, key=participant.missing_key(item.id, first))
+                box = likert.container(border=True, key=widgets.missing_key(item.id, first))
                 if first:
-                    box.error(participant.missing_message(place))
-                box.container(key=f"needed-{item.id}").markdown("Answer needed")
+                    box.error(service.missing_message(place))
+                box.container(key=f"needed-{item.id}").markdown(_("Answer needed"))
             box.radio(
                 item.text,
                 options=[1, 2, 3, 4, 5],
                 format_func=lambda v: q.scale[v - 1],
-                index=place.answers[item.id] - 1 if item.id in place.answers else None,
-                key=participant.answer_key(item.id),
+                index=widgets.starting(place, item.id),
+                key=widgets.answer_key(item.id),
                 horizontal=True,
             )
     else:
-        st.write("Last step, and optional: a little about you, for the room's breakdown.")
+        st.write(_("Last step, and optional: a little about you, for the room's breakdown."))
         for p in q.profile:
-            value = place.profile.get(p.id)
+            label = dict(zip(p.options, p.labels, strict=True)).get  # stored value -> its words
+            key, start = widgets.profile_key(p.id), widgets.starting(place, p)
             if p.kind == "multi":
                 st.pills(
                     p.text,
                     p.options,
+                    format_func=label,
                     selection_mode="multi",
-                    default=value or None,
-                    key=participant.profile_key(p.id),
+                    default=start,
+                    key=key,
                 )
             else:
-                index = p.options.index(value) if value in p.options else None
-                st.radio(p.text, p.options, index=index, key=participant.profile_key(p.id))
+                st.radio(p.text, p.options, format_func=label, index=start, key=key)
         open_question.fields(q, place)  # the open questions, after the profile's
     buttons = st.container(horizontal=True)
     buttons.form_submit_button(
-        "Back", on_click=participant.submit_page, args=(k, -1), disabled=k == 0, width="stretch"
+        _("Back"), on_click=participant.submit_page, args=(k, -1), disabled=k == 0, width="stretch"
     )
-    label = "See my result" if k == total - 1 else "Next"
+    label = _("See my result") if k == total - 1 else _("Next")
     buttons.form_submit_button(
         label, type="primary", on_click=participant.submit_page, args=(k, 1), width="stretch"
     )
-st.caption(participant.SAVED_ON_NEXT)
+    language.control(q, participant.speak, args=(k,), form=True)  # sends this page's choices
+st.caption(_(participant.SAVED_ON_NEXT))
 participant.delete_controls(place)
 participant.open_view(place)

@@ -16,21 +16,26 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from survey import codes, rows, words
+from survey.i18n import N_
 from survey.questionnaire import Questionnaire
 from survey.schema import COMPLETE, SUPERSEDED, Saved
 
-NOT_FOUND = "We could not find answers for that link. You can start afresh below."
-CHANGED = "The questionnaire changed since you started, so please start again."
-OTHER_VERSION = (
+# What a participant reads once, at the top (`Place.notice`): marked here, translated where
+# shown, with `Place.notice_values` formatted in (`_(notice).format(**values)`).
+NOT_FOUND = N_("We could not find answers for that link. You can start afresh below.")
+CHANGED = N_("The questionnaire changed since you started, so please start again.")
+OTHER_VERSION = N_(
     "Your answers so far were given to another version of the questionnaire. "
     "Open your link again to go on with them."
 )
-HELD = "The room comparison appears when the facilitator reveals the results."
-CLOSED = "This session has closed, so your answers were not saved."
-GONE = "This session no longer exists, so your answers were not saved."
-INCOMPLETE = "Some answers on earlier pages are missing. Please go back and check each page."
-RETAKEN = "You took the survey again since this link was made, so here is your latest result."
-DELETED = "Your answers were deleted: nothing of them is kept. You can start afresh below."
+HELD = N_("The room comparison appears when the facilitator reveals the results.")
+CLOSED = N_("This session has closed, so your answers were not saved.")
+GONE = N_("This session no longer exists, so your answers were not saved.")
+INCOMPLETE = N_("Some answers on earlier pages are missing. Please go back and check each page.")
+RETAKEN = N_("You took the survey again since this link was made, so here is your latest result.")
+DELETED = N_("Your answers were deleted: nothing of them is kept. You can start afresh below.")
+NO_SUCH = N_("There is no session with the code {code}. Check the code on the screen.")
+SHUT = N_("The session {code} is closed and no longer takes answers.")
 
 
 @dataclass(frozen=True)
@@ -58,13 +63,17 @@ class Place:
     # is not known to be stored, so it is written.
     stored_profile: Mapping[str, str | None] = field(default_factory=dict)
     complete: bool = False
-    notice: str = ""  # a plain message to show once, at the top
+    notice: str = ""  # a plain message to show once, at the top (a marked msgid)
+    notice_values: Mapping[str, str] = field(default_factory=dict)  # its {placeholders}
     missing: tuple[str, ...] = ()  # item ids left unanswered on the last Next
     replaces: str | None = None  # on a retake: the earlier response this one replaces
     confirming_delete: bool = False  # "Delete my answers" asked, not yet confirmed
     # A code this browser asked for (in its link or typed) that could not be joined: closed,
     # unknown or malformed. Kept in the link, and no other session is offered instead.
     asked: str = ""
+    # The language this browser reads the survey in (a code of `Questionnaire.languages`);
+    # "" until the glue settles it. It travels in the link (&l=) and with each page stored.
+    language: str = ""
 
     @property
     def joined(self) -> bool:
@@ -88,6 +97,7 @@ class Write:
     profile: Mapping[str, str | None]  # only on the profile page
     page: int
     finish: bool = False
+    language: str | None = None  # the language the page was answered in
 
 
 START = Place()
@@ -108,14 +118,9 @@ def join(
         return Place(notice=str(exc), asked=str(raw_code or "").strip()[:12])
     session = find_session(code)
     if session is None:
-        return Place(
-            notice=f"There is no session with the code {code}. Check the code on the screen.",
-            asked=code,
-        )
+        return Place(notice=NO_SUCH, notice_values={"code": code}, asked=code)
     if not session["is_open"]:
-        return Place(
-            notice=f"The session {code} is closed and no longer takes answers.", asked=code
-        )
+        return Place(notice=SHUT, notice_values={"code": code}, asked=code)
     return entered(session, token, fingerprint)
 
 
@@ -211,30 +216,17 @@ def deleted(place: Place, token: str, fingerprint: str = "") -> Place:
     return replace(entered(session, token, fingerprint), notice=DELETED)
 
 
-# ---------------------------------------------------------------- the URL
-
-RESUME, RESTORE_LINK, JOIN = "resume", "restore_link", "join"
-
-
-def url_action(place: Place, url_code: str | None, url_token: str | None) -> str | None:
-    """What a rerun must do to match the URL the browser holds (a link opened, a
-    page switch that dropped the query string), or None if they agree."""
-    if url_token and not (place.stored and url_token == place.token):
-        return RESUME
-    if place.stored and not url_token:
-        return RESTORE_LINK
-    if url_code and not url_token and url_code.strip().upper() != place.code:
-        return JOIN
-    return None
+# ---------------------------------------------------------------- the link
 
 
 def link(place: Place) -> dict[str, str]:
-    """The query string that brings this place back: ?s=CODE, and &p=TOKEN once stored."""
+    """The query string that brings this place back: ?s=CODE, &p=TOKEN once stored, and
+    &l=LANGUAGE once one is settled."""
     if not place.joined:
-        return {"s": place.asked} if place.asked else {}
-    if place.stored:
-        return {"s": place.code, "p": place.token}
-    return {"s": place.code}
+        found = {"s": place.asked} if place.asked else {}
+    else:
+        found = {"s": place.code, "p": place.token} if place.stored else {"s": place.code}
+    return {**found, "l": place.language} if found and place.language else found
 
 
 # ---------------------------------------------------------------- answering
@@ -256,36 +248,40 @@ def submit(
     """
     if page != place.page or place.complete or not place.joined:
         return place, None
-    pages = q.pages()
-    answers, profile = dict(place.answers), dict(place.profile)
-    on_page: dict[str, int] = {}
+    place, on_page = unsent(q, place, page, given)
+    last = page >= len(q.pages())
     missing: tuple[str, ...] = ()
-    if page < len(pages):
-        # Only the scale's points count: a forged value is as good as no answer.
-        on_page = {i.id: v for i in pages[page] if (v := scale_point(q, given.get(i.id)))}
-        answers.update(on_page)
-        if direction > 0:
-            missing = tuple(i.id for i in pages[page] if i.id not in answers)
-    else:
-        profile = {p.id: given.get(p.id) for p in (*q.profile, *q.open)}
-    place = replace(
-        place, answers=answers, profile=profile, missing=missing, notice="", confirming_delete=False
-    )
+    if direction > 0 and not last:
+        missing = tuple(i.id for i in q.pages()[page] if i.id not in place.answers)
+    place = replace(place, missing=missing, notice="", confirming_delete=False)
     target = page if missing else page + direction
-    if not answers and not place.stored:
+    if not place.answers and not place.stored:
         return replace(place, page=max(target, 0)), None  # nothing worth storing yet
     finished = target >= q.page_count
     write = Write(
         session_code=place.code,
         token=place.token,
         answers={i: v for i, v in on_page.items() if place.stored_answers.get(i) != v},
-        profile=_changed(last_page_row(q, profile), place.stored_profile)
-        if page >= len(pages)
-        else {},
+        profile=_changed(last_page_row(q, place.profile), place.stored_profile) if last else {},
         page=page if finished else target,
         finish=finished,
+        language=place.language or None,
     )
     return place, write
+
+
+def unsent(
+    q: Questionnaire, place: Place, page: int, given: Mapping[str, object]
+) -> tuple[Place, dict[str, int]]:
+    """A page's widget values taken into the place, nothing stored (a page sent, or the
+    language changed on it): its answers that are scale points, or the last page's
+    choices. Also returns those answers, by item id."""
+    pages = q.pages()
+    if page >= len(pages):
+        return replace(place, profile={p.id: given.get(p.id) for p in (*q.profile, *q.open)}), {}
+    # Only the scale's points count: a forged value is as good as no answer.
+    on_page = {i.id: v for i in pages[page] if (v := scale_point(q, given.get(i.id)))}
+    return replace(place, answers={**place.answers, **on_page}), on_page
 
 
 def last_page_row(q: Questionnaire, given: Mapping[str, object]) -> dict[str, str | None]:
@@ -349,14 +345,3 @@ def to_supersede(place: Place, outcome: Saved) -> str | None:
     if place.replaces and stored and outcome.token != place.replaces:
         return place.replaces
     return None
-
-
-# ---------------------------------------------------------------- the result
-
-
-def comparison_held(session: Mapping | None, stage: Mapping | None) -> bool:
-    """Whether a participant's result leaves out the room comparison for now: the
-    facilitator holds comparisons until the results are revealed, and they are not yet."""
-    if session is None or stage is None or not stage.get("hold_comparison"):
-        return False
-    return not session["revealed"]

@@ -13,21 +13,27 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from survey import aggregate, flow, result, rows
+from survey import aggregate, flow, link, result, rows
 from survey.aggregate import Comparison, Room
 from survey.errors import StoreError, Unavailable
 from survey.flow import Place
+from survey.i18n import N_, ngettext
 from survey.questionnaire import Questionnaire
 from survey.scoring import Result
 from survey.store import Store, new_token
 
 log = logging.getLogger(__name__)
 
-PLEASE_WAIT = "Your answers are kept on this page: wait a moment, then press the button again."
-CANNOT_JOIN = f"{Unavailable.PLAIN} Please wait a moment, then join again."
-NOT_DELETED = f"{Unavailable.PLAIN} Please try again in a moment."
+# What the participant reads when the database cannot be used (`Unavailable.PLAIN`, then
+# what to do), as whole sentences for the catalogue; shown through `Place.notice`.
+NOT_SAVED = N_(
+    "Answers can't be saved right now. Your answers are kept on this page: "
+    "wait a moment, then press the button again."
+)
+CANNOT_JOIN = N_("Answers can't be saved right now. Please wait a moment, then join again.")
+NOT_DELETED = N_("Answers can't be saved right now. Please try again in a moment.")
 
 # Finds a questionnaire version by its fingerprint (None if this server never loaded it).
 Versions = Callable[[str], Questionnaire | None]
@@ -45,28 +51,38 @@ def open_link(
     token: str | None,
     current: Questionnaire,
     versions: Versions,
+    language: str | None = None,
 ) -> tuple[Place, str]:
-    """What the address (?s=CODE&p=TOKEN) asks of this browser session: the place to be
-    in, and what the glue must do ("go" to a new place, "link" to put the address back, or
-    "" for nothing)."""
-    action = flow.url_action(here, code, token)
-    if action == flow.RESUME:
+    """What the address (?s=CODE&p=TOKEN&l=LANGUAGE) asks of this browser session: the
+    place to be in (in `here.language`), and what the glue must do ("go" to a new place,
+    "link" to put the address back, or "" for nothing)."""
+    action = link.action(here, code, token, language)
+    if action == link.RESUME:
         row = store.current_response(token)
         session = store.get_session(row["session_code"]) if row else None
         answered = versions(row["fingerprint"]) if row else None
         fresh = new_token()
-        return flow.resume(answered, token, row, session, fresh, current.fingerprint), "go"
-    if action == flow.RESTORE_LINK:
+        resumed = flow.resume(answered, token, row, session, fresh, current.fingerprint)
+        return _speaking(resumed, here), "go"
+    if action == link.RESTORE_LINK:
         return here, "link"  # a page switch dropped the query string: put the link back
-    if action == flow.JOIN:
-        return flow.join(code, store.get_session, new_token(), current.fingerprint), "go"
+    if action == link.JOIN:
+        joined = flow.join(code, store.get_session, new_token(), current.fingerprint)
+        return _speaking(joined, here), "go"
     return here, ""
+
+
+def _speaking(new: Place, here: Place) -> Place:
+    """`new` in the language `here` reads: a fresh place keeps the reader's language."""
+    return replace(new, language=here.language)
 
 
 def join(store: Store, here: Place, raw_code: str, current: Questionnaire) -> Place:
     """Join from a typed or linked code; while the database cannot be used, stay and say so."""
     try:
-        return flow.join(raw_code, store.get_session, new_token(), current.fingerprint)
+        return _speaking(
+            flow.join(raw_code, store.get_session, new_token(), current.fingerprint), here
+        )
     except Unavailable as exc:
         log.error("A participant could not join: %s", exc)
         return flow.not_saved(here, CANNOT_JOIN)
@@ -107,7 +123,7 @@ def submit(
         return flow.saved(moved, write, outcome)
     except Unavailable as exc:
         log.error("A participant's page was not saved: %s", exc)  # the path: log only
-        return flow.not_saved(moved, f"{Unavailable.PLAIN} {PLEASE_WAIT}")
+        return flow.not_saved(moved, NOT_SAVED)
     except StoreError as exc:  # a refused value, e.g. from a forged message
         return flow.not_saved(moved, str(exc))
 
@@ -122,11 +138,21 @@ def delete(store: Store, here: Place, current: Questionnaire) -> Place:
     except Unavailable as exc:
         log.error("A participant's answers were not deleted: %s", exc)
         return flow.not_saved(here, NOT_DELETED)
-    return flow.deleted(here, new_token(), current.fingerprint)
+    return _speaking(flow.deleted(here, new_token(), current.fingerprint), here)
 
 
 def retake(here: Place, current: Questionnaire) -> Place:
-    return flow.retake(here, new_token(), current.fingerprint)
+    return _speaking(flow.retake(here, new_token(), current.fingerprint), here)
+
+
+def missing_message(here: Place) -> str:
+    """What a page says above its first unanswered question, in the reader's language."""
+    n = len(here.missing)
+    return ngettext(
+        "Please answer the question marked “Answer needed” to go on.",
+        "Please answer the {n} questions marked “Answer needed” to go on.",
+        n,
+    ).format(n=n)
 
 
 # ---------------------------------------------------------------- the result
@@ -161,9 +187,9 @@ def result_view(
     everyone: Callable[[Questionnaire, float, int], str],
 ) -> ResultView | None:
     """The participant's result against the room, drawn with the questionnaire version
-    they answered whatever the file says now; None if their answers are gone (deleted
-    since, with their session or on their own). `everyone(q, overall, k)` gives the
-    "all rooms so far" line."""
+    they answered whatever the file says now (`versions` gives it in the reader's
+    language); None if their answers are gone (deleted since, with their session or on their own).
+    `everyone(q, overall, k)` gives the "all rooms so far" line."""
     row = store.get_response(here.token)
     if row is None:
         return None
@@ -172,7 +198,7 @@ def result_view(
     answers = rows.answers_from_row(q, row)
     k = aggregate.min_group()
     session = store.get_session(here.code)
-    held = flow.comparison_held(session, store.stage_settings(here.code))
+    held = comparison_held(session, store.stage_settings(here.code))
     with rooms(here.code) as r:
         room = aggregate.compare(r, mine.overall, step=k)
     shown = room.counted > 0 and not held  # none while a step waits for k new finishers
@@ -192,3 +218,11 @@ def result_view(
         bars=result.profile_bars(q, mine, room.dimension_means if shown else None),
         tips=result.tip_dimensions(q, mine, answers),
     )
+
+
+def comparison_held(session: Mapping | None, stage: Mapping | None) -> bool:
+    """Whether a participant's result leaves out the room comparison for now: the
+    facilitator holds comparisons until the results are revealed, and they are not yet."""
+    if session is None or stage is None or not stage.get("hold_comparison"):
+        return False
+    return not session["revealed"]

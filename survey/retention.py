@@ -10,6 +10,7 @@ import os
 from datetime import datetime, timedelta
 
 from survey.errors import whole_number
+from survey.i18n import _, ngettext
 
 SETTING = "SURVEY_RETENTION_DAYS"
 
@@ -27,13 +28,17 @@ def cutoff(keep_days: int, now: datetime) -> datetime:
 
 
 def kept_sentence(keep_days: int | None) -> str:
-    """The join page's one plain sentence on what is kept, and for how long."""
-    how_long = (
-        f"for {keep_days} day{'s' if keep_days != 1 else ''}, then deleted"
-        if keep_days
-        else "until the organiser deletes them"
-    )
-    return (
-        f"Your answers are kept without your name, email or device, {how_long}; "
-        "you can delete them yourself from your result."
-    )
+    """The join page's one plain sentence on what is kept, and for how long, in the
+    reader's language."""
+    if not keep_days:
+        return _(
+            "Your answers are kept without your name, email or device, until the organiser "
+            "deletes them; you can delete them yourself from your result."
+        )
+    return ngettext(
+        "Your answers are kept without your name, email or device, for {n} day, then "
+        "deleted; you can delete them yourself from your result.",
+        "Your answers are kept without your name, email or device, for {n} days, then "
+        "deleted; you can delete them yourself from your result.",
+        keep_days,
+    ).format(n=keep_days)

@@ -1,46 +1,29 @@
 """The participant's glue: widgets and the URL mapped to and from `survey.participant`.
 
-The place lives in st.session_state["place"] and in the URL (?s=CODE&p=TOKEN), so a
-refresh or a reconnect resumes where the participant was. Every rule about what happens
-next is in `survey.flow`, and every store call in `survey.participant` (the service);
-this module only moves values and draws.
+The place lives in st.session_state["place"] and in the URL (?s=CODE&p=TOKEN&l=fr), so
+a refresh or a reconnect resumes where the participant was, in their language
+(`survey.ui.language`). Every rule about what happens next is in `survey.flow`, and
+every store call in `survey.participant` (the service); this module only moves values
+and draws; the survey page's widgets are `survey.ui.widgets`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
-from collections.abc import Iterator
 from dataclasses import replace
 
 import streamlit as st
 
-from survey import flow, retention
+from survey import flow
 from survey import participant as service
+from survey.i18n import N_, _
 from survey.questionnaire import Questionnaire
-from survey.store import Store, Unavailable
-from survey.ui import browser, resources
+from survey.ui import LANGUAGE, browser, language, resources, widgets
+from survey.ui.widgets import ANSWER_PREFIX, profile_key  # noqa: F401 (read here by
 
-log = logging.getLogger(__name__)
+# survey/ui/open_question.py and tests/load.py)
+
 _PLACE = "place"
-COME_BACK = "Please wait a moment, then reload this page."
-ANSWER_PREFIX = "q_"  # widget keys of item answers; the load harness reads them too
-PROFILE_PREFIX = "pr_"
 _VIEW = "view_seq"  # bumped on every move, so the page opens where it should (browser.py)
-
-
-def answer_key(item_id: str) -> str:
-    return ANSWER_PREFIX + item_id
-
-
-def profile_key(profile_id: str) -> str:
-    return PROFILE_PREFIX + profile_id
-
-
-def missing_key(item_id: str, first: bool) -> str:
-    """The key of an unanswered question's container; the first one's is the one the
-    page scrolls to."""
-    return browser.FIRST_MISSING_KEY if first else f"missing-{item_id}"
 
 
 def place() -> flow.Place:
@@ -48,8 +31,10 @@ def place() -> flow.Place:
     here: flow.Place = st.session_state.get(_PLACE, flow.START)
     token, code = st.query_params.get("p"), st.query_params.get("s")
     current = resources.get_questionnaire()
-    versions = resources.questionnaire_version
-    here, do = service.open_link(resources.get_store(), here, code, token, current, versions)
+    here = replace(here, language=language.settle(current.languages))
+    versions, url_language = resources.questionnaire_version, st.query_params.get("l")
+    s = resources.get_store()
+    here, do = service.open_link(s, here, code, token, current, versions, url_language)
     if do == "go":
         _go(here)
     elif do == "link":
@@ -57,39 +42,8 @@ def place() -> flow.Place:
     return here
 
 
-@contextlib.contextmanager
-def plain_when_unavailable() -> Iterator[None]:
-    """Around what the page reads from the database: when it cannot be used (a file that
-    is a folder, damaged or not a database, a database server down), the page stops with
-    the plain message instead of Streamlit's error page, and the log gets one line."""
-    try:
-        yield
-    except Unavailable as exc:
-        log.error("The survey page could not read the database: %s", exc)
-        st.warning(f"{Unavailable.PLAIN} {COME_BACK}")
-        st.stop()
-
-
-def default_session(s: Store, here: flow.Place, shown: str = "") -> dict | None:
-    """The open session offered to someone with no code (`service.open_session`), or None.
-    While the database cannot be read, the join form stays and the plain message is shown
-    below it (unless `shown`, the notice at the top, says it already)."""
-    try:
-        return service.open_session(s, here)
-    except Unavailable as exc:
-        log.error("The join page could not read the database: %s", exc)
-        if shown != service.CANNOT_JOIN:
-            st.warning(service.CANNOT_JOIN)
-        return None
-
-
 # A refresh keeps every page sent; this page's choices are in the browser until Next.
-SAVED_ON_NEXT = "Your answers are saved each time you press Next (or Back)."
-
-
-def what_is_kept() -> str:
-    """The join page's sentence on what is kept, and for how long (SURVEY_RETENTION_DAYS)."""
-    return retention.kept_sentence(retention.days())
+SAVED_ON_NEXT = N_("Your answers are saved each time you press Next (or Back).")
 
 
 def questionnaire(here: flow.Place) -> Questionnaire:
@@ -98,15 +52,23 @@ def questionnaire(here: flow.Place) -> Questionnaire:
     return resources.questionnaire_version(here.fingerprint) or resources.get_questionnaire()
 
 
+def shown(here: flow.Place) -> Questionnaire:
+    """That questionnaire in the participant's language: every text a page draws."""
+    return questionnaire(here).in_language(here.language)
+
+
 def take_notice() -> str:
-    """The place's one-off message, cleared once shown."""
+    """The place's one-off message in the reader's language, cleared once shown."""
     here: flow.Place = st.session_state.get(_PLACE, flow.START)
-    if here.notice:
-        st.session_state[_PLACE] = replace(here, notice="")
-    return here.notice
+    if not here.notice:
+        return ""
+    st.session_state[_PLACE] = replace(here, notice="", notice_values={})
+    said = _(here.notice)
+    return said.format(**here.notice_values) if here.notice_values else said
 
 
 def _go(new: flow.Place, move: bool = True) -> flow.Place:
+    new = replace(new, language=st.session_state.get(LANGUAGE) or new.language)
     st.session_state[_PLACE] = new
     if move:
         st.session_state[_VIEW] = st.session_state.get(_VIEW, 0) + 1
@@ -144,17 +106,22 @@ def submit_page(page: int, direction: int) -> None:
     """Form callback: save this page's answers, then move on, back, or to the result."""
     here: flow.Place = st.session_state[_PLACE]
     q = questionnaire(here)
-    if page < len(q.pages()):
-        given = {it.id: st.session_state.get(answer_key(it.id)) for it in q.pages()[page]}
-    else:
-        given = {p.id: st.session_state.get(profile_key(p.id)) for p in (*q.profile, *q.open)}
+    given = {k: st.session_state.get(key) for k, key in widgets.page_keys(q, page).items()}
     _go(service.submit(resources.store_for(q), q, here, page, direction, given))
 
 
-def missing_message(here: flow.Place) -> str:
-    n = len(here.missing)
-    what = "the question" if n == 1 else f"the {n} questions"
-    return f"Please answer {what} marked “Answer needed” to go on."
+def speak(code: str, page: int | None = None) -> None:
+    """The language control's callback: read on in `code`. On a survey page (its form
+    sent by the control) the choices not yet sent stay in the place, nothing stored, and
+    are given back to their widgets so the browser shows them under the new labels."""
+    st.session_state[LANGUAGE] = code
+    here: flow.Place = st.session_state.get(_PLACE, flow.START)
+    if page is not None and page == here.page and here.joined and not here.complete:
+        q = questionnaire(here)
+        typed = {profile_key(o.id) for o in q.open}  # text: the same in any language
+        given = widgets.given_back(widgets.page_keys(q, page), keep=typed)
+        here, _on_page = flow.unsent(q, here, page, given)
+    _go(here, move=False)
 
 
 # ---------------------------------------------------------------- delete my answers
@@ -179,16 +146,18 @@ def delete_controls(here: flow.Place) -> None:
     if flow.deletable(here) is None:
         return
     if not here.confirming_delete:
-        st.button("Delete my answers", on_click=ask_delete, key="delete-ask")
+        st.button(_("Delete my answers"), on_click=ask_delete, key="delete-ask")
         return
     with st.container(border=True, key="delete-confirm"):
         st.warning(
-            "Delete your answers? They leave the room's results and the export, "
-            "and cannot be brought back."
+            _(
+                "Delete your answers? They leave the room's results and the export, "
+                "and cannot be brought back."
+            )
         )
         row = st.container(horizontal=True)
-        row.button("Keep them", on_click=keep_answers, key="delete-no")
-        row.button("Yes, delete them", on_click=delete_answers, key="danger-delete-yes")
+        row.button(_("Keep them"), on_click=keep_answers, key="delete-no")
+        row.button(_("Yes, delete them"), on_click=delete_answers, key="danger-delete-yes")
 
 
 def start_afresh() -> None:

@@ -246,7 +246,7 @@ def test_the_result_offers_the_share_card_and_the_private_link_to_keep(open_app,
     token = at.query_params["p"]
     assert any("Keep this link" in m.value for m in at.markdown)
     [link] = [t.value for t in at.text if token in t.value]
-    assert link.endswith(f"/?s=SHARE&p={token}")
+    assert link.endswith(f"/?s=SHARE&p={token}&l=en"), "the private link keeps the language"
     card = sharecard.card_for(q, scoring.score(q, answers))
     assert f"{q.title}" in card.lines() and token not in "".join(card.lines())
 

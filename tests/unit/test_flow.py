@@ -4,8 +4,9 @@ from dataclasses import replace
 
 import pytest
 
-from survey import flow, questionnaire, rows, store
-from survey.flow import JOIN, RESTORE_LINK, RESUME, Place, Write
+from survey import flow, link, questionnaire, rows, store
+from survey.flow import Place, Write
+from survey.link import JOIN, RESTORE_LINK, RESUME
 from survey.rows import profile_from_row, profile_to_row
 from survey.scoring import score
 from survey.store import COMPLETE, DEFAULT_SESSION, IN_PROGRESS, Saved
@@ -52,8 +53,9 @@ def test_joining_with_the_code_as_typed_enters_the_first_page_of_the_session(typ
 def test_joining_what_is_not_an_open_session_says_why_in_plain_words(typed, says):
     place = flow.join(typed, SESSIONS.get, "new")
     assert not place.joined
-    assert says in place.notice
-    assert place.notice.endswith(".")
+    said = place.notice.format(**place.notice_values)  # as the page says it
+    assert says in said
+    assert said.endswith(".")
 
 
 def test_joining_through_the_store_finds_the_open_share_session(db):
@@ -83,7 +85,7 @@ def test_joining_through_the_store_finds_the_open_share_session(db):
 def test_the_url_decides_whether_to_resume_join_or_restore_the_link(
     place, url_code, url_token, action
 ):
-    assert flow.url_action(place, url_code, url_token) == action
+    assert link.action(place, url_code, url_token) == action
 
 
 @pytest.mark.parametrize(
@@ -96,6 +98,60 @@ def test_the_url_decides_whether_to_resume_join_or_restore_the_link(
 )
 def test_the_link_carries_the_code_and_the_token_once_something_is_stored(place, query):
     assert flow.link(place) == query
+
+
+# ---------------------------------------------------------------- the language
+
+
+@pytest.mark.parametrize(
+    "place,query",
+    [
+        (Place(language="fr"), {}),
+        (on_page(0, language="fr"), {"s": "K7MQ", "l": "fr"}),
+        (on_page(2, stored=True, language="de"), {"s": "K7MQ", "p": "tok", "l": "de"}),
+        (Place(asked="ZZZZ", language="es"), {"s": "ZZZZ", "l": "es"}),
+    ],
+)
+def test_the_link_carries_the_language_the_participant_reads(place, query):
+    assert flow.link(place) == query
+
+
+def test_a_link_opened_again_speaks_its_language_and_agrees_with_the_place():
+    here = on_page(2, stored=True, language="fr")
+    url = flow.link(here)
+    assert link.spoken(("en", "fr", "de"), url["l"]) == "fr"
+    assert link.action(here, url["s"], url["p"], url["l"]) is None, "nothing to do"
+    assert link.action(here, url["s"], url["p"], None) == RESTORE_LINK, "a link without it"
+    assert link.action(here, url["s"], url["p"], "de") == RESTORE_LINK, "one for another"
+
+
+@pytest.mark.parametrize(
+    "wanted,spoken",
+    [
+        (("de",), "de"),
+        (("xx",), "en"),  # a language the questionnaire lacks: its main one, no error
+        (("", None), "en"),
+        (("<script>", "es"), "es"),  # the link's is unknown, the browser's is offered
+        ((None, "fr"), "fr"),
+    ],
+)
+def test_an_unknown_language_falls_back_to_the_next_wish_then_the_main_language(wanted, spoken):
+    assert link.spoken(("en", "fr", "de", "es"), *wanted) == spoken
+
+
+def test_a_page_sent_is_stored_with_the_language_it_was_read_in(q):
+    given = page_answers(q, 0, 4)
+    _place, write = flow.submit(q, on_page(0, language="de"), 0, 1, given)
+    assert write.language == "de"
+
+
+def test_the_language_changed_on_a_page_keeps_its_choices_and_stores_nothing(q):
+    here = on_page(1, stored=True, answers=page_answers(q, 0, 2))
+    given = {**page_answers(q, 1, 5), q.pages()[1][0].id: None}
+    kept, on_page_now = flow.unsent(q, here, 1, given)
+    assert dict(kept.answers) == {**page_answers(q, 0, 2), **on_page_now}
+    assert q.pages()[1][0].id not in kept.answers and len(on_page_now) == len(q.pages()[1]) - 1
+    assert kept.page == 1 and kept.stored_answers == here.stored_answers
 
 
 # ---------------------------------------------------------------- answering
@@ -614,21 +670,6 @@ def test_a_result_drawn_with_another_version_leaves_out_the_dimensions_it_has_no
 
     assert list(shown.dimension_scores) == q.dimension_ids
     assert shown.overall == pytest.approx(mine.overall)
-
-
-@pytest.mark.parametrize(
-    "hold,revealed,held",
-    [(0, 0, False), (0, 1, False), (1, 0, True), (1, 1, False)],
-)
-def test_the_room_comparison_is_held_only_while_asked_and_the_results_are_hidden(
-    hold, revealed, held
-):
-    session = {"code": "K7MQ", "revealed": revealed}
-    assert flow.comparison_held(session, {"hold_comparison": hold}) is held
-
-
-def test_a_session_without_stage_settings_never_holds_the_comparison():
-    assert not flow.comparison_held({"code": "K7MQ", "revealed": 0}, None)
 
 
 # ---------------------------------------------------------------- no wrong rooms

@@ -5,6 +5,7 @@ and failures turned into plain messages with nothing lost."""
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 
 import pytest
 
@@ -134,7 +135,7 @@ def test_a_disk_that_fills_up_keeps_the_page_and_says_so(q, tmp_path):
                 filler.flush()
         given = {it.id: 4 for it in q.pages()[0]}
         kept = service.submit(db, q, here, 0, 1, given)
-        assert kept.page == 0 and kept.notice.endswith(service.PLEASE_WAIT)
+        assert kept.page == 0 and kept.notice == service.NOT_SAVED
         assert dict(kept.answers) == given, "the page's answers stay in the browser"
         db.close()
     finally:
@@ -151,3 +152,39 @@ def test_a_forged_answer_is_refused_with_a_plain_message_and_nothing_stored(any_
     row = any_db.get_response(here.token)
     assert row[items[0].id] is None, "the forged value was never stored"
     assert all(row[it.id] == 3 for it in items[1:]), "the page's real answers were kept"
+
+
+@pytest.mark.parametrize(
+    "hold,revealed,held",
+    [(0, 0, False), (0, 1, False), (1, 0, True), (1, 1, False)],
+)
+def test_the_room_comparison_is_held_only_while_asked_and_the_results_are_hidden(
+    hold, revealed, held
+):
+    session = {"code": "K7MQ", "revealed": revealed}
+    assert service.comparison_held(session, {"hold_comparison": hold}) is held
+
+
+def test_a_session_without_stage_settings_never_holds_the_comparison():
+    assert not service.comparison_held({"code": "K7MQ", "revealed": 0}, None)
+
+
+def test_a_page_is_stored_with_the_language_it_was_answered_in(any_db, q):
+    here = joined(any_db, q)
+    here = service.submit(
+        any_db, q, replace(here, language="fr"), 0, 1, {it.id: 4 for it in q.pages()[0]}
+    )
+    assert any_db.get_response(here.token)["language"] == "fr"
+    here = service.submit(
+        any_db, q, replace(here, language="de"), 1, 1, {it.id: 2 for it in q.pages()[1]}
+    )
+    assert any_db.get_response(here.token)["language"] == "de", "the last page's language"
+
+
+def test_a_fresh_place_after_joining_or_deleting_keeps_the_readers_language(any_db, q):
+    here = service.join(any_db, Place(language="es"), DEFAULT_SESSION, q)
+    assert here.joined and here.language == "es"
+    wrong = service.join(any_db, Place(language="es"), "ZZZZ", q)
+    assert (wrong.language, wrong.notice_values) == ("es", {"code": "ZZZZ"})
+    here = service.submit(any_db, q, here, 0, 1, {it.id: 4 for it in q.pages()[0]})
+    assert service.delete(any_db, here, q).language == "es"
