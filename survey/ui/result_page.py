@@ -180,7 +180,8 @@ def _share_card(card: sharecard.Card, title: str) -> None:
     # output_format="PNG": with "auto", Streamlit re-encodes every image without an
     # alpha channel as a JPEG on each rerun, which costs CPU and blurs a QR code.
     with st.container(width=320, key=browser.SHARE_CARD_IMAGE):
-        alt = _("Your share card: {text}").format(text=". ".join(card.lines()))
+        said = " ".join(t if t[-1] in ".?!…" else f"{t}." for t in card.lines())
+        alt = _("Your share card: {text}").format(text=said)
         st.image(image, width="stretch", alt=alt, output_format="PNG")
     st.download_button(
         _("Download my result (PNG)"),
