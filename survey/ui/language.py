@@ -53,7 +53,7 @@ def control(q: Questionnaire, on_click: Callable, args: tuple = (), form: bool =
     if not others:
         return
     row = st.container(key=ROW_KEY, horizontal=True, gap="small", vertical_alignment="center")
-    row.caption(_("Language:"))
+    row.caption(_("Language:"), width="content")
     button = row.form_submit_button if form else row.button
     for code in others:
         button(
