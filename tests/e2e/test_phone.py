@@ -254,8 +254,9 @@ def test_the_share_card_downloads_as_a_png_that_says_what_the_result_says(
     assert (img.format, img.size) == ("PNG", (1080, 1080))
     assert ImageStat.Stat(img.convert("L")).stddev[0] > 20, "the card is blank"
 
-    link = page.get_by_text(re.compile(r"\?s=\w+&p=[\w-]+$"))
-    expect(link).to_have_text(re.compile(rf"p={re.escape(token_of(page))}$"))
+    # The private link, with the language it was read in when it carries one (&l=en).
+    link = page.get_by_text(re.compile(r"\?s=\w+&p=[\w-]+(&l=[\w-]+)?$"))
+    expect(link).to_have_text(re.compile(rf"p={re.escape(token_of(page))}(&l=[\w-]+)?$"))
     expect(page.get_by_text("Keep this link to see your result later:")).to_be_visible()
     page.get_by_text("Your link as a QR code").click()
     qr = page.get_by_role("img", name="QR code of your private link")
