@@ -42,6 +42,7 @@ SPSS_DATETIME = "DATETIME20"  # dd-mmm-yyyy hh:mm:ss, SPSS's own date-time forma
 SPSS_LABEL_MAX = 256  # SPSS truncates variable labels longer than this
 OPTION_LABELS = {0.0: "Not chosen", 1.0: "Chosen"}
 DEMO_LABELS = {0.0: "Real participant", 1.0: "Demo (synthetic rehearsal data)"}
+LANGUAGE_LABEL = "Language the answers were sent in"  # the codebook says more
 
 
 def shown_columns(q: Questionnaire) -> list[Column]:
@@ -196,7 +197,7 @@ def sav_bytes(
             df[name] = df[name].fillna("").astype(str)
             present = [code for code in df[name].unique() if code]
             values[name] = {code: q.language_name(code) for code in [*q.languages, *present]}
-            measure[name] = "nominal"
+            labels[name], measure[name] = LANGUAGE_LABEL, "nominal"
         elif c.kind == "number":
             measure[name] = "scale"
         elif c.kind == "datetime":

@@ -34,7 +34,7 @@ def pspp_tables(syntax: str, tmp_path) -> list[list[list[str]]]:
     assert done.returncode == 0, done.stdout + done.stderr
     tables, rows = [], None
     for line in out.read_text(encoding="utf-8").splitlines():
-        if line.startswith("Table:"):
+        if line.lstrip('"').startswith("Table:"):  # quoted when the title has a comma
             rows = []
             tables.append(rows)
         elif line and rows is not None:
@@ -66,3 +66,14 @@ def test_pspp_reads_the_times_as_date_times_and_subtracts_them(db, q, tmp_path):
         done = datetime.fromisoformat(row["completed_at"])
         assert started == began.strftime("%d-%b-%Y %H:%M:%S").upper()
         assert float(seconds) == pytest.approx((done - began).total_seconds(), abs=0.002)
+
+
+def test_pspp_counts_the_responses_per_language_by_each_languages_name(db, q, tmp_path):
+    rows = demo.responses(q, 6, seed=33)
+    spoken = ["fr", "fr", "de", "en", "fr", "es"]
+    db.insert_many("SHARE", [{**r, "language": s} for r, s in zip(rows, spoken, strict=True)])
+    sav = tmp_path / "answers.sav"
+    sav.write_bytes(formats.sav_bytes(db, include_demo=True))
+    tables = pspp_tables(f"GET FILE='{sav}'.\nFREQUENCIES /VARIABLES=language.\n", tmp_path)
+    counts = {row[1]: row[2] for t in tables for row in t if len(row) > 2 and row[2].isdigit()}
+    assert counts == {"Deutsch": "1", "English": "1", "Español": "1", "Français": "3"}
