@@ -289,6 +289,18 @@ def timeline(
     return layout(fig, big, height, font, showlegend=False)
 
 
+def label_wrap(
+    texts: Sequence[str], lines: int = 3, least: int = LABEL_WRAP, most: int = 64
+) -> int:
+    """Characters per line so that every one of `texts` wraps to at most `lines` lines:
+    `least` when that is enough, wider for a language whose items run longer (French,
+    German), up to `most`. Four items of three lines are what a 1024x768 stage holds."""
+    for width in range(least, most + 1):
+        if all(len(textwrap.wrap(t, width)) <= lines for t in texts):
+            return width
+    return most
+
+
 def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 

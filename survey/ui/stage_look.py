@@ -124,7 +124,7 @@ div.stVerticalBlock.st-key-stage { flex: 0 0 96vh; height: 96vh; overflow: hidde
 .st-key-stage-qr img { height: min(72vh, 44vw); width: auto; max-width: none; }
 /* The same line in the session's second join language: smaller, under the first. */
 .st-key-stage [class*="st-key-stage-join-also-"] { margin-top: -1.6vh; }
-.st-key-stage [class*="st-key-stage-join-also-"] p { font-size: 3.2vh; font-style: italic;
+.st-key-stage [class*="st-key-stage-join-also-"] p { font-size: 3.4vh; font-style: italic;
   opacity: 0.8; line-height: 1.2; }
 .st-key-stage-middle [class*="st-key-stage-join-also-"] { margin-top: -3vh; width: auto; }
 .st-key-stage-middle [class*="st-key-stage-join-also-"] p { font-size: 5vh; text-align: center; }

@@ -152,7 +152,7 @@ class _VIEWS:
                 CHART_FONT,
                 None,
                 legend=False,
-                wrap=LABEL_WRAP,
+                wrap=charts.label_wrap([i.text for i in q.items], least=LABEL_WRAP),
                 mark_reverse=False,  # "(R)" is for analysts; the room needs no key to it
             ),
         )
