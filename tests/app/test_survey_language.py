@@ -167,3 +167,20 @@ def test_the_join_page_offers_the_other_languages_each_in_its_own_name(open_app,
     switch(at, "de")
     assert at.title[0].value == "Überzeugter oder Zuschauer?"
     assert at.session_state[LANGUAGE] == "de"
+
+
+def test_the_result_page_changes_language_and_is_drawn_again_in_it(open_app, db, q):
+    at = open_in(open_app, "fr", s=DEFAULT_SESSION)
+    for k, items in enumerate(q.pages()):
+        for it in items:
+            at.radio(key=f"q_{it.id}").set_value(4)
+        submit(at, f"page-{k}", "Suivant")
+    submit(at, f"page-{len(q.pages())}", "Voir mon résultat")
+    assert "Supprimer mes réponses" in [b.label for b in at.button]
+    french = words(at)
+
+    switch(at, "de")
+
+    assert "Meine Antworten löschen" in [b.label for b in at.button]
+    assert words(at) != french and "Ihr Ergebnis" in words(at)
+    assert at.query_params["l"] == "de" and at.query_params["p"]

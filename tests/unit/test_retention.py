@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from survey import aggregate, publishing, retention
+from survey import aggregate, i18n, publishing, retention
 from survey.errors import SettingError
 from survey.store import DEFAULT_SESSION, iso
 from tests.unit.test_cli_engines import cli
@@ -92,3 +92,11 @@ def test_the_purge_command_asks_first_then_deletes(isolated_db, q, monkeypatch):
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("deleted 1 response begun before ")
     assert "Traceback" not in asked.stderr + unset.stderr + done.stderr
+
+
+def test_the_join_pages_sentence_is_said_in_the_readers_language():
+    with i18n.language("fr"):
+        assert "pendant 30 jours, puis supprimées ;" in retention.kept_sentence(30)
+        assert "pendant 1 jour, puis supprimées ;" in retention.kept_sentence(1)
+    with i18n.language("de"):
+        assert "bis der Veranstalter sie löscht" in retention.kept_sentence(None)
