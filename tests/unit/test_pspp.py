@@ -75,5 +75,5 @@ def test_pspp_counts_the_responses_per_language_by_each_languages_name(db, q, tm
     sav = tmp_path / "answers.sav"
     sav.write_bytes(formats.sav_bytes(db, include_demo=True))
     tables = pspp_tables(f"GET FILE='{sav}'.\nFREQUENCIES /VARIABLES=language.\n", tmp_path)
-    counts = {row[1]: row[2] for t in tables for row in t if len(row) > 2 and row[2].isdigit()}
+    counts = {r[1]: r[2] for t in tables for r in t if len(r) > 2 and r[1] and r[2].isdigit()}
     assert counts == {"Deutsch": "1", "English": "1", "Español": "1", "Français": "3"}
