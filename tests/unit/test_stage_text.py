@@ -2,6 +2,8 @@
 a group under k, the closing line, the charts' words, and the join view's instructions in
 two languages (survey.stage_text, survey.charts, survey.stage)."""
 
+import textwrap
+
 import pytest
 
 from survey import charts, i18n, stage, stage_text
@@ -118,3 +120,13 @@ def test_the_profiles_dimension_names_come_from_the_translated_questionnaire(q):
     assert fig.data[0].y[0] != q.dimensions[0].name, "the French name, not the English one"
     assert fig.data[0].name == "Convaincus"
     assert fig.layout.xaxis.title.text == "Score moyen (0-100)"
+
+
+def test_every_items_label_keeps_to_three_lines_in_every_language_of_the_file(q):
+    stage = 40  # characters a line on the stage (survey/ui/stage_views.py) in English
+    for code in q.languages:
+        texts = [i.text for i in q.in_language(code).items]
+        wrap = charts.label_wrap(texts, least=stage)
+        assert all(len(textwrap.wrap(t, wrap)) <= 3 for t in texts), code
+    assert charts.label_wrap([i.text for i in q.items], least=stage) == stage, "as before"
+    assert charts.label_wrap([i.text for i in q.in_language("fr").items], least=stage) > stage
