@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from survey import aggregate
 from survey.aggregate import Room, Summary
+from survey.i18n import ngettext
 from survey.scoring import BELIEVER, SPECTATOR
 from survey.store import Store
 
@@ -102,12 +103,19 @@ class Norm:
     def note(self) -> str:
         """What a participant's result says about the norm (or why it is narrower)."""
         n = self.room.n
-        text = f"Compared with everyone who has taken this survey so far ({n} people)."
+        text = ngettext(
+            "Compared with everyone who has taken this survey so far ({n} person).",
+            "Compared with everyone who has taken this survey so far ({n} people).",
+            n,
+        ).format(n=n)
         if self.other_versions:
-            text += (
-                f" {self.other_versions} earlier answers were given to a different version of "
-                "the questions, so they are not included."
-            )
+            text += " " + ngettext(
+                "{n} earlier answer was given to a different version of the questions, "
+                "so it is not included.",
+                "{n} earlier answers were given to a different version of the questions, "
+                "so they are not included.",
+                self.other_versions,
+            ).format(n=self.other_versions)
         return text
 
 

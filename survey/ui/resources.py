@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 from survey import aggregate, questionnaire, roomstats, store, translation
+from survey.i18n import _
 
 
 class _Latest:
@@ -52,9 +53,12 @@ def get_questionnaire() -> questionnaire.Questionnaire:
         key = (str(path), stat.st_mtime_ns, stat.st_size, translation.signature(path))
         return _questionnaire.get(key, lambda: _load(path))
     except FileNotFoundError:
-        st.error(f"The questionnaire file {path} does not exist.")
+        st.error(_("The questionnaire file {path} does not exist.").format(path=path))
     except questionnaire.QuestionnaireError as exc:
-        st.error(f"The questionnaire file has a problem, so the survey cannot start.\n\n{exc}")
+        # The problem itself stays in English: it quotes the file, for whoever edits it.
+        st.error(
+            _("The questionnaire file has a problem, so the survey cannot start.") + f"\n\n{exc}"
+        )
     st.stop()
 
 

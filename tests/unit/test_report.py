@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from survey import charts, cli, compare, demo, formats, reliability, report, roomstats
+from survey import charts, cli, compare, demo, formats, i18n, reliability, report, roomstats
 from survey import theme as themes
 from survey.scoring import BELIEVER, SPECTATOR
 
@@ -466,6 +466,17 @@ def test_the_norm_leaves_out_answers_to_another_version_and_says_so(db, q, rooms
     assert norm.room.n == 88
     assert norm.other_versions == 4
     assert "4 earlier answers were given to a different version of the questions" in norm.note
+
+
+def test_the_norm_speaks_the_participants_language(db, q, rooms):
+    db.insert_many(rooms[1], [{**r, "fingerprint": "0ld0ld0ld0ld"} for r in real(q, 1, seed=12)])
+    norm = roomstats.load_norm(db)
+    with i18n.language("fr"):
+        assert norm.note == (
+            "Comparé à toutes les personnes qui ont répondu jusqu'ici (88 personnes). "
+            "1 réponse antérieure portait sur une autre version des questions : elle n'est pas "
+            "incluse."
+        )
 
 
 def _complete(db) -> list[dict]:
