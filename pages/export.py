@@ -25,7 +25,7 @@ scope = st.selectbox(
     format_func={
         None: _("All sessions"),
         **{c: f"{c} · {s['title']}" for c, s in sessions.items()},
-    }.get,
+    }.__getitem__,
 )
 if scope is not None:
     facilitator.remember_session(scope)

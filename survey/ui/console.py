@@ -327,7 +327,7 @@ def view_title(code: str):
     lookup, so the titles stay those of the run that drew them)."""
     vs = core.views(resources.get_questionnaire())
     titles = {v.id: f"{n}. {v.title}" for n, v in enumerate(vs, 1)}
-    return list(titles), titles.get
+    return list(titles), titles.__getitem__
 
 
 def spoken_questionnaire():

@@ -114,7 +114,7 @@ def settings_panel(code: str) -> None:
         _("Segment"),
         list(segments),
         key=f"seg_{code}",
-        format_func=segments.get,
+        format_func=segments.__getitem__,
         on_change=console.set_segment,
         args=(code,),
     )
@@ -123,7 +123,7 @@ def settings_panel(code: str) -> None:
         st.selectbox(
             _("Segment value"),
             shown.options,
-            format_func=dict(zip(shown.options, shown.labels, strict=True)).get,
+            format_func=dict(zip(shown.options, shown.labels, strict=True)).__getitem__,
             key=f"segval_{code}",
             on_change=console.set_segment,
             args=(code,),

@@ -103,7 +103,7 @@ def join_label(q: Questionnaire):
     """The join language's names: a dict's lookup, in the language of the run that drew it."""
     names = {NO_JOIN_LANGUAGE: _("Only the stage's language")}
     names.update({c: q.language_name(c) for c in q.languages})
-    return names.get
+    return names.__getitem__
 
 
 def settings(code: str) -> None:
