@@ -136,9 +136,11 @@ def codebook_frame(q: Questionnaire) -> pd.DataFrame:
 
 
 def summary_frame(q: Questionnaire, data: pd.DataFrame) -> pd.DataFrame:
-    """Per session in `data`: complete responses, the split, mean overall and dimension scores."""
+    """Per session in `data`: complete responses, the split, mean overall and dimension
+    scores, and how many answered in each language."""
     done = data[data["status"] == "complete"]
     scores = [f"score_{d}" for d in q.dimension_ids]
+    spoken = list(dict.fromkeys([*q.languages, *sorted(done["language"].dropna().unique())]))
     rows = []
     for code, g in done.groupby("session_code", sort=False):
         n = len(g)
@@ -153,10 +155,12 @@ def summary_frame(q: Questionnaire, data: pd.DataFrame) -> pd.DataFrame:
                 "believer_share_pct": 100 * believers / n,
                 "mean_overall": g["overall"].mean(),
                 **{f"mean_{s}": g[s].mean() for s in scores},
+                **{f"answered_in_{code}": int((g["language"] == code).sum()) for code in spoken},
             }
         )
     columns = ["session_code", "session_title", "complete_responses", "believers", "spectators"]
     columns += ["believer_share_pct", "mean_overall", *(f"mean_{s}" for s in scores)]
+    columns += [f"answered_in_{code}" for code in spoken]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -61,6 +61,9 @@ def test_the_workbook_has_the_language_column_and_a_codebook_in_every_language(d
     assert rows["rt_join"]["item_text_fr"] == fr.item("rt_join").text
     assert rows["why"]["item_text_es"] == q.in_language("es").open_question("why").text
     assert "Deutsch" in rows["language"]["scale"] and "fr = Français" in rows["language"]["scale"]
+    summary = list(wb["summary"].iter_rows(values_only=True))
+    counts = dict(zip(summary[0], summary[1], strict=True))
+    assert [counts[f"answered_in_{c}"] for c in ("en", "de", "es", "fr")] == [2, 1, 1, 3]
 
 
 def test_the_spss_file_labels_each_language_by_its_name(db, q, hall, tmp_path):
