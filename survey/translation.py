@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 
 DEFAULT_LANGUAGE = "en"
 # A language code as the file name carries it: "fr", "de", "pt-BR", "zh-Hant". Anything
-# else between the stem and ".toml" ("questionnaire.old.toml" aside, which is two letters
-# too many) is not a translation, so a copy kept beside the file is left alone.
+# else between the stem and ".toml" is not a translation, so a copy kept beside the file
+# ("questionnaire.old.toml", "questionnaire.v2.toml") is left alone.
 LANGUAGE_TAG = re.compile(r"^[a-z]{2}(?:-(?:[A-Z]{2}|[A-Z][a-z]{3}))?$")
 MAX_LANGUAGE_NAME = 40  # "Français": a choice in the language menu
 # What a translation file may hold: texts, and the two lines naming its language.
@@ -99,6 +99,8 @@ def main_language(data: dict, v: Validator) -> tuple[str, str]:
 def find(path: Path) -> list[tuple[str, Path]]:
     """The translation files beside the main file `path`, as (language, file), by language."""
     stem, suffix = path.stem, path.suffix
+    if not suffix:  # "questionnaire" would make "questionnaire.db" a translation
+        return []
     found = []
     try:
         candidates = list(path.parent.iterdir())

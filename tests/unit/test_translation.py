@@ -163,6 +163,12 @@ def test_files_that_are_not_named_for_a_language_are_left_alone(tmp_path):
     assert questionnaire.load(main).languages == ("en",)
 
 
+def test_a_main_file_without_an_extension_takes_no_database_for_a_translation(tmp_path):
+    main = write(tmp_path, MAIN, "questionnaire")
+    (tmp_path / "questionnaire.db").write_bytes(b"SQLite format 3\0")
+    assert questionnaire.load(main).languages == ("en",)
+
+
 def test_a_region_tagged_file_is_a_language_of_its_own(tmp_path):
     main = write(tmp_path, MAIN)
     write(tmp_path, french('language = "fr"', 'language = "pt-BR"'), "questionnaire.pt-BR.toml")
