@@ -7,7 +7,8 @@ each transition takes a place and plain values (a session row, a response row, t
 answers on the submitted page) and returns a new place, plus the `Write` to store where
 there is one. No I/O happens here: the Streamlit glue (`survey/ui/participant.py`)
 reads widgets and the URL, performs the write, and hands the outcome back through
-`saved`, so every rule can be tested with plain values.
+`saved`, so every rule can be tested with plain values. What the address asks of a
+place is read in `survey.link`; `link` here is the address that brings a place back.
 """
 
 from __future__ import annotations
