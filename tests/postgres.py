@@ -3,6 +3,14 @@ on a free port, in a temporary folder, stopped and removed afterwards.
 
     with Cluster.started() as pg:
         url = pg.new_database()       # postgresql://survey@127.0.0.1:PORT/test_3
+        with pg.database() as url:    # the same, dropped when the block ends
+            ...
+
+The tests ask for `Cluster.started(in_memory=True)`: the server's folder is then on the RAM
+disk (/dev/shm) when there is one with room. On this machine's disk (ext4 mounted with
+`discard`) each CREATE DATABASE took 0.4 s under load and removing 300 test databases' files
+at the end 91 s; on the RAM disk 0.06 s and under a second. The benchmarks keep the disk,
+as a real server would.
 
 As root, the server runs as the `postgres` user (PostgreSQL refuses to run as root), from
 a folder under the system's temporary directory that this user owns, so it works from a
@@ -27,12 +35,25 @@ from pathlib import Path
 from tests.system_deps import postgres_bin
 
 USER = "survey"  # the superuser initdb makes; trust authentication on loopback only
+RAM_DISK = Path("/dev/shm")
+# A cluster whose test databases are dropped after each test stays under 100 MB; below this
+# much free room (a container's 64 MB /dev/shm) the disk is used instead.
+RAM_DISK_ROOM = 512 * 1024 * 1024
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _ram_disk() -> Path | None:
+    """The RAM disk to hold a throwaway server's folder, if there is one with room."""
+    try:
+        room = shutil.disk_usage(RAM_DISK).free
+    except OSError:  # no /dev/shm (macOS) or not readable
+        return None
+    return RAM_DISK if room >= RAM_DISK_ROOM and os.access(RAM_DISK, os.W_OK) else None
 
 
 def _run_as() -> str | None:
@@ -127,10 +148,37 @@ class Cluster:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
+    def drop_database(self, url: str) -> None:
+        """Drop a database made by `new_database`, with any connection still open to it.
+
+        This process's connection pool for it is closed first: left open, it would keep
+        reconnecting to a database that is gone."""
+        import psycopg
+
+        from survey.engine.postgres import Postgres
+
+        Postgres(url, prepare=None).close()
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    @contextlib.contextmanager
+    def database(self) -> Iterator[str]:
+        """A new, empty database for a block (one test); dropped when the block ends, so
+        the server holds only the databases in use."""
+        url = self.new_database()
+        try:
+            yield url
+        finally:
+            self.drop_database(url)
+
     @classmethod
     @contextlib.contextmanager
-    def started(cls) -> Iterator[Cluster]:
-        base = Path(tempfile.mkdtemp(prefix="survey-pg-"))
+    def started(cls, in_memory: bool = False) -> Iterator[Cluster]:
+        """A server for the block, removed afterwards; on the RAM disk if `in_memory` and
+        there is one (the module's docstring says why)."""
+        parent = _ram_disk() if in_memory else None
+        base = Path(tempfile.mkdtemp(prefix="survey-pg-", dir=parent))
         cluster = cls(base, _free_port(), _run_as())
         try:
             cluster.start()
