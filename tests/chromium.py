@@ -39,3 +39,23 @@ def executable(playwright_own: str | None = None) -> str | None:
     if found := shutil.which("chromium"):
         return found
     return playwright_own if playwright_own and Path(playwright_own).is_file() else None
+
+
+def playwright_own() -> str | None:
+    """Where Playwright keeps its own Chromium (the file may not be there); None without a
+    usable Playwright driver."""
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            return pw.chromium.executable_path
+    except Exception:  # no Playwright driver, or no browser registry
+        return None
+
+
+def find() -> str | None:
+    """`executable`, asking Playwright (a second to start its driver) only when there is
+    no other Chromium and $SURVEY_CHROMIUM names none."""
+    if found := executable():
+        return found
+    return None if os.environ.get(ENV) else executable(playwright_own())

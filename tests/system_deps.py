@@ -25,26 +25,12 @@ import sys
 from pathlib import Path
 
 from survey.serving.nginx import find_nginx
-
-BROWSER_ENV = "SURVEY_CHROMIUM"  # as in tests/e2e/conftest.py
-DEBIAN_CHROMIUM = "/usr/bin/chromium"
+from tests import chromium as browser
 
 
 def chromium() -> str | None:
-    """The Chromium the e2e tests will use: $SURVEY_CHROMIUM, Debian's, or Playwright's own."""
-    wanted = os.environ.get(BROWSER_ENV)
-    if wanted:
-        return shutil.which(wanted) or (wanted if Path(wanted).is_file() else None)
-    if Path(DEBIAN_CHROMIUM).is_file():
-        return DEBIAN_CHROMIUM
-    try:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as pw:
-            own = pw.chromium.executable_path
-    except Exception:  # no Playwright driver, or no browser registry: not installed
-        return None
-    return own if own and Path(own).is_file() else None
+    """The Chromium the e2e tests will use (tests/chromium.py)."""
+    return browser.find()
 
 
 def postgres_bin() -> str | None:
@@ -109,7 +95,7 @@ def how_to_install(name: str) -> str:
         return (
             f"{sys.executable} -m playwright install chromium"
             + ("" if mac else f"  (or: {sudo}apt-get install chromium)")
-            + f"; or set {BROWSER_ENV} to a Chromium executable"
+            + f"; or set {browser.ENV} to a Chromium executable"
         )
     if name == "nginx":
         return "brew install nginx" if mac else f"{sudo}apt-get install nginx"
