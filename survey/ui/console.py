@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
-from survey import aggregate, i18n, words
+from survey import aggregate, words
 from survey import stage as core
 from survey.i18n import N_, _, ngettext
 from survey.store import VersionMix, iso, now_iso
@@ -24,7 +24,6 @@ from survey.ui import facilitator, facilitator_language, open_question, resource
 # How often the console's live controls look at the database: a clicker's press on the
 # stage shows here, and previous and next step from it, within this (the promise is 2 s).
 VIEW_REFRESH_S = 1.0
-EVERYONE = N_("Everyone")
 NO_SEGMENT = ""  # the selectbox's "Everyone": None would show as "Choose an option"
 
 
@@ -328,16 +327,6 @@ def view_title(code: str):
     vs = core.views(resources.get_questionnaire())
     titles = {v.id: f"{n}. {v.title}" for n, v in enumerate(vs, 1)}
     return list(titles), titles.__getitem__
-
-
-def spoken_questionnaire():
-    """The questionnaire in the language the console speaks (the session's)."""
-    return resources.get_questionnaire().in_language(i18n.current())
-
-
-def segment_labels() -> dict[str, str]:
-    """The segment list's choices, in the language spoken now."""
-    return {NO_SEGMENT: _(EVERYONE), **{p.id: p.text for p in spoken_questionnaire().profile}}
 
 
 def preview(code: str) -> None:

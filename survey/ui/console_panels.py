@@ -80,7 +80,7 @@ def session_actions(code: str, session: dict, settings: dict) -> None:
 def settings_panel(code: str) -> None:
     """The rarer settings: a view by name, hold, what-if and segment, and clearing the
     demo rows."""
-    q, k = console.spoken_questionnaire(), aggregate.min_group()
+    q, k = facilitator_language.spoken_questionnaire(), aggregate.min_group()
     st.subheader(_("More for the stage"))
     ids, title = console.view_title(code)
     # A form: the list's value goes only with the button, and nothing ever sets it from
@@ -109,7 +109,7 @@ def settings_panel(code: str) -> None:
         args=(code,),
         help=_("Re-draws the split for another threshold. Stored classes never change."),
     )
-    segments = console.segment_labels()
+    segments = {console.NO_SEGMENT: _("Everyone"), **{p.id: p.text for p in q.profile}}
     seg = st.selectbox(
         _("Segment"),
         list(segments),
@@ -209,7 +209,7 @@ def moderation(code: str) -> None:
     refresh can't send an old value back."""
     store = resources.get_store()
     facilitator_language.speak_session(store.get_session(code))  # a fragment: no page top
-    for o in console.spoken_questionnaire().open:
+    for o in facilitator_language.spoken_questionnaire().open:
         phrases = open_question.room(store, code, o.id)
         queued = [p for p in phrases if p.state == words.QUEUE]
         blocked = sum(p.state == words.BLOCKED for p in phrases)

@@ -83,6 +83,11 @@ def speak_session(session: dict | None) -> str:
     return language
 
 
+def spoken_questionnaire() -> Questionnaire:
+    """The questionnaire in the language spoken now (on the console: the session's)."""
+    return resources.get_questionnaire().in_language(i18n.current())
+
+
 def _key(name: str, code: str) -> str:
     return f"{name}_language_{code}"
 
