@@ -31,15 +31,18 @@ from .helpers import (
     running_server,
 )
 
+# The servers and the browser are shared by every e2e test and stopped once the last one is
+# over ("package"), not left running through the rest of a full run.
 
-@pytest.fixture(scope="session")
+
+@pytest.fixture(scope="package")
 def app_server(tmp_path_factory) -> Iterator[AppServer]:
     """One Streamlit server for the whole e2e run, on its own temporary database."""
     with running_server(tmp_path_factory.mktemp("e2e-server")) as server:
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def loopback_server(tmp_path_factory) -> Iterator[AppServer]:
     """A second server, listening on 127.0.0.1 only (`make run ADDRESS=127.0.0.1`): no
     phone can reach it, and it says so. The forged-message tests read its log."""
@@ -47,7 +50,7 @@ def loopback_server(tmp_path_factory) -> Iterator[AppServer]:
         yield s
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def cluster_server() -> Iterator[ClusterServer]:
     """The survey as `make run-workers` serves it: two workers behind nginx."""
     if find_nginx() is None:
@@ -56,7 +59,7 @@ def cluster_server() -> Iterator[ClusterServer]:
         yield c
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def _public_url_server(tmp_path_factory) -> Iterator[AppServer]:
     with running_server(tmp_path_factory.mktemp("public"), SURVEY_PUBLIC_URL=PUBLIC_URL) as s:
         yield s
@@ -97,7 +100,7 @@ def chromium_executable(pw: Playwright) -> str:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=chromium_executable(pw), args=chromium.LAUNCH_ARGS)
