@@ -138,3 +138,17 @@ def test_the_sign_in_speaks_the_browsers_language():
 
     assert at.title[0].value == "Connexion de l'animateur"
     assert [t.label for t in at.text_input] == ["Code d'accès"]
+
+
+@pytest.mark.parametrize(
+    "row,expected",
+    [
+        ({"language": "fr", "join_language": "en"}, ("fr", "en")),
+        ({"language": "fr", "join_language": "fr"}, ("fr", "")),
+        ({"language": "it", "join_language": "de"}, ("en", "de")),  # a translation removed
+        ({"language": "de", "join_language": "it"}, ("de", "")),
+        (None, ("en", "")),
+    ],
+)
+def test_a_sessions_languages_are_ones_the_questionnaire_has(q, row, expected):
+    assert facilitator_language.of_session(row, q) == expected
