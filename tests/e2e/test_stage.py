@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from survey import demo, questionnaire
+from survey import demo, i18n, questionnaire, stage_text
 from survey import stage as core
 from survey.store import Store
 
@@ -17,6 +17,9 @@ from .helpers import ROOT, AppServer, on_view, sign_in, stage_url, visit, wait_r
 pytestmark = pytest.mark.e2e
 
 SCREENS = [(1920, 1080), (1280, 720), (1024, 768)]
+# German, the longest of the shipped languages, with French under the join view's lines.
+GERMAN = [(1920, 1080, "de", "fr"), (1024, 768, "de", "fr")]
+FITS = [(w, h, "en", "") for w, h in SCREENS] + GERMAN
 QUESTIONNAIRE = ROOT / "data" / "questionnaire.toml"
 CONSOLE_REACH_MS = 3000  # the issue's promise: a console change shows within 3 s
 
@@ -62,6 +65,36 @@ CUT_LABELS_JS = """() => [
 })"""
 
 
+# Labels on top of each other: an item's lines running into the next item's, or the join
+# view's words running under its QR code (German is long).
+OVERLAPS_JS = """() => {
+  // Boxes of text include the font's ascent and descent (32 px for 24 px type): two
+  // labels set close share 0.36 of a box at 1280x720 with no ink touching, so a line must
+  // cover half of another's box to count as on top of it.
+  const meet = (a, b, share) => a.left < b.right - 1 && b.left < a.right - 1
+    && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > share * Math.min(a.height, b.height);
+  const out = [];
+  document.querySelectorAll('[data-testid=stPlotlyChart]').forEach((chart, i) => {
+    // A label of several lines is one <text> of <tspan class="line">: compare line by line.
+    const lines = [...chart.querySelectorAll('.ytick text')].flatMap((t, n) => {
+      const parts = t.querySelectorAll('tspan.line');
+      return [...(parts.length ? parts : [t])]
+        .map(e => [n, e.textContent, e.getBoundingClientRect()]);
+    }).filter(([, , r]) => r.width > 0);
+    lines.forEach(([n, a, ra], j) => lines.slice(j + 1).forEach(([m, b, rb]) => {
+      if (n !== m && meet(ra, rb, 1 / 2)) out.push(`chart ${i + 1}: "${a}" on "${b}"`);
+    }));
+  });
+  const qr = document.querySelector('.st-key-stage-qr img');
+  if (qr) {
+    const rq = qr.getBoundingClientRect();
+    document.querySelectorAll('.st-key-stage-join-text p, .st-key-stage-join-text h1')
+      .forEach(e => meet(e.getBoundingClientRect(), rq, 0) && out.push(`${e.textContent} on QR`));
+  }
+  return out;
+}"""
+
+
 @pytest.fixture(scope="module")
 def server_store(app_server: AppServer) -> Store:
     s = Store(questionnaire.load(QUESTIONNAIRE), app_server.db_path)
@@ -74,29 +107,42 @@ def views(server_store) -> list[core.View]:
     return core.views(server_store.q)
 
 
-@pytest.mark.parametrize("width,height", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
+def spoken(page, view: core.View, code: str, language: str):
+    """What only this view shows, as a stage speaking `language` says it."""
+    with i18n.language(language):
+        if view.kind == "closing":
+            return page.get_by_role("heading", name=stage_text.closing_line())
+        return on_view(page, view, code)
+
+
+@pytest.mark.parametrize(
+    "width,height,language,second", FITS, ids=[f"{w}x{h}-{lang}" for w, h, lang, _s in FITS]
+)
 def test_every_view_fits_the_screen_with_no_chrome_and_type_for_the_back_of_the_hall(
-    app_server, new_page, server_store, views, width, height
+    app_server, new_page, server_store, views, width, height, language, second
 ):
     code = server_store.create_session(f"Fits {width}x{height}")
     server_store.insert_many(code, demo.responses(server_store.q, 40, seed=3))
     server_store.set_revealed(code, True)
+    server_store.set_languages(code, language, second)
     page = new_page({"width": width, "height": height})
     visit(page, stage_url(app_server, server_store, code))
     problems = []
     for view in views:
         server_store.set_stage(code, view=view.id)
-        expect(on_view(page, view, code)).to_be_visible()
+        expect(spoken(page, view, code, language)).to_be_visible()
         if view.needs_results and view.kind != "split":
             expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=30_000)
         wait_ready(page)
-        name = f"{view.id} at {width}x{height}"
+        name = f"{view.id} at {width}x{height} in {language}"
         if scrolls := page.evaluate(SCROLLERS_JS):
             problems.append(f"{name} scrolls: {scrolls}")
         if controls := page.evaluate(VISIBLE_CONTROLS_JS):
             problems.append(f"{name} shows controls or chrome: {controls}")
         if cut := page.evaluate(CUT_LABELS_JS):
             problems.append(f"{name} cuts chart labels: {cut}")
+        if overlaps := page.evaluate(OVERLAPS_JS):
+            problems.append(f"{name} overlaps: {overlaps}")
         if (width, height) != (1920, 1080):
             continue
         # One evaluate each: the stage redraws every poll, so a held element goes stale.
