@@ -65,7 +65,10 @@ def get_questionnaire() -> questionnaire.Questionnaire:
 def _load(path: Path) -> questionnaire.Questionnaire:
     q = questionnaire.load(path)
     held = _versions.setdefault(q.fingerprint, q)
-    if held is not q:  # the same questions (Rooms stay valid), translations as now on disk
+    if held is not q and held.open != q.open:
+        # A translation's theme words changed: the themes are counted with the new ones.
+        _versions[q.fingerprint] = held = q
+    elif held is not q:  # the same questions (Rooms stay valid), translations as now on disk
         translation.refresh(held, q)
     return held
 

@@ -214,6 +214,46 @@ def test_a_file_read_again_hands_its_translations_to_the_questionnaire_in_use(tm
     assert in_use.languages == ("en",) and in_use.in_language("fr") is in_use
 
 
+THEMED = (
+    MAIN
+    + """
+[open.themes]
+Learning = ["learn", "knowledge"]
+Connection = ["friend"]
+"""
+)
+
+
+def test_a_rooms_themes_count_the_words_of_every_language_under_each_languages_names(tmp_path):
+    main = write(tmp_path, THEMED)
+    themes = '\n[open.why.themes]\nLearning = { name = "Apprendre", words = ["apprendre"] }\n'
+    write(tmp_path, FRENCH + themes, "questionnaire.fr.toml")
+    q = questionnaire.load(main)
+    fr = q.in_language("fr")
+    assert q.open[0].themes == (("Learning", ("learn", "knowledge", "apprendre")), THEMED_FRIEND)
+    assert fr.open[0].themes == (("Apprendre", ("learn", "knowledge", "apprendre")), THEMED_FRIEND)
+    assert q.in_language("fr") is fr and fr.in_language("en") is q
+
+
+THEMED_FRIEND = ("Connection", ("friend",))
+
+
+def test_a_theme_the_main_file_lacks_is_refused(tmp_path):
+    write(tmp_path, THEMED)
+    text = FRENCH + '\n[open.why.themes]\nDiscovery = { words = ["découvrir"] }\n'
+    (tmp_path / "questionnaire.fr.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(QuestionnaireError, match="'Discovery' is not a theme of the main file"):
+        questionnaire.load(tmp_path / "questionnaire.toml")
+
+
+def test_the_shipped_translations_name_the_themes_and_add_their_words(q):
+    why = q.open_question("why")
+    learning = dict(why.themes)["Learning"]
+    assert "apprendre" in learning and "lernen" in learning and "aprender" in learning
+    names = [n for n, _ in q.in_language("de").open_question("why").themes]
+    assert len(names) == len(why.themes) and names != [n for n, _ in why.themes]
+
+
 # ---------------------------------------------------------------- one line per mistake
 
 
