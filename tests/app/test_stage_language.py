@@ -3,7 +3,7 @@ titles, counts and charts in it, and the join view's instructions in a second la
 
 import pytest
 
-from survey import demo
+from survey import demo, words
 
 from .test_stage import TITLE, figures, open_stage, texts
 
@@ -86,3 +86,27 @@ def test_the_console_choosing_another_language_redraws_the_open_stage_in_it(db, 
     assert "Überzeugte oder Zuschauer?" in headings(at)
     labels = [m.label for m in at.metric]
     assert any(label.startswith("Überzeugte · ") for label in labels), labels
+
+
+def test_a_french_stage_asks_the_open_question_and_names_its_themes_in_french(db, q):
+    code = db.create_session("Pourquoi", "WHYFR")
+    answers = ["Constant learning", "apprendre en continu", "Connections"]
+    rows = demo.responses(q, len(answers), seed=4)
+    db.insert_many(
+        code, [{**r, "is_demo": 0, "why": w} for r, w in zip(rows, answers, strict=True)]
+    )
+    db.set_languages(code, "fr")
+    french = next(o for o in q.in_language("fr").open if o.id == "why")
+
+    waiting = open_stage(db, code, "words-why")
+    db.moderate(code, "why", ["constant learning", "apprendre en continu"], words.APPROVED)
+    at = open_stage(db, code, "themes-why")
+
+    assert french.text.endswith("vous apportent ?")  # shown escaped, as the file's words are
+    assert "### En quelques mots" in texts(waiting) and "vous apportent ?" in texts(waiting)
+    assert "à mesure que l'animateur les approuve" in texts(waiting)
+    assert "Les raisons de la salle, par thème" in headings(at)
+    bars = figures(at)[0]["data"][0]
+    counts = dict(zip(bars["y"], bars["x"], strict=True))
+    # the room's words in either language count for the theme, named in French
+    assert counts["Apprendre"] == 2, counts
