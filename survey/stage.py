@@ -2,7 +2,8 @@
 
 Pure rules, no Streamlit and no SQL (in the manner of h11's `_state.py`): everything
 that decides what the room sees lives here, so it can be tested as a table. The glue
-in `survey/ui/stage.py` only draws what `screen()` and `groups()` allow.
+in `survey/ui/stage.py` only draws what `screen()` and `groups()` allow; what the stage
+says, in the session's language, is `survey/stage_text.py`'s.
 """
 
 from __future__ import annotations
