@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 import plotly.graph_objects as go
 
-from survey import aggregate, charts, htmldoc, reliability, report_words, roomstats
+from survey import aggregate, charts, htmldoc, i18n, reliability, report_words, roomstats
 from survey.aggregate import Room, Summary
 from survey.questionnaire import Questionnaire
 from survey.roomstats import RoomNumbers, load_room, room_numbers
@@ -42,9 +42,12 @@ def session_html(
     if session is None:
         raise KeyError(code)
     room, prints, left_out = load_room(store, code, include_demo)
-    said = report_words.sections(store, code, include_demo)  # the room's words
-    spoken = roomstats.languages(store, code, include_demo)
-    html_text = render_session(store.q, session, room, prints, k, now, left_out, said, spoken)
+    # In English whoever asks (a French console's download too): the charts' words follow
+    # the reader's language on the stage, and would otherwise be French in an English page.
+    with i18n.language(i18n.SOURCE):
+        said = report_words.sections(store, code, include_demo)  # the room's words
+        spoken = roomstats.languages(store, code, include_demo)
+        html_text = render_session(store.q, session, room, prints, k, now, left_out, said, spoken)
     return html_text.encode("utf-8")
 
 

@@ -3,11 +3,14 @@ serving/serve.py).
 
 - `resources`: the questionnaire, the store and the live room, cached per process.
 - `gate`: the facilitator passcode form.
-- `participant`: widgets and the URL mapped to and from `survey.flow`, and the result.
+- `participant`: widgets and the URL mapped to and from `survey.flow`, and the result;
+  `language` (the participant's language), `widgets` (the page's widget values),
+  `unavailable` (the page while the database cannot be used).
 - `browser`: our own constant style sheet and scripts (scroll to top, focus, share sheet).
 - `facilitator`: session actions, join link and QR code.
 - `stage`: the projector's page, drawn from `survey.stage`'s rules.
-- `console`: the facilitator's controls for the stage.
+- `console`: the facilitator's controls for the stage; `facilitator_language`: the
+  facilitator's pages' language and a session's stage and console language.
 
 Importing it makes `survey.i18n` speak each browser session's language (`LANGUAGE`).
 

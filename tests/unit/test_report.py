@@ -6,6 +6,7 @@ import html
 import json
 import re
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
@@ -107,6 +108,14 @@ def test_the_report_opens_offline_with_plotly_inlined_exactly_once(db, hall):
     assert page.remote == []
     assert data.count(b"plotly.js v") == 1  # the library's banner: inlined once, not per chart
     assert data.count(b"<script>") == 2  # plotly.js, and the few lines that draw the figures
+
+
+def test_a_report_made_from_a_french_console_is_the_same_english_report(db, hall):
+    english = report.session_html(db, hall, now=datetime(2026, 12, 3, tzinfo=UTC))
+    with i18n.language("fr"):
+        from_french = report.session_html(db, hall, now=datetime(2026, 12, 3, tzinfo=UTC))
+    assert from_french == english  # no French chart word inside an English page
+    assert b"Believers" in english
 
 
 def test_a_hostile_session_title_is_shown_as_text_never_as_markup(db, hall):
