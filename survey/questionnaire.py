@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -41,6 +40,8 @@ from survey.questionnaire_checks import (  # noqa: F401
     QuestionnaireError,
     Validator,
     check_option_columns,
+    parse_toml,
+    read_file,
 )
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "questionnaire.toml"
@@ -184,15 +185,7 @@ def load(path: str | os.PathLike | None = None) -> Questionnaire:
     (dimension, item, profile question) and the field at fault.
     """
     path = Path(path) if path is not None else default_path()
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise QuestionnaireError(f"{path}: cannot read the file ({exc.strerror}).") from None
-    try:
-        # utf-8-sig: Windows editors often save a byte-order mark, which TOML does not allow.
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise QuestionnaireError(f"{path}: the file is not UTF-8 text.") from None
+    raw, text = read_file(path)
     q = from_text(text, str(path), hashlib.sha256(raw).hexdigest()[:12], path.parent)
     return translation.attach(q, path)
 
@@ -203,14 +196,7 @@ def from_text(
     """Validate a questionnaire's TOML text, as `load` does for a file. The fingerprint
     is given, not computed: it is the hash of the file's bytes, as `load` read them.
     `folder` is where the theme's logo file is read from (None: the logo is not read)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise QuestionnaireError(f"{source}: invalid TOML: {exc}.") from None
-    except RecursionError:  # tomllib parses nested arrays and tables recursively
-        raise QuestionnaireError(
-            f"{source}: invalid TOML: arrays or tables are nested too deeply."
-        ) from None
+    data = parse_toml(text, source)
     q = replace(parse(data, source=source, fingerprint=fingerprint, folder=folder), text=text)
     q.langs.copies[q.language] = q
     return q

@@ -4,6 +4,8 @@ message naming the file, the entry and the field at fault (`QuestionnaireError`)
 from __future__ import annotations
 
 import re
+import tomllib
+from pathlib import Path
 
 from survey import schema
 
@@ -187,3 +189,28 @@ def check_option_columns(v: Validator, profile: list, ids: set[str]) -> None:
                     f"'{option}' and '{taken[name]}' both make the export column '{name}'",
                 )
             taken[name] = option
+
+
+def read_file(path: Path) -> tuple[bytes, str]:
+    """A questionnaire or translation file's bytes and text, or one plain QuestionnaireError."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise QuestionnaireError(f"{path}: cannot read the file ({exc.strerror}).") from None
+    try:
+        # utf-8-sig: Windows editors often save a byte-order mark, which TOML does not allow.
+        return raw, raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise QuestionnaireError(f"{path}: the file is not UTF-8 text.") from None
+
+
+def parse_toml(text: str, source: str) -> dict:
+    """A file's TOML, or one plain QuestionnaireError naming `source`."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise QuestionnaireError(f"{source}: invalid TOML: {exc}.") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise QuestionnaireError(
+            f"{source}: invalid TOML: arrays or tables are nested too deeply."
+        ) from None

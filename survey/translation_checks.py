@@ -5,7 +5,6 @@ the files and applies what this module returns."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,8 @@ from survey.questionnaire_checks import (
     MAX_TITLE,
     QuestionnaireError,
     Validator,
+    parse_toml,
+    read_file,
 )
 
 if TYPE_CHECKING:
@@ -57,22 +58,8 @@ class Texts:
 def read(path: Path, code: str, q: Questionnaire) -> Texts:
     """Read and validate the translation file `path` (language `code`) against `q`."""
     source = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise QuestionnaireError(f"{source}: cannot read the file ({exc.strerror}).") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise QuestionnaireError(f"{source}: the file is not UTF-8 text.") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise QuestionnaireError(f"{source}: invalid TOML: {exc}.") from None
-    except RecursionError:
-        raise QuestionnaireError(
-            f"{source}: invalid TOML: arrays or tables are nested too deeply."
-        ) from None
+    _raw, text = read_file(path)
+    data = parse_toml(text, source)
     return check(data, source, code, q)
 
 
