@@ -11,6 +11,7 @@ import csv
 import io
 import os
 import re
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -356,6 +357,20 @@ README_THEME = Theme(
 )
 
 
+def _preview_follows(now, preview, timeout_s: float = 30) -> None:
+    """The console's stage preview shows the view the console says is on the stage (each
+    read of the console's heading, then the preview's, until they agree)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        title = now.inner_text().split(". ", 1)[-1]
+        try:
+            expect(preview.get_by_role("heading", name=title)).to_be_visible(timeout=3_000)
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+
+
 @pytest.mark.slow
 def test_screenshots_for_the_readme(screenshot_server, new_page):
     """`make screenshots` (SURVEY_SCREENSHOTS=docs) refreshes docs/; otherwise artifacts/."""
@@ -412,7 +427,7 @@ def test_screenshots_for_the_readme(screenshot_server, new_page):
     expect(now).to_have_text("2. Believers or spectators?")
     # The stage's own views are drawn for the README by test_stage_show.py.
     preview = laptop.frame_locator(".st-key-stage-preview iframe")
-    expect(preview.get_by_role("heading", name="Believers or spectators?")).to_be_visible()
+    _preview_follows(now, preview)
     wait_ready(laptop)
     laptop.screenshot(path=out / "console.png")
     store.close()
