@@ -172,7 +172,12 @@ SHY = answers_from([2, 1, 3, 2], [4, 5, 3])
 
 
 def choose(page: Page, label: str, code: str, then: Locator) -> None:
-    """Pick the session `code` in the selectbox labelled `label` (options read 'CODE · title').
+    """Pick the session `code` in the selectbox labelled `label` (options read 'CODE · title')."""
+    select(page, label, re.compile(rf"^{re.escape(code)} ·"), then)
+
+
+def select(page: Page, label: str, option: str | re.Pattern, then: Locator) -> None:
+    """Pick `option` (its whole text, or a pattern) in the selectbox labelled `label`.
 
     `then` is something only the rerun for the new choice shows: the selectbox's own
     value changes before the server has even started that rerun.
@@ -180,17 +185,17 @@ def choose(page: Page, label: str, code: str, then: Locator) -> None:
     wait_ready(page)  # a rerun in flight would close the list as it opens
     combo = page.get_by_role("combobox", name=label)
     opener = page.get_by_test_id("stSelectbox").filter(has=combo).get_by_role("button", name="Open")
-    option = page.get_by_role("option", name=re.compile(rf"^{re.escape(code)} ·"))
+    item = page.get_by_role("option", name=option, exact=isinstance(option, str))
     # Streamlit 1.67's combobox sometimes closes its list on the first open after a
     # page render; open it again rather than wait a fixed time.
     for _ in range(3):
         opener.click()
         try:
-            option.click(timeout=2_000)
+            item.click(timeout=2_000)
             break
         except PlaywrightTimeoutError:
             continue
-    expect(combo).to_have_value(re.compile(rf"^{re.escape(code)} ·"))
+    expect(combo).to_have_value(option)
     expect(then).to_be_visible()
     wait_ready(page)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import PASSCODE, visit, wait_ready
+from .helpers import PASSCODE, select, visit, wait_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -53,9 +53,11 @@ def test_the_console_speaks_its_sessions_language_and_follows_a_change(
     expect(page.get_by_role("button", name="Suivant →")).to_be_visible()
     expect(page.get_by_text("Réponses complètes", exact=True)).to_be_visible()  # a timed panel
 
-    page.get_by_label("Langue de la scène et de la console").click()
-    page.get_by_role("option", name="Español").click()
-
-    expect(page.get_by_role("button", name="Siguiente →")).to_be_visible()
+    select(
+        page,
+        "Langue de la scène et de la console",
+        "Español",
+        then=page.get_by_role("button", name="Siguiente →"),
+    )
     expect(page.get_by_text("Respuestas completas", exact=True)).to_be_visible()
     assert server_store.get_session(code)["language"] == "es"
