@@ -34,11 +34,14 @@ run-workers: $(VENV)/.run-deps
 # saying how (tests/system_deps.py).
 # Every test, the slow ones too (screenshots, load, several hosts, a private folder);
 # while developing, `.venv/bin/python -m pytest -m "not slow"` leaves those out.
+# Run over one process per core (pytest-xdist), at most TEST_PROCESSES: most of a browser
+# test is waiting for a poll or a page, so two cores run two at once (README, "Tests").
+TEST_PROCESSES ?= 4
 test: $(VENV)/.dev-deps
 	$(BIN)/python -m tests.system_deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses $(TEST_PROCESSES)
 
 format: $(VENV)/.dev-deps
 	$(BIN)/ruff format .
