@@ -37,7 +37,8 @@ from tests.system_deps import postgres_bin
 USER = "survey"  # the superuser initdb makes; trust authentication on loopback only
 RAM_DISK = Path("/dev/shm")
 # A cluster whose test databases are dropped after each test stays under 100 MB; below this
-# much free room (a container's 64 MB /dev/shm) the disk is used instead.
+# much free room (a container's 64 MB /dev/shm) the disk is used instead. `make test` runs
+# one cluster per test process (pytest-xdist), so the room asked for is this much each.
 RAM_DISK_ROOM = 512 * 1024 * 1024
 
 
@@ -53,7 +54,9 @@ def _ram_disk() -> Path | None:
         room = shutil.disk_usage(RAM_DISK).free
     except OSError:  # no /dev/shm (macOS) or not readable
         return None
-    return RAM_DISK if room >= RAM_DISK_ROOM and os.access(RAM_DISK, os.W_OK) else None
+    processes = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    enough = room >= RAM_DISK_ROOM * processes
+    return RAM_DISK if enough and os.access(RAM_DISK, os.W_OK) else None
 
 
 def _run_as() -> str | None:
