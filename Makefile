@@ -35,13 +35,14 @@ run-workers: $(VENV)/.run-deps
 # Every test, the slow ones too (screenshots, load, several hosts, a private folder);
 # while developing, `.venv/bin/python -m pytest -m "not slow"` leaves those out.
 # Run over one process per core (pytest-xdist), at most TEST_PROCESSES: most of a browser
-# test is waiting for a poll or a page, so two cores run two at once (README, "Tests").
+# test is waiting for a poll or a page, so two cores run two at once. A process that runs out
+# of tests takes some from another's queue ("worksteal"), so no long test waits at the end.
 TEST_PROCESSES ?= 4
 test: $(VENV)/.dev-deps
 	$(BIN)/python -m tests.system_deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n auto --maxprocesses $(TEST_PROCESSES)
+	$(BIN)/python -m pytest -n auto --maxprocesses $(TEST_PROCESSES) --dist worksteal
 
 format: $(VENV)/.dev-deps
 	$(BIN)/ruff format .
