@@ -173,14 +173,17 @@ SHY = answers_from([2, 1, 3, 2], [4, 5, 3])
 
 def choose(page: Page, label: str, code: str, then: Locator) -> None:
     """Pick the session `code` in the selectbox labelled `label` (options read 'CODE · title')."""
-    select(page, label, re.compile(rf"^{re.escape(code)} ·"), then)
+    picked = re.compile(rf"^{re.escape(code)} ·")
+    select(page, label, picked, then)
+    expect(page.get_by_role("combobox", name=label)).to_have_value(picked)
 
 
 def select(page: Page, label: str, option: str | re.Pattern, then: Locator) -> None:
     """Pick `option` (its whole text, or a pattern) in the selectbox labelled `label`.
 
     `then` is something only the rerun for the new choice shows: the selectbox's own
-    value changes before the server has even started that rerun.
+    value changes before the server has even started that rerun (and its label may not
+    outlive it: a change of language renames it).
     """
     wait_ready(page)  # a rerun in flight would close the list as it opens
     combo = page.get_by_role("combobox", name=label)
@@ -195,7 +198,6 @@ def select(page: Page, label: str, option: str | re.Pattern, then: Locator) -> N
             break
         except PlaywrightTimeoutError:
             continue
-    expect(combo).to_have_value(option)
     expect(then).to_be_visible()
     wait_ready(page)
 

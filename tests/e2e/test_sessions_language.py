@@ -59,5 +59,7 @@ def test_the_console_speaks_its_sessions_language_and_follows_a_change(
         "Español",
         then=page.get_by_role("button", name="Siguiente →"),
     )
+    chosen = page.get_by_role("combobox", name="Idioma del escenario y de la consola")
+    expect(chosen).to_have_value("Español")
     expect(page.get_by_text("Respuestas completas", exact=True)).to_be_visible()
     assert server_store.get_session(code)["language"] == "es"
