@@ -1,6 +1,6 @@
 """One view for the room, in real Chromium: a clicker's presses on the stage show on the
-console within 2 s, the console's Next then steps on from the stage's view (never back
-to its own stale one), and a double click on Next moves one view."""
+console (how fast: bench/live.py), the console's Next then steps on from the stage's view
+(never back to its own stale one), and a double click on Next moves one view."""
 
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ from .helpers import on_view, sign_in, stage_url, visit, wait_ready
 
 pytestmark = pytest.mark.e2e
 
-CONSOLE_SEES_MS = 2000  # the issue's promise: the console shows a clicker's press within 2 s
-STAGE_SEES_MS = 3000  # the stage's own poll, as in test_stage
 LAPTOP = {"width": 1440, "height": 900}
 
 
@@ -58,13 +56,13 @@ def test_two_page_downs_on_the_stage_show_on_the_console_and_its_next_goes_on_fr
         wait_ready(stage)
         stage.keyboard.press("PageDown")  # what a presenter's clicker sends
         expect(on_view(stage, views[i], code)).to_be_visible()
-    expect(view).to_have_text(shown_on_console(views, 2), timeout=CONSOLE_SEES_MS)
+    expect(view).to_have_text(shown_on_console(views, 2))
 
     wait_ready(laptop)
     laptop.get_by_role("button", name="Next →").click()
 
-    expect(on_view(stage, views[3], code)).to_be_visible(timeout=STAGE_SEES_MS)
-    expect(view).to_have_text(shown_on_console(views, 3), timeout=CONSOLE_SEES_MS)
+    expect(on_view(stage, views[3], code)).to_be_visible()
+    expect(view).to_have_text(shown_on_console(views, 3))
     assert server_store.stage(code)["view"] == views[3].id
 
 
@@ -74,7 +72,7 @@ def test_a_double_click_on_next_moves_the_stage_one_view(app_server, new_page, s
 
     laptop.get_by_role("button", name="Next →").dblclick()
 
-    expect(on_view(stage, views[1], code)).to_be_visible(timeout=STAGE_SEES_MS)
+    expect(on_view(stage, views[1], code)).to_be_visible()
     wait_ready(laptop)
     stage.wait_for_timeout(1500)  # long enough for a second move to show, had there been one
     settings = server_store.stage(code)

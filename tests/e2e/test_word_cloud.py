@@ -1,6 +1,6 @@
 """The room's "why", live: three participants answer the open question, the facilitator
 moderates the queue on the console (one phrase hidden, two approved), and the stage's
-word cloud shows exactly the approved words within 3 s, at 1920x1080 and 1024x768,
+word cloud shows exactly the approved words (how fast: bench/live.py), at 1920x1080 and 1024x768,
 whole on the screen and clear of the heading and the strip; a blocked word never shows."""
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ THEMES = ["Learning", "Discovery", "Advocacy", "Conversation", "Connection", "In
 FULL_HD = {"width": 1920, "height": 1080}
 SMALL = {"width": 1024, "height": 768}
 ROW = '[data-testid="stHorizontalBlock"][class*="st-key-queue-"]'  # a phrase waiting
-APPEARS_MS = 3_000  # the issue's promise: on the stage within 3 s of the approval
 
 
 def answer_survey(page: Page, url: str, code: str, answers: dict, why: str) -> None:
@@ -138,9 +137,9 @@ def test_the_rooms_words_reach_the_stage_only_once_approved(app_server, server_s
     queued(console, "constant learning").get_by_role("button", name="Approve").click()
     wait_ready(console)
     queued(console, "new friend").get_by_role("button", name="Approve").click()
-    wait_ready(console)  # stored: from here, every stage has 3 s
+    wait_ready(console)  # stored: every stage shows it at its next poll
     for name, (stage, size) in stages.items():
-        expect(cloud(stage)).to_have_attribute("alt", re.compile("new friend"), timeout=APPEARS_MS)
+        expect(cloud(stage)).to_have_attribute("alt", re.compile("new friend"))
         check_cloud(stage, size, name)
     assert server_store.moderation(code, "why") == {
         "constant learning": "approved",
