@@ -36,9 +36,18 @@ def live(code: str) -> None:
             st.caption(_("On the stage now"))
             st.subheader(title(shown), anchor=False)
         nav = st.container(horizontal=True)
-        back, forward = (code, core.PREVIOUS, drawn), (code, core.NEXT, drawn)
-        nav.button(_("← Previous"), on_click=console.move, args=back, width="stretch")
-        nav.button(_("Next →"), on_click=console.move, args=forward, width="stretch")
+        # Keyed by the drawing: a callback runs with the arguments of the button's latest
+        # drawing, so the second click of a double click, sent before the redraw reached
+        # the browser, would carry the new view_seq and move again. Under its own key it
+        # is still a press of the old drawing (or of none), which `console.move` ignores.
+        for label, move in ((_("← Previous"), core.PREVIOUS), (_("Next →"), core.NEXT)):
+            nav.button(
+                label,
+                on_click=console.move,
+                args=(code, move, drawn),
+                key=f"console-{move}-{drawn}",
+                width="stretch",
+            )
     with session_col:
         # Buttons, not a switch, for the same reason as the view: they carry no value.
         if session["revealed"]:
