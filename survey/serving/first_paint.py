@@ -7,7 +7,9 @@ lines of inline CSS and needing no script, so the browser paints it as soon as t
 is in. React empties the div when the app mounts, which replaces the loading state with
 the app. The same HTML serves every page (join link, console, stage), so the text is
 neutral, constant, and never anything a visitor sent. It also gets the copy's preload
-links (survey/serving/precompressed.py) in its head.
+links (survey/serving/precompressed.py) in its head, and the app's own style sheet
+before the root, so that the app is laid out by it from its first frame instead of
+moving when the app's first run sends it (a layout shift on every phone).
 
 For the browser to paint that before anything else, nothing may hold the paint back:
 Streamlit's stylesheet comes inline instead of by a link, and Streamlit's scripts are
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 NAME = "Believer or Spectator?"
 LOADING = "Loading the survey…"
@@ -85,7 +88,12 @@ border:.15em solid #e4e1ec;border-top-color:#6c2bd9;animation:first-paint-spin 1
 <noscript><style>.first-paint{display:none}</style></noscript>"""
 # (Without JavaScript the app never comes: Streamlit's own <noscript> says so instead.)
 
+# The app's own style sheet (survey/ui/app.css), before Streamlit's root: later than
+# Streamlit's styles in the head, which it overrides as it does when the app sends it,
+# and earlier than anything a page sends (the stage's look), which overrides it in turn.
+APP_CSS = (Path(__file__).resolve().parents[1] / "ui" / "app.css").read_text(encoding="utf-8")
 MARKUP = (
+    f"<style>{APP_CSS}</style>"
     '<div id="root"><main class="first-paint">'
     f"<h1>{NAME}</h1>"
     '<p role="status"><span class="first-paint-spinner" aria-hidden="true"></span>'

@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Literal
 
 import streamlit as st
@@ -32,61 +33,8 @@ TOP, MISSING = "top", "missing"
 FIRST_MISSING_KEY = "missing-first"  # the container of the first unanswered question
 SHARE_CARD_IMAGE = "share-card-image"  # the key of the card image's container
 
-# Captions: Streamlit fades them to 60% opacity (#797585 on white, 4.47:1); ours are
-# solid #5c566b (6.9:1).
-# The scale: five equal cells on one row, each a tap target of at least 44 px, the
-# label under its circle, so "Very often" wraps inside its own cell, never onto a row
-# of its own. Below 330 px of content (a phone set to large text) one column instead.
-STYLE = """<style>
-[data-testid="stCaptionContainer"] { opacity: 1; color: #5c566b; }
-[data-testid="stCaptionContainer"] * { color: #5c566b; }
-.st-key-survey-heading h1 { font-size: 1.6rem; padding-top: 0; }
-/* Section headings a step below the page title, not as big as it (Streamlit: 2.25rem). */
-.stMain h2 { font-size: 1.75rem; }
-[data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
-.st-key-result h2 { font-size: 1.45rem; padding-top: 0.75rem; }
-[data-testid="stMain"] h1[tabindex="-1"]:focus { outline: none; }
-/* A button that deletes (key "danger-..."): outlined in red, never the filled primary. */
-[class*="st-key-danger-"] button { color: #A4262C; border-color: #A4262C; }
-[class*="st-key-danger-"] button:hover { color: #fff; background: #A4262C; }
-[data-testid="stMain"] h1, [data-testid="stMain"] h2,
-[class*="st-key-missing-"] { scroll-margin-top: 4rem; }
-.st-key-likert { container-type: inline-size; }
-.st-key-likert [role="radiogroup"] {
-  display: grid; grid-template-columns: repeat(5, minmax(0, 1fr)); gap: 3px; width: 100%;
-}
-.st-key-likert [role="radiogroup"] > div { min-width: 0; display: flex; }
-.st-key-likert [data-testid="stRadioOption"] {
-  flex: 1; margin: 0; padding: 0.4rem 0; min-height: 44px; min-width: 0;
-  border-radius: 0.5rem; background: #f4f1fb; cursor: pointer;
-}
-.st-key-likert [data-testid="stRadioOption"] > div {
-  width: 100%; flex-direction: column; align-items: center; gap: 0.3rem;
-}
-.st-key-likert [data-testid="stRadioOption"] [data-testid="stMarkdownContainer"] {
-  padding: 0; text-align: center;
-}
-.st-key-likert [data-testid="stRadioOption"] p {
-  font-size: 0.78rem; line-height: 1.15;
-}
-@container (max-width: 300px) {
-  .st-key-likert [role="radiogroup"] { grid-template-columns: 1fr; }
-  .st-key-likert [data-testid="stRadioOption"] > div { flex-direction: row; }
-}
-[data-testid="stForm"] [data-testid="stRadioOption"] { min-height: 44px; align-items: center; }
-[class*="st-key-missing-"] {
-  border: 2px solid #b42318 !important; border-radius: 0.5rem; padding: 0.5rem !important;
-}
-[class*="st-key-needed-"] p { color: #9b1c1c; font-weight: 700; }
-.st-key-result-bars [data-testid="stProgress"] [role="progressbar"] { position: relative; }
-.st-key-share-button button {
-  min-height: 44px; padding: 0.5rem 1rem; border-radius: 0.5rem; width: 100%;
-  border: 1px solid #6c2bd9; background: #fff; color: #4b1d99; font: inherit; cursor: pointer;
-}
-[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) {
-  display: none;
-}
-</style>"""
+APP_CSS = Path(__file__).with_name("app.css")  # also in every page's HTML (first_paint)
+STYLE = "<style>\n" + APP_CSS.read_text(encoding="utf-8") + "</style>"
 
 _VIEW_SCRIPT = """<script>
 (function (target, seq) {
