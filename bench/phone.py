@@ -304,10 +304,11 @@ def main(argv: list[str] | None = None) -> int:
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
     }
+    print(json.dumps(r, indent=2))
     if args.json:
+        os.makedirs(os.path.dirname(args.json) or ".", exist_ok=True)
         with open(args.json, "w") as fh:
             json.dump(r, fh, indent=2)
-    print(json.dumps(r, indent=2))
     print(report(r))
     return 0
 
