@@ -37,7 +37,7 @@ run-workers: $(VENV)/.run-deps
 # Run over one process per core (pytest-xdist), at most TEST_PROCESSES: most of a browser
 # test is waiting for a poll or a page, so two cores run two at once. A process that runs out
 # of tests takes some from another's queue ("worksteal"), so no long test waits at the end.
-TEST_PROCESSES ?= 1
+TEST_PROCESSES ?= 4
 test: $(VENV)/.dev-deps
 	$(BIN)/python -m tests.system_deps
 	$(BIN)/ruff check .
