@@ -102,6 +102,11 @@ MARKUP = (
 )
 
 
+def carries_app_css(html: bytes) -> bool:
+    """Whether `page_html` puts the app's style sheet into this index.html."""
+    return ROOT_DIV.search(html) is not None
+
+
 def page_html(html: bytes, preloads: bytes = b"", css: bytes = b"") -> bytes:
     """Streamlit's index.html with the preload links and the loading state's style in its
     head, the app's name as its title, and the loading state inside `<div id="root">`.

@@ -53,7 +53,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from survey.serving import doors, lan, precompressed, static
+from survey.serving import doors, first_paint, lan, precompressed, static
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 OPEN_FILES = 65_536  # every connected phone holds a socket, and its reruns a database file
@@ -127,6 +127,11 @@ def _wrap_app(folder: Path | None) -> None:
 
     make_app = starlette_server.create_starlette_app
 
+    if folder is not None and _page_has_style():
+        from survey.ui import browser  # imported already: _import_long_lived_modules
+
+        os.environ[browser.IN_PAGE] = "1"  # the runs need not send the style sheet
+
     def create_starlette_app(runtime):
         base = config.get_option("server.baseUrlPath") or ""
         app = make_app(runtime)
@@ -135,6 +140,15 @@ def _wrap_app(folder: Path | None) -> None:
         return doors.SignIn(doors.Closed(app, base), base)
 
     starlette_server.create_starlette_app = create_starlette_app
+
+
+def _page_has_style() -> bool:
+    """Whether the pages' HTML, rewritten by `static`, will carry the app's style sheet."""
+    try:
+        index = (precompressed.streamlit_static_dir() / "index.html").read_bytes()
+    except OSError:
+        return False
+    return first_paint.carries_app_css(index)
 
 
 def _print_join_link(is_running_hello: bool = False) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -98,9 +99,16 @@ class _Ours(str):
 _STYLE = _Ours(STYLE)
 
 
+# Set by the launcher (survey/serving/serve.py) when every page's HTML carries the style
+# sheet already (survey/serving/first_paint.py): then no run needs to send it again.
+IN_PAGE = "SURVEY_STYLE_IN_PAGE"
+
+
 def style() -> None:
-    """The app's own style sheet, on every page (captions' contrast, the scale)."""
-    st.html(_STYLE)
+    """The app's own style sheet, on every page (captions' contrast, the scale), unless the
+    page's HTML has it: 3 KB and a message less on every run."""
+    if os.environ.get(IN_PAGE) != "1":
+        st.html(_STYLE)
 
 
 def open_view(target: Literal["top", "missing"], seq: int) -> None:

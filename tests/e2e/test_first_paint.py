@@ -149,3 +149,7 @@ def test_the_join_page_holds_still_while_it_loads_on_a_slow_phone(
     assert sum(shifts) < 0.1, shifts
     # The heading, as the app draws it with its style sheet: where it will stay.
     assert page.get_by_role("heading", name=NAME).bounding_box()["y"] < 80
+    # That sheet came with the HTML, once: no run sends it again.
+    caption = page.get_by_test_id("stCaptionContainer").first
+    assert caption.evaluate("e => getComputedStyle(e).color") == "rgb(92, 86, 107)"
+    assert page.locator('[data-testid="stHtml"] style').count() == 0
