@@ -20,7 +20,6 @@ from __future__ import annotations
 import html
 import json
 import os
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -119,21 +118,6 @@ def open_view(target: Literal["top", "missing"], seq: int) -> None:
         raise ValueError(target)
     body = _VIEW_SCRIPT % {"first": FIRST_MISSING_KEY, "target": target, "seq": int(seq)}
     st.html(_Ours(body), unsafe_allow_javascript=True)
-
-
-def room_marks(rooms: Sequence[int | None]) -> None:
-    """Mark the room's mean on each result bar (the i-th element of container
-    result-bars: no container per bar, each would be one more message per rerun)."""
-    rules = [
-        f'.st-key-result-bars > :nth-child({i + 1}) [role="progressbar"]::after {{'
-        ' content: ""; position: absolute;'
-        f" left: calc({int(room)}% - 2px); top: -5px; bottom: -5px; width: 4px;"
-        " background: #1f1933; border-radius: 2px; }"
-        for i, room in enumerate(rooms)
-        if room is not None
-    ]
-    if rules:
-        st.html(_Ours("<style>" + "\n".join(rules) + "</style>"))
 
 
 def share_button(file_name: str, label: str, title: str, text: str) -> None:

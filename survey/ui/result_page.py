@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from survey import aggregate, flow, i18n, qr, result, sharecard, standing
+from survey import aggregate, flow, i18n, profile_bars, qr, result, sharecard, standing
 from survey import participant as service
 from survey.i18n import _
 from survey.questionnaire import Questionnaire
@@ -108,10 +108,7 @@ def _profile(view: service.ResultView) -> None:
     st.header(_("Your profile"), anchor=False)
     if view.shown:
         st.caption(_("The bar is your score out of 100; the dark mark is the room's average."))
-    with st.container(key="result-bars", gap="small"):
-        for bar in view.bars:  # browser.room_marks finds each by its place
-            st.progress(bar.you, text=bar.label)
-    browser.room_marks([b.room for b in view.bars])
+    st.html(profile_bars.html(view.bars))  # numbers and escaped names only
 
 
 def _tips(view: service.ResultView) -> None:

@@ -1,5 +1,6 @@
 import os
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,20 @@ def facilitator(open_app, sign_in) -> Callable[..., AppTest]:
         return at
 
     return make
+
+
+def profile_bars(at: AppTest) -> list[tuple[str, int]]:
+    """The result's profile as a screen reader reads it: each bar's name (its label
+    without the bold) and its value, from the one HTML element that draws them."""
+    bars: list[tuple[str, int]] = []
+
+    class Bars(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found = dict(attrs)
+            if found.get("role") == "progressbar":
+                bars.append((found["aria-label"], int(found["aria-valuenow"])))
+
+    for element in at.get("html"):
+        if 'class="profile-bars"' in element.proto.body:
+            Bars().feed(element.proto.body)
+    return bars

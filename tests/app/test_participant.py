@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from survey import aggregate, demo, result, retention, scoring, sharecard
 from survey.store import COMPLETE, IN_PROGRESS
 from survey.ui import participant, resources, result_page
+from tests.app.conftest import profile_bars
 
 # ---------------------------------------------------------------- helpers
 
@@ -259,11 +260,11 @@ def test_the_result_shows_a_bar_per_dimension_and_compares_with_the_room_once_it
     at = complete_item_pages(open_app(s="share"), q, answers)
     see_my_result(at, q).click().run()
 
-    bars = at.get("progress")
-    assert [b.proto.value for b in bars] == [
+    bars = profile_bars(at)
+    assert [value for _, value in bars] == [
         round(expected.dimension_scores[d]) for d in q.dimension_ids
     ]
-    assert all(q.dimensions[i].name in b.proto.text for i, b in enumerate(bars))
+    assert all(q.dimensions[i].name in label for i, (label, _) in enumerate(bars))
     waiting = [i.value for i in at.info if "needed before you can compare" in i.value]
     k = aggregate.min_group()
     assert waiting == [
@@ -288,7 +289,7 @@ def test_the_result_shows_a_bar_per_dimension_and_compares_with_the_room_once_it
     assert f"Believer from {q.threshold:g}" in picture
     assert "Believer from" not in [m.label for m in at.metric], "the threshold is said once"
     assert "take in 5 finishers at a time" in " ".join(c.value for c in at.caption)
-    assert all("room" in b.proto.text for b in at.get("progress"))
+    assert all("room" in label for label, _ in profile_bars(at))
 
 
 def room_lines(at: AppTest) -> list[str]:
@@ -299,7 +300,7 @@ def room_lines(at: AppTest) -> list[str]:
 
 def comparison(at: AppTest) -> tuple[list[str], list[str]]:
     """What the result says about the room: the percentile line and each bar's text."""
-    return room_lines(at), [b.proto.text for b in at.get("progress")]
+    return room_lines(at), [label for label, _ in profile_bars(at)]
 
 
 def test_the_comparison_stays_put_when_one_more_finishes_and_the_room_is_read_again(
@@ -379,7 +380,7 @@ def test_the_room_comparison_waits_for_the_group_size_the_facilitator_set(
     assert not room_lines(at), "compared with a room of 7 although the setting asks for 10"
     waiting = [i.value for i in at.info if "needed before you can compare" in i.value]
     assert waiting == ["3 more responses needed before you can compare yourself with the room."]
-    assert not any("room" in b.proto.text for b in at.get("progress"))
+    assert not any("room" in label for label, _ in profile_bars(at))
 
 
 def test_demo_rows_never_count_in_a_participants_comparison(open_app, q, db):

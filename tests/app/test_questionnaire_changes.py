@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from survey import aggregate, flow, questionnaire
 from tests import versions
+from tests.app.conftest import profile_bars
 
 from .test_facilitator import console
 from .test_participant import (
@@ -42,13 +43,13 @@ def radio_keys(at: AppTest) -> list[str]:
 
 
 def bar_texts(at: AppTest) -> list[str]:
-    return [b.proto.text for b in at.get("progress")]
+    return [label for label, _ in profile_bars(at)]
 
 
 def assert_result_in_dimensions_of(at: AppTest, q) -> None:
     assert not at.exception, at.exception
     assert verdict(at) is not None
-    assert [t.split("**")[1] for t in bar_texts(at)] == [d.name for d in q.dimensions]
+    assert [t.split(": you ")[0] for t in bar_texts(at)] == [d.name for d in q.dimensions]
 
 
 # ---------------------------------------------------------------- the file edited
@@ -105,7 +106,7 @@ def test_a_finished_result_of_a_version_never_kept_renders_with_the_file_in_forc
 
     assert not at.exception, at.exception
     assert verdict(at) is not None
-    shown = [t.split("**")[1] for t in bar_texts(at)]
+    shown = [t.split(": you ")[0] for t in bar_texts(at)]
     assert shown == [d.name for d in q2.dimensions if d.id in q.dimension_ids]
 
 

@@ -11,7 +11,7 @@ from survey import aggregate, demo, i18n, questionnaire, sharecard
 from survey.rows import result_from_row
 from survey.store import DEFAULT_SESSION
 from survey.ui import result_page
-from tests.app.conftest import RUN_TIMEOUT_S
+from tests.app.conftest import RUN_TIMEOUT_S, profile_bars
 
 
 def result_script() -> None:
@@ -61,7 +61,7 @@ def everything(at: AppTest) -> str:
         e.value for kind in ("title", "header", "caption", "info", "markdown") for e in at.get(kind)
     ]
     parts += [b.label for b in at.button] + [m.label for m in at.metric]
-    parts += [e.label for e in at.expander] + [p.proto.text for p in at.get("progress")]
+    parts += [e.label for e in at.expander] + [label for label, _ in profile_bars(at)]
     return "\n".join(str(p) for p in parts)
 
 
@@ -109,10 +109,10 @@ def test_a_finished_response_reads_in_the_participants_language(db, language, kl
     score = next(m for m in at.metric if m.label == says["score"])
     assert score.value == f"{mine.overall:.0f} / 100"
     # The profile names each dimension as the translated file does, in its order.
-    bars = [p.proto.text for p in at.get("progress")]
+    bars = [label for label, _ in profile_bars(at)]
     assert len(bars) == len(translated.dimensions)
     for bar, dim in zip(bars, translated.dimensions, strict=True):
-        assert bar.startswith(f"**{dim.name}**")
+        assert bar.startswith(dim.name)
     # The tips are the translated file's, for the dimensions the result chose.
     shown = "\n".join(m.value for m in at.markdown)
     tipped = [d for d in translated.dimensions if d.tips[0] in shown]

@@ -310,11 +310,13 @@ def expect_result(page: Page, answers: dict[str, int]) -> None:
     other = SPECTATOR if klass == BELIEVER else BELIEVER
     expect(page.get_by_role("heading", name=re.compile(f"You're a {other}"))).to_have_count(0)
     expect(metric(page, "Your score")).to_have_text(score)
-    # The profile: one bar per dimension, each named.
-    bars = page.get_by_test_id("stProgress")
+    # The profile: one bar per dimension, each named, its label on screen above it.
+    bars = page.get_by_role("progressbar")
     expect(bars).to_have_count(len(SPEC["dimensions"]))
     for i, dim in enumerate(SPEC["dimensions"]):
-        expect(bars.nth(i)).to_contain_text(dim["name"])
+        named = re.compile(rf"^{re.escape(dim['name'])}: you \d+")
+        expect(bars.nth(i)).to_have_accessible_name(named)
+        expect(page.locator(".profile-bars p").nth(i)).to_have_text(named)
     wait_ready(page)
 
 

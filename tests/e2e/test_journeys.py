@@ -418,6 +418,13 @@ def test_screenshots_for_the_readme(screenshot_server, new_page):
     download = result.get_by_role("button", name="Download my result (PNG)")
     expect(download).to_be_visible()
     wait_ready(result)
+    result.locator(".profile-bars").screenshot(path=ARTIFACTS / "result-profile.png")
+    # The README shows the result's top: opening the section scrolled the page to it.
+    result.evaluate(
+        """() => document
+        .querySelectorAll('[data-testid="stMain"], [data-testid="stAppViewContainer"]')
+        .forEach(e => { e.scrollTop = 0; })"""
+    )
     result.screenshot(path=out / "result.png")
     card = download_of(result, download)
     # This one, without a theme, is kept for the test run; the README's are an event's.
