@@ -2,22 +2,13 @@ import streamlit as st
 
 from survey import i18n
 from survey.i18n import _
-from survey.ui import browser, failures, gate, language
+from survey.ui import browser, failures, gate, language, navigation
 
-take = st.Page("pages/survey.py", title=_("Take the survey"), icon="📝", default=True)
-pages = {
-    _("Participants"): [take],
-    _("Facilitator"): [
-        st.Page("pages/sessions.py", title=_("Sessions"), icon="🗂️", url_path="sessions"),
-        st.Page("pages/console.py", title=_("Console"), icon="🎛️", url_path="console"),
-        st.Page("pages/stage.py", title=_("Stage"), url_path="stage", visibility="hidden"),
-        st.Page("pages/export.py", title=_("Export"), icon="⬇️", url_path="export"),
-    ],
-}
 # Participants never see or tab onto the facilitator's pages: the menu appears only
 # once this browser session has signed in. Every page stays reachable at its URL.
+pages = navigation.pages()  # survey/ui/navigation.py: the participant's, the facilitator's
 page = st.navigation(pages, position="sidebar" if gate.signed_in() else "hidden")
-if page.url_path == take.url_path:  # a participant's tab title is in their language at once
+if page.url_path == navigation.SURVEY:  # a participant's tab title is in their language at once
     language.settle(i18n.catalogued())  # the page settles it again among the questionnaire's
 # One page config per run, chosen here: projector and console are wide, phones get a column.
 st.set_page_config(

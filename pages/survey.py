@@ -4,6 +4,7 @@ from survey import participant as service
 from survey import retention
 from survey.i18n import _
 from survey.ui import (
+    browser,
     language,
     open_question,
     participant,
@@ -54,7 +55,7 @@ if place.complete:
 # ---------------------------------------------------------------- survey pages
 k = place.page
 total = q.page_count
-st.container(key="survey-heading").title(q.title, anchor=False)
+st.title(q.title, anchor=browser.PAGE_TITLE)  # its look: survey/ui/app.css
 st.progress(k / total, text=_("Page {k} of {total}").format(k=k + 1, total=total))
 if k == 0:
     st.write(q.intro)
@@ -62,12 +63,11 @@ if k == 0:
 
 with st.form(f"page-{k}", border=False):
     if k < len(pages):
-        likert = st.container(key="likert")
         for item in pages[k]:
-            box = likert
+            box = st
             if item.id in place.missing:
                 first = item.id == place.missing[0]
-                box = likert.container(border=True, key=widgets.missing_key(item.id, first))
+                box = st.container(border=True, key=widgets.missing_key(item.id, first))
                 if first:
                     box.error(service.missing_message(place))
                 box.container(key=f"needed-{item.id}").markdown(_("Answer needed"))

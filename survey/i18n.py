@@ -36,8 +36,10 @@ _chosen: ContextVar[str | None] = ContextVar("language", default=None)
 _reader: Callable[[], str | None] | None = None
 
 
+@functools.cache
 def catalogued() -> tuple[str, ...]:
-    """The languages the app's strings are translated into, English first."""
+    """The languages the app's strings are translated into, English first. They ship with
+    the app, as the catalogues do (`translations`): looked for once per process."""
     found = sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
     return (SOURCE, *[code for code in found if code != SOURCE])
 

@@ -3,6 +3,7 @@ the reader's language (survey/i18n.py), numbers written as that language writes 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,12 +26,21 @@ SPECTATOR_LINE = N_(
 
 def number(value: float) -> str:
     """A count or a threshold as the reader's language writes it ("1,234" / "62,5")."""
-    return format_decimal(value, locale=i18n.current())
+    return _written(value, i18n.current(), "decimal")
 
 
 def percent(value: float) -> str:
     """A share of 0-100, whole, as the reader's language writes it ("45%" / "45 %")."""
-    return format_percent(round(value) / 100, locale=i18n.current())
+    return _written(round(value), i18n.current(), "percent")
+
+
+@functools.lru_cache(maxsize=4096)
+def _written(value: float, language: str, kind: str) -> str:
+    # Babel reads the language's rules on each call: every result page writes the same
+    # few numbers (counts, the threshold, whole percents), each worked out once.
+    if kind == "percent":
+        return format_percent(value / 100, locale=language)
+    return format_decimal(value, locale=language)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ the app. The same HTML serves every page (join link, console, stage), so the tex
 neutral, constant, and never anything a visitor sent. It also gets the copy's preload
 links (survey/serving/precompressed.py) in its head, and the app's own style sheet
 before the root, so that the app is laid out by it from its first frame instead of
-moving when the app's first run sends it (a layout shift on every phone).
+moving when the app's first run sends it (a layout shift on every phone), with the
+small script that opens each page at its top (survey/ui/view.js).
 
 For the browser to paint that before anything else, nothing may hold the paint back:
 Streamlit's stylesheet comes inline instead of by a link, and Streamlit's scripts are
@@ -91,9 +92,13 @@ border:.15em solid #e4e1ec;border-top-color:#6c2bd9;animation:first-paint-spin 1
 # The app's own style sheet (survey/ui/app.css), before Streamlit's root: later than
 # Streamlit's styles in the head, which it overrides as it does when the app sends it,
 # and earlier than anything a page sends (the stage's look), which overrides it in turn.
-APP_CSS = (Path(__file__).resolve().parents[1] / "ui" / "app.css").read_text(encoding="utf-8")
+_UI = Path(__file__).resolve().parents[1] / "ui"
+APP_CSS = (_UI / "app.css").read_text(encoding="utf-8")
+# Where a participant's page opens (survey/ui/browser.py): defined here once, so that each
+# run sends only a call to it.
+VIEW_JS = (_UI / "view.js").read_text(encoding="utf-8")
 MARKUP = (
-    f"<style>{APP_CSS}</style>"
+    f"<style>{APP_CSS}</style><script>{VIEW_JS}</script>"
     '<div id="root"><main class="first-paint">'
     f"<h1>{NAME}</h1>"
     '<p role="status"><span class="first-paint-spinner" aria-hidden="true"></span>'
@@ -103,7 +108,7 @@ MARKUP = (
 
 
 def carries_app_css(html: bytes) -> bool:
-    """Whether `page_html` puts the app's style sheet into this index.html."""
+    """Whether `page_html` puts the app's style sheet (and view script) into this index.html."""
     return ROOT_DIV.search(html) is not None
 
 

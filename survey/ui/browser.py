@@ -30,41 +30,19 @@ from survey.ui.stage_look import fullscreen_offer, stage_style
 __all__ = ["fullscreen_offer", "stage_style"]  # pages/stage.py opens the stage with these
 
 TOP, MISSING = "top", "missing"
-FIRST_MISSING_KEY = "missing-first"  # the container of the first unanswered question
+FIRST_MISSING_KEY = "missing-first"  # the first unanswered question's box (view.js looks for it)
+# A survey page's title, by its id (st.title's anchor): smaller than other pages' titles,
+# from its first frame (app.css; a class that came with a later element would move it).
+PAGE_TITLE = "survey-page"
 SHARE_CARD_IMAGE = "share-card-image"  # the key of the card image's container
 
 APP_CSS = Path(__file__).with_name("app.css")  # also in every page's HTML (first_paint)
 STYLE = "<style>\n" + APP_CSS.read_text(encoding="utf-8") + "</style>"
 
-_VIEW_SCRIPT = """<script>
-(function (target, seq) {
-  var tries = 0;
-  function settle() {
-    var idle = document.querySelector(
-      '[data-testid="stApp"][data-test-script-state="notRunning"]');
-    if (!idle && tries++ < 100) { setTimeout(settle, 30); return; }
-    if (target === "missing") {
-      var box = document.querySelector(".st-key-%(first)s");
-      if (box) {
-        box.scrollIntoView({block: "start"});
-        var first = box.querySelector('input[type="radio"]');
-        if (first) { first.focus({preventScroll: true}); }
-        return;
-      }
-    }
-    var scrollers = document.querySelectorAll(
-      '[data-testid="stMain"], [data-testid="stAppViewContainer"], section.main');
-    for (var i = 0; i < scrollers.length; i++) { scrollers[i].scrollTop = 0; }
-    window.scrollTo(0, 0);
-    var heading = document.querySelector('[data-testid="stMain"] h1');
-    if (heading) {
-      heading.setAttribute("tabindex", "-1");
-      heading.focus({preventScroll: true});
-    }
-  }
-  settle();
-})("%(target)s", %(seq)d);
-</script>"""
+# The view script (where a page opens) is a file, in every page's HTML as the style sheet
+# is (first_paint), so a run sends only the call: `surveyView("top", 3)`.
+VIEW_JS = Path(__file__).with_name("view.js")
+_VIEW = VIEW_JS.read_text(encoding="utf-8")
 
 # The browser's share sheet, where there is one (phones): the card image, as a file.
 _SHARE_SCRIPT = """<div class="st-key-share-button">
@@ -99,14 +77,19 @@ _STYLE = _Ours(STYLE)
 
 
 # Set by the launcher (survey/serving/serve.py) when every page's HTML carries the style
-# sheet already (survey/serving/first_paint.py): then no run needs to send it again.
+# sheet and the view script already (survey/serving/first_paint.py): then no run needs to
+# send them again.
 IN_PAGE = "SURVEY_STYLE_IN_PAGE"
+
+
+def _in_page() -> bool:
+    return os.environ.get(IN_PAGE) == "1"
 
 
 def style() -> None:
     """The app's own style sheet, on every page (captions' contrast, the scale), unless the
     page's HTML has it: 3 KB and a message less on every run."""
-    if os.environ.get(IN_PAGE) != "1":
+    if not _in_page():
         st.html(_STYLE)
 
 
@@ -116,8 +99,12 @@ def open_view(target: Literal["top", "missing"], seq: int) -> None:
     script only when this element's content changes."""
     if target not in (TOP, MISSING):
         raise ValueError(target)
-    body = _VIEW_SCRIPT % {"first": FIRST_MISSING_KEY, "target": target, "seq": int(seq)}
-    st.html(_Ours(body), unsafe_allow_javascript=True)
+    call = f'surveyView("{target}", {int(seq)});'
+    # The page's HTML defines surveyView; a page served without it gets it with the call.
+    st.html(
+        _Ours(f"<script>{call if _in_page() else _VIEW + call}</script>"),
+        unsafe_allow_javascript=True,
+    )
 
 
 def share_button(file_name: str, label: str, title: str, text: str) -> None:

@@ -7,7 +7,8 @@ then Accept-Language), else the questionnaire's main one. The choice lives in
 st.session_state[LANGUAGE], where `survey.i18n` reads it for the app's own strings; the
 place carries it too (`survey.ui.participant`), for the link and the store.
 
-The control is a row of small buttons, one per other language, each in its own name.
+The control is a row of small buttons, one per other language, each in its own name,
+after a globe.
 On a survey page they are the form's own submit buttons: a browser keeps a form's
 choices to itself until the form is sent, so a control outside the form would switch
 the words and lose the choices not yet sent (measured with Chromium on Streamlit 1.67).
@@ -20,7 +21,6 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from survey import i18n, link
-from survey.i18n import _
 from survey.questionnaire import Questionnaire
 from survey.ui import LANGUAGE
 
@@ -52,8 +52,9 @@ def control(q: Questionnaire, on_click: Callable, args: tuple = (), form: bool =
     others = [code for code in q.languages if code != here]
     if not others:
         return
+    # The row's globe is the style sheet's (survey/ui/app.css), not an element: the row is on
+    # every page, and each element is a message on every rerun.
     row = st.container(key=ROW_KEY, horizontal=True, gap="small", vertical_alignment="center")
-    row.caption(_("Language:"), width="content")
     button = row.form_submit_button if form else row.button
     for code in others:
         button(

@@ -55,17 +55,28 @@ def blocklist() -> words.Blocklist:
     return _blocklist(words.blocklist_stamp())
 
 
-@st.cache_data(max_entries=256, ttl=60, show_spinner=False)
-def _room(_store: Store, code: str, question_id: str, key: tuple, stamp: tuple) -> list:
-    # Keyed by the session's words_key: every result page of the room shares one tally
-    # until an answer, a decision or the blocklist changes.
-    return words.room(_store, code, question_id, blocklist())
+# The room's tally of phrases by everything it depends on: (database, session, question,
+# the session's words_key, the blocklists' stamp). Module-level, not st.cache_data: that
+# hashed its arguments and unpickled a copy of the list on every result page, and any
+# browser's `clear_cache` message emptied it. A new key replaces the old ones in time.
+_tallies: dict[tuple, tuple[words.Phrase, ...]] = {}
+_TALLIES = 256
 
 
-def room(store: Store, code: str, question_id: str) -> list[words.Phrase]:
-    """The session's phrases for one open question as of now (cached by what they depend on)."""
+def room(store: Store, code: str, question_id: str) -> tuple[words.Phrase, ...]:
+    """The session's phrases for one open question as of now: every result page of the
+    room shares one tally until an answer, a decision or a blocklist changes."""
     key = store.words_key(code)
-    return _room(store, code, question_id, key, words.blocklist_stamp()) if key else []
+    if not key:
+        return ()
+    held = (store.path, code, question_id, key, words.blocklist_stamp())
+    tally = _tallies.get(held)
+    if tally is None:
+        tally = tuple(words.room(store, code, question_id, blocklist()))
+        if len(_tallies) >= _TALLIES:
+            _tallies.clear()
+        _tallies[held] = tally
+    return tally
 
 
 def room_said(q: Questionnaire, store: Store, here: flow.Place) -> None:

@@ -35,6 +35,8 @@ def test_a_french_phone_opens_the_join_page_in_french_with_a_compact_language_co
     row = page.locator(".st-key-languages")
     expect(row.get_by_role("button", name="English")).to_be_visible()
     expect(row.get_by_role("button", name="Deutsch")).to_be_visible()
+    globe = row.evaluate("e => getComputedStyle(e, '::before').backgroundImage")
+    assert "circle" in globe, f"a globe says what the names are for: {globe[:80]}"
     box = row.bounding_box()
     assert box and box["height"] <= 48, f"the language control takes one short line: {box}"
     assert_fits_width(page)
