@@ -93,25 +93,62 @@ def compare(room: Room, overall: float, step: int = 1) -> Comparison:
     before and after; a change of k people at once reveals no one. The order is the
     rows' own, so a room rebuilt after a restart or a retake gives the same numbers.
     """
+    counted = _counted(room, step)
+    if not counted.counted:
+        return Comparison(counted.n, 0.0, {}, 0, counted.needed)
+    # How many of the counted scored lower: the scores are held sorted.
+    below = 100 * int(np.searchsorted(counted.scores, overall, side="left")) / counted.counted
+    return Comparison(
+        counted.n,
+        below,
+        counted.means,
+        counted.counted,
+        hist_counts=counted.hist_counts,
+        believers=counted.believers,
+    )
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """What every participant of a room is compared with, until the room changes."""
+
+    n: int
+    counted: int
+    needed: int
+    scores: np.ndarray  # the counted ones' overall scores, ascending
+    means: dict[str, float]
+    hist_counts: tuple[int, ...]
+    believers: int
+
+
+def _counted(room: Room, step: int) -> _Counted:
+    # A room only grows (one that loses someone is built again), so its size, k and its
+    # removals say whether the memo still holds: every result page of the room shares it.
+    key = (room.n, step, len(room.removals))
+    held = room._compared
+    if held is not None and held[0] == key:
+        return held[1]
     real = ~room._demo[: room.n]
     n = int(real.sum())
     pub = publication(room, step)
     counted_rows = pub.room
     counted = int(counted_rows.sum())
     if not counted:
-        return Comparison(n, 0.0, {}, 0, pub.more_needed(max(int(step), 1)))
-    scores = room.overall[counted_rows]
-    below = 100 * float((scores < overall).sum()) / counted
-    means = _mean_dims(room, counted_rows)
-    edges = np.arange(0, 100 + HIST_BIN, HIST_BIN, dtype=float)
-    return Comparison(
-        n,
-        below,
-        dict(zip(room.q.dimension_ids, means, strict=True)),
-        counted,
-        hist_counts=tuple(int(c) for c in np.histogram(scores, bins=edges)[0]),
-        believers=int((scores >= room.q.threshold).sum()),
-    )
+        made = _Counted(n, 0, pub.more_needed(max(int(step), 1)), np.zeros(0), {}, (), 0)
+    else:
+        scores = room.overall[counted_rows]
+        edges = np.arange(0, 100 + HIST_BIN, HIST_BIN, dtype=float)
+        made = _Counted(
+            n,
+            counted,
+            0,
+            np.sort(scores),
+            dict(zip(room.q.dimension_ids, _mean_dims(room, counted_rows), strict=True)),
+            tuple(int(c) for c in np.histogram(scores, bins=edges)[0]),
+            int((scores >= room.q.threshold).sum()),
+        )
+    room._compared = (key, made)
+    return made
 
 
 # ---------------------------------------------------------------- the dashboard's numbers

@@ -57,6 +57,7 @@ class Room:
         # later left (Store.removals): set when the Room is built, see `publication`.
         self.removals: list[tuple[int, int]] = []
         self._publication: tuple[tuple, Publication] | None = None  # publishing's memo
+        self._compared: tuple[tuple, object] | None = None  # aggregate.compare's memo
         self.status: dict[str, str] = {}
         self.touched: dict[str, str] = {}  # unfinished token -> its last page's updated_at
         self.n = 0

@@ -23,10 +23,16 @@ def _passcode() -> str:
     return auth.resolve_password(os.environ, secrets, resources.data_dir())[0]
 
 
-@st.cache_resource(show_spinner=False)
+_announced: set[str] = set()  # the data folders whose passcode this process has announced
+
+
 def announce_passcode() -> None:
-    """Make (and log) the generated passcode as soon as the app is first opened."""
-    _passcode()
+    """Make (and log) the generated passcode as soon as the app is first opened: once per
+    process and data folder, a set lookup on every other run."""
+    folder = str(resources.data_dir())
+    if folder not in _announced:
+        _passcode()
+        _announced.add(folder)
 
 
 _GATE = "facilitator_gate"  # session_state: this browser session's auth.Gate

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from survey import i18n, link
+from survey.i18n import _
 from survey.questionnaire import Questionnaire
 from survey.ui import LANGUAGE
 
@@ -46,21 +47,40 @@ def browsers(languages: Sequence[str]) -> str | None:
 
 
 def control(q: Questionnaire, on_click: Callable, args: tuple = (), form: bool = False) -> None:
-    """The other languages the questionnaire has, each in its own name; a click calls
+    """The other languages the questionnaire has, each in its own name; a choice calls
     `on_click(code, *args)`. `form`: inside a form, as its submit buttons."""
     here = st.session_state.get(LANGUAGE) or q.languages[0]
     others = [code for code in q.languages if code != here]
     if not others:
         return
+    if not form:
+        # Nothing on the page waits to be sent: one element, each language a pill, none
+        # chosen (survey/ui/app.css draws them as the survey pages' buttons).
+        st.pills(
+            _("Language"),
+            others,
+            format_func=q.language_name,
+            key=ROW_KEY,
+            label_visibility="collapsed",
+            on_change=_chosen,
+            args=(on_click, args),
+        )
+        return
     # The row's globe is the style sheet's (survey/ui/app.css), not an element: the row is on
     # every page, and each element is a message on every rerun.
     row = st.container(key=ROW_KEY, horizontal=True, gap="small", vertical_alignment="center")
-    button = row.form_submit_button if form else row.button
     for code in others:
-        button(
+        row.form_submit_button(
             q.language_name(code),
             on_click=on_click,
             args=(code, *args),
             key=f"language-{code}",
             type="tertiary",
         )
+
+
+def _chosen(on_click: Callable, args: tuple) -> None:
+    code = st.session_state.get(ROW_KEY)
+    st.session_state[ROW_KEY] = None  # a choice, not a state: the row offers the others next
+    if code:
+        on_click(code, *args)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from survey import aggregate, questionnaire, roomstats, store, translation
 from survey.i18n import _
@@ -44,8 +45,29 @@ _store = _Latest()  # keyed on the database path and the questionnaire's fingerp
 _versions: dict[str, questionnaire.Questionnaire] = {}
 
 
+# A page run asks for the questionnaire (and the store, made from it) several times, and
+# each look at the file and its translations is five stats: about half a millisecond of a
+# page turn in all. The first look of a run stands for the rest of it: a script thread
+# runs one page run after another, so its look is kept for RUN_LOOK_S at most.
+_run_look = threading.local()
+RUN_LOOK_S = 1.0
+
+
 def get_questionnaire() -> questionnaire.Questionnaire:
-    """The questionnaire in force. A malformed file stops the page with a plain message."""
+    """The questionnaire in force. A malformed file stops the page with a plain message.
+    Read again whenever the file or a translation beside it changes, as of each page run."""
+    in_run = get_script_run_ctx(suppress_warning=True) is not None
+    if in_run:
+        looked = getattr(_run_look, "questionnaire", None)
+        if looked is not None and time.monotonic() - looked[0] < RUN_LOOK_S:
+            return looked[1]
+    q = _looked_up()
+    if in_run:
+        _run_look.questionnaire = (time.monotonic(), q)
+    return q
+
+
+def _looked_up() -> questionnaire.Questionnaire:
     path = questionnaire.default_path()
     try:
         stat = path.stat()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from survey import aggregate, flow, i18n, profile_bars, qr, result, sharecard, standing
+from survey import aggregate, flow, i18n, profile_bars, qr, result, section, sharecard, standing
 from survey import participant as service
 from survey.i18n import _
 from survey.questionnaire import Questionnaire
@@ -91,24 +91,25 @@ def _headline(view: service.ResultView) -> None:
 
 
 def _where_you_stand(view: service.ResultView) -> None:
-    st.header(_("Where you stand"), anchor=False)
     if said := view.standing:
-        st.html(standing.html(view.room.hist_counts, view.mine.overall, view.q.threshold))
-        # One element for what is said in sentences (each message costs every rerun).
-        st.markdown(said.line + (f"\n\n**{said.split}**" if said.split else ""))
-        st.caption(said.why)
-    else:
-        st.info(_(flow.HELD) if view.held else view.waiting)
-        st.button(_("Check again"))
+        # One element: the heading, the room's picture, what is said of it, why, everyone.
+        picture = standing.html(view.room.hist_counts, view.mine.overall, view.q.threshold)
+        after = [said.line, f"**{said.split}**" if said.split else ""]
+        notes = [said.why, view.everyone]
+        st.html(section.html(_("Where you stand"), picture, after=after, notes=notes))
+        return
+    st.header(_("Where you stand"), anchor=False)
+    st.info(_(flow.HELD) if view.held else view.waiting)
+    st.button(_("Check again"))
     if view.everyone:
         st.caption(view.everyone)
 
 
 def _profile(view: service.ResultView) -> None:
-    st.header(_("Your profile"), anchor=False)
-    if view.shown:
-        st.caption(_("The bar is your score out of 100; the dark mark is the room's average."))
-    st.html(profile_bars.html(view.bars))  # numbers and escaped names only
+    # One element: the heading, how to read the bars, the bars (numbers and escaped names).
+    how = _("The bar is your score out of 100; the dark mark is the room's average.")
+    picture = profile_bars.html(view.bars)
+    st.html(section.html(_("Your profile"), picture, before=[how] if view.shown else []))
 
 
 def _tips(view: service.ResultView) -> None:

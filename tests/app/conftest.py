@@ -1,5 +1,6 @@
 import os
 from collections.abc import Callable
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -88,3 +89,54 @@ def profile_bars(at: AppTest) -> list[tuple[str, int]]:
         if 'class="profile-bars"' in element.proto.body:
             Bars().feed(element.proto.body)
     return bars
+
+
+def result_sections(at: AppTest) -> dict[str, list[str]]:
+    """The result page's sections drawn as one HTML element each (survey/section.py): each
+    heading with its paragraphs' text, as a reader reads them, in page order."""
+    found: dict[str, list[str]] = {}
+
+    class Section(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tag, self.heading = "", ""
+
+        def handle_starttag(self, tag, attrs):
+            self.tag = tag
+
+        def handle_endtag(self, tag):
+            self.tag = ""
+
+        def handle_data(self, data):
+            if self.tag == "h2":
+                self.heading = data
+                found[data] = []
+            elif self.tag in ("p", "strong") and self.heading:
+                found[self.heading].append(data)
+
+    for element in at.get("html"):
+        if 'class="result-section"' in element.proto.body:
+            Section().feed(element.proto.body)
+    return found
+
+
+def headings(at: AppTest) -> list[str]:
+    """The page's section headings in page order: Streamlit's and those of the sections
+    drawn as HTML."""
+    said: list[str] = []
+
+    def walk(node) -> None:
+        if getattr(node, "type", "") == "header":
+            said.append(node.value)
+        elif getattr(node, "type", "") == "html":
+            said.extend(result_sections_of(node.proto.body))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    def result_sections_of(body: str) -> list[str]:
+        if 'class="result-section"' not in body:
+            return []
+        return [unescape(body.split("<h2>", 1)[1].split("</h2>", 1)[0])]
+
+    walk(at.main)
+    return said

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from survey import aggregate, demo, result, retention, scoring, sharecard
 from survey.store import COMPLETE, IN_PROGRESS
 from survey.ui import participant, resources, result_page
-from tests.app.conftest import profile_bars
+from tests.app.conftest import profile_bars, result_sections
 
 # ---------------------------------------------------------------- helpers
 
@@ -288,13 +288,13 @@ def test_the_result_shows_a_bar_per_dimension_and_compares_with_the_room_once_it
     assert f"You · {expected.overall:.0f}" in picture
     assert f"Believer from {q.threshold:g}" in picture
     assert "Believer from" not in [m.label for m in at.metric], "the threshold is said once"
-    assert "take in 5 finishers at a time" in " ".join(c.value for c in at.caption)
+    assert "take in 5 finishers at a time" in " ".join(result_sections(at)["Where you stand"])
     assert all("room" in label for label, _ in profile_bars(at))
 
 
 def room_lines(at: AppTest) -> list[str]:
     """The result's sentence about where the participant stands in the room."""
-    said = [p for m in at.markdown for p in m.value.split("\n\n")]
+    said = result_sections(at).get("Where you stand", [])
     return [p for p in said if "counted in this session" in p]
 
 

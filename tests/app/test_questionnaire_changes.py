@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from survey import aggregate, flow, questionnaire
 from tests import versions
-from tests.app.conftest import profile_bars
+from tests.app.conftest import profile_bars, result_sections
 
 from .test_facilitator import console
 from .test_participant import (
@@ -179,9 +179,11 @@ def test_a_held_comparison_shows_the_participants_own_result_and_says_when_the_r
     assert verdict(at) == "Believer"
     assert next(m for m in at.metric if m.label == "Your score").value.endswith("/ 100")
     assert flow.HELD in [i.value for i in at.info]
-    assert not [m for m in at.markdown if "counted in this session" in m.value], "held"
+    said = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    said += [p for paragraphs in result_sections(at).values() for p in paragraphs]
+    assert not [p for p in said if "counted in this session" in p], "held"
     assert not any("room" in t for t in bar_texts(at))
-    assert not any("everyone who has taken" in c.value for c in at.caption)
+    assert not any("everyone who has taken" in p for p in said)
 
 
 def test_the_held_comparison_appears_once_the_facilitator_reveals_the_results(
@@ -193,9 +195,10 @@ def test_the_held_comparison_appears_once_the_facilitator_reveals_the_results(
     next(b for b in at.button if b.label == "Check again").click().run()
 
     assert flow.HELD not in [i.value for i in at.info]
-    [line] = [m.value for m in at.markdown if "counted in this session" in m.value]
+    said = result_sections(at)["Where you stand"]
+    [line] = [p for p in said if "counted in this session" in p]
     assert line.startswith(("You scored higher than", "Of the"))
-    assert "The room: " in " ".join(m.value for m in at.markdown), "revealed: the room's split"
+    assert "The room: " in " ".join(said), "revealed: the room's split"
     assert all("room" in t for t in bar_texts(at))
 
 

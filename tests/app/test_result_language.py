@@ -11,7 +11,7 @@ from survey import aggregate, demo, i18n, questionnaire, sharecard
 from survey.rows import result_from_row
 from survey.store import DEFAULT_SESSION
 from survey.ui import result_page
-from tests.app.conftest import RUN_TIMEOUT_S, profile_bars
+from tests.app.conftest import RUN_TIMEOUT_S, headings, profile_bars, result_sections
 
 
 def result_script() -> None:
@@ -62,6 +62,7 @@ def everything(at: AppTest) -> str:
     ]
     parts += [b.label for b in at.button] + [m.label for m in at.metric]
     parts += [e.label for e in at.expander] + [label for label, _ in profile_bars(at)]
+    parts += [t for heading, said in result_sections(at).items() for t in (heading, *said)]
     return "\n".join(str(p) for p in parts)
 
 
@@ -104,7 +105,7 @@ def test_a_finished_response_reads_in_the_participants_language(db, language, kl
     mine = result_from_row(translated, row)
 
     assert [t.value for t in at.title] == [says[klass]]
-    assert [h.value for h in at.header] == says["headers"]
+    assert headings(at) == says["headers"]
     assert says["buttons"] <= {b.label for b in at.button}
     score = next(m for m in at.metric if m.label == says["score"])
     assert score.value == f"{mine.overall:.0f} / 100"
@@ -164,7 +165,7 @@ def test_the_room_comparison_is_said_in_french_with_its_numbers_written_the_fren
     others = [{**r, "is_demo": 0} for r in demo.responses(db.q, k, seed=99)]
     db.insert_many(DEFAULT_SESSION, others)
     at = open_result(row, "fr")
-    said = [p for m in at.markdown for p in m.value.split("\n\n") if "comptées" in p]
+    said = [p for p in result_sections(at)["Où vous vous situez"] if "comptées" in p]
     assert len(said) == 1 and "\u00a0%" in said[0], said
     assert said[0].startswith(("Votre score dépasse celui de", "Sur les"))
     picture = next(h.proto.body for h in at.get("html") if 'class="standing"' in h.proto.body)

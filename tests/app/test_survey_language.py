@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from survey import questionnaire
 from survey.store import DEFAULT_SESSION
 from survey.ui import LANGUAGE
+from survey.ui.language import ROW_KEY
 
 FR = questionnaire.load().in_language("fr")
 DE = questionnaire.load().in_language("de")
@@ -34,11 +35,24 @@ def submit(at: AppTest, form: str, label: str) -> AppTest:
 
 
 def switch(at: AppTest, language: str) -> AppTest:
-    """Press the language control's button for `language` (on a survey page, it sends
-    the page's form)."""
-    at.button(key=f"language-{language}").click().run()
+    """Choose `language` in the language control: on a survey page its button, which sends
+    the page's form; elsewhere its pill."""
+    pressed = [b for b in at.button if b.key == f"language-{language}"]
+    if pressed:
+        pressed[0].click().run()
+    else:
+        at.pills(key=ROW_KEY).select(language).run()
     assert not at.exception, at.exception
     return at
+
+
+def offered(at: AppTest) -> list[str]:
+    """The languages the control offers, as the page names them."""
+    buttons = [b.label for b in at.button if b.key and b.key.startswith("language-")]
+    for pills in at.pills:
+        if pills.key == ROW_KEY:
+            return buttons + list(pills.options)  # the pills' options, as the page writes them
+    return buttons
 
 
 def radios(at: AppTest) -> dict[str, int | None]:
@@ -160,8 +174,7 @@ def test_a_link_opens_in_its_language_and_an_unknown_one_in_the_main_language(
 
 def test_the_join_page_offers_the_other_languages_each_in_its_own_name(open_app, q):
     at = open_in(open_app, "es")
-    offered = [b.label for b in at.button if b.key and b.key.startswith("language-")]
-    assert offered == [q.language_name(c) for c in q.languages if c != "es"]
+    assert offered(at) == [q.language_name(c) for c in q.languages if c != "es"]
 
     switch(at, "de")
     assert at.title[0].value == "Überzeugter oder Zuschauer?"

@@ -94,7 +94,7 @@ class Screen:
     """What one script run put on the page."""
 
     widgets: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id: kind, label, form
-    texts: list[str] = field(default_factory=list)  # headings, alerts, progress, markdown
+    texts: list[str] = field(default_factory=list)  # headings, alerts, progress, markdown, html
     exceptions: list[str] = field(default_factory=list)
 
     def find(self, kind: str, label: str = "") -> list[str]:
@@ -159,7 +159,7 @@ def _read_element(el, screen: Screen) -> None:
     body = getattr(el, kind)
     if kind == "exception":
         screen.exceptions.append(f"{body.type}: {body.message}")
-    elif kind in ("heading", "alert", "markdown"):
+    elif kind in ("heading", "alert", "markdown", "html"):  # html: the result's sections
         screen.texts.append(body.body)
     elif kind == "progress":
         screen.texts.append(body.text)

@@ -173,7 +173,7 @@ def test_a_french_and_a_german_participant_in_one_room(app_server, new_page, ser
     de = new_page(PHONE, locale="en-US")
     visit(de, app_server.url)
     expect(de.get_by_role("button", name="Join", exact=True)).to_be_visible()
-    de.locator(".st-key-languages").get_by_role("button", name=Q.language_name("de")).click()
+    de.locator(".st-key-languages").get_by_role("radio", name=Q.language_name("de")).click()
     expect(de.get_by_role("heading", name=Q.in_language("de").title)).to_be_visible()
     wait_ready(de)
     join_with_a_wrong_code_then_the_right_one(de, "de", code, wrong)

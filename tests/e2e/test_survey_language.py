@@ -33,9 +33,10 @@ def test_a_french_phone_opens_the_join_page_in_french_with_a_compact_language_co
     expect(page.get_by_role("heading", name=FR.title)).to_be_visible()
     expect(page.get_by_role("button", name="Rejoindre", exact=True)).to_be_visible()
     row = page.locator(".st-key-languages")
-    expect(row.get_by_role("button", name="English")).to_be_visible()
-    expect(row.get_by_role("button", name="Deutsch")).to_be_visible()
-    globe = row.evaluate("e => getComputedStyle(e, '::before').backgroundImage")
+    choices = row.get_by_role("radiogroup", name="Langue")  # named for a screen reader
+    expect(choices.get_by_role("radio", name="English")).to_be_visible()
+    expect(choices.get_by_role("radio", name="Deutsch")).to_be_visible()
+    globe = choices.evaluate("e => getComputedStyle(e, '::before').backgroundImage")
     assert "circle" in globe, f"a globe says what the names are for: {globe[:80]}"
     box = row.bounding_box()
     assert box and box["height"] <= 48, f"the language control takes one short line: {box}"
