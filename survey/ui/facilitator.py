@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -190,10 +191,18 @@ def _public_url() -> str | None:
     return os.environ.get("SURVEY_PUBLIC_URL") or None
 
 
-@st.cache_resource(show_spinner=False, ttl=30)
+LAN_LOOK_S = 30  # the laptop may join the venue's Wi-Fi after the start: looked up again
+_lan_held: list[tuple[float, lan.Choice]] = []  # (when, what): every result page asks
+
+
 def _lan() -> lan.Choice:
-    # Looked up again every 30 s: the laptop may join the venue's Wi-Fi after the start.
-    return lan.discover()
+    # Module-level, not st.cache_resource, whose hashing and locks cost a result page more
+    # than the look-up they save.
+    held = _lan_held[-1] if _lan_held else None
+    if held is None or time.monotonic() - held[0] > LAN_LOOK_S:
+        held = (time.monotonic(), lan.discover())
+        _lan_held[:] = [held]
+    return held[1]
 
 
 @st.cache_resource(show_spinner=False, ttl=10)

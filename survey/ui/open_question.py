@@ -45,14 +45,19 @@ def fields(q: Questionnaire, here: flow.Place) -> None:
         st.caption(_(ON_STAGE))
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _blocklist(stamp: tuple) -> words.Blocklist:
-    return words.Blocklist.load(*words.blocklist_paths())
+_blocklists: dict[tuple, words.Blocklist] = {}  # by the files' stamp: the newest only
 
 
 def blocklist() -> words.Blocklist:
-    """The shipped and the event's blocklist, read again whenever either file changes."""
-    return _blocklist(words.blocklist_stamp())
+    """The shipped and the event's blocklist, read again whenever either file changes.
+    Held here, not in st.cache_resource: no browser's `clear_cache` can drop it."""
+    stamp = words.blocklist_stamp()
+    held = _blocklists.get(stamp)
+    if held is None:
+        held = words.Blocklist.load(*words.blocklist_paths())
+        _blocklists.clear()
+        _blocklists[stamp] = held
+    return held
 
 
 # The room's tally of phrases by everything it depends on: (database, session, question,
