@@ -155,9 +155,14 @@ def _take_home(view: service.ResultView, here: flow.Place) -> None:
         with card_box:
             _share_card(sharecard.card_for(view.q, view.mine), view.q.title)
     link = private_link(here)
-    st.markdown(_("Keep this link to see your result later:"))
-    # st.text, not st.code: st.code loads a 1.5 MB syntax highlighter on the phone.
-    st.text(link)
+    # One element, the link as inline code (st.code would load a 1.5 MB syntax highlighter
+    # on the phone); a link a code span could not hold is shown as plain text instead.
+    lead = _("Keep this link to see your result later:")
+    if "`" in link or "\n" in link:
+        st.markdown(lead)
+        st.text(link)
+    else:
+        st.markdown(f"{lead}\n\n`{link}`")
     qr_box = st.expander(_("Your link as a QR code"), key=LINK_QR, on_change="rerun")
     if qr_box.open:
         # Sized by the page: Streamlit would resize the image on each rerun.
