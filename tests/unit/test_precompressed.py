@@ -11,6 +11,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from survey.serving import precompressed, static
+from survey.ui import browser
 
 
 @pytest.fixture(scope="module")
@@ -289,3 +290,12 @@ def test_the_page_is_the_same_constant_html_whoever_asks_and_however(copy, path,
     # Nothing from the request (path, query, cookies, headers) ever reaches the page.
     assert _served_page(copy, path, headers) == _served_page(copy)
     assert b"Mallory" not in _served_page(copy, path, headers)
+
+
+def test_every_page_knows_where_a_participants_page_opens_before_any_run(copy):
+    """The scroll-to-top script comes with the page (survey/ui/view.js), so each run sends
+    only a call to it; it holds no text anyone typed, only our constant script."""
+    page = _Page()
+    page.feed(_served_page(copy).decode())
+    (view,) = [s for s in page.inline_scripts if "window.surveyView" in s]
+    assert view.strip() == browser.VIEW_JS.read_text(encoding="utf-8").strip()
