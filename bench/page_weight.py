@@ -28,7 +28,7 @@ from tests.load import Load, run_load
 
 PAGES = [  # (name, URL after the host, selector that means "rendered")
     ("first survey page", "/?s={code}", '[data-testid="stForm"]'),
-    ("result page", "/?s={code}&p={token}", '[data-testid="stProgress"]'),
+    ("result page", "/?s={code}&p={token}", ".st-key-result h2"),
 ]
 
 

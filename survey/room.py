@@ -57,11 +57,12 @@ class Room:
         # later left (Store.removals): set when the Room is built, see `publication`.
         self.removals: list[tuple[int, int]] = []
         self._publication: tuple[tuple, Publication] | None = None  # publishing's memo
-        self._compared: tuple[tuple, object] | None = None  # aggregate.compare's memo
+        self._compared: tuple[tuple, object, int] | None = None  # aggregate.compare's memo
         self.status: dict[str, str] = {}
         self.touched: dict[str, str] = {}  # unfinished token -> its last page's updated_at
         self.n = 0
         self._order: np.ndarray | None = None  # completion order, made when first asked for
+        self.reorders = 0  # times the completion order was made anew (a row slipped in)
         k = capacity
         self._answers = np.zeros((k, len(q.items)), dtype=np.int8)
         self._dims = np.zeros((k, len(q.dimensions)))
@@ -152,6 +153,7 @@ class Room:
             fresh = sorted(range(have, self.n), key=key)
             if have and fresh and key(fresh[0]) < key(int(self._order[-1])):
                 fresh, have = sorted(range(self.n), key=key), 0  # rare: someone slipped in
+                self.reorders += 1
             kept = self._order[:have] if have else np.empty(0, dtype=np.int64)
             self._order = np.concatenate([kept, np.array(fresh, dtype=np.int64)])
         return self._order

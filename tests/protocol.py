@@ -11,7 +11,9 @@ rerun, as the browser's URL bar would. The protocol-level tests, the load runner
 from __future__ import annotations
 
 import contextlib
+import html
 import http.client
+import re
 import threading
 import time
 import urllib.parse
@@ -25,6 +27,8 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 STEP_TIMEOUT_S = 60.0  # one rerun taking longer than this counts the participant as failed
 ADVANCE_LABELS = ("Next", "See my result")  # the survey's forward buttons
+# Headings an st.html element draws (the result's headline and sections, survey/section.py).
+HTML_HEADING = re.compile(r"<(h[1-6])>(.*?)</\1>", re.S)
 
 
 class JourneyError(Exception):
@@ -235,6 +239,8 @@ def _read_delta(msg: ForwardMsg, screen: Screen) -> None:
         )
     elif kind == "heading":
         screen.headings.append((el.heading.tag, el.heading.body))
+    elif kind == "html":
+        screen.headings += [(t, html.unescape(b)) for t, b in HTML_HEADING.findall(el.html.body)]
     elif kind == "alert" and el.alert.format == el.alert.ERROR:
         screen.errors.append(el.alert.body)
     elif kind == "exception":

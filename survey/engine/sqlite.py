@@ -194,8 +194,12 @@ class SQLite:
             return self.db.execute(sql, params).fetchall()
 
     def dicts(self, sql: str, params: Sequence = ()) -> list[dict]:
+        # Plain execute: sqlite-utils' query() wraps every read in a savepoint of its own,
+        # two more statements for each of a page's reads.
         with self._mapped():
-            return list(self.db.query(sql, params))
+            cur = self.db.execute(sql, params)
+            names = [c[0] for c in cur.description]
+            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     def table(self, sql: str, params: Sequence = ()) -> tuple[list[str], list[tuple]]:
         with self._mapped():

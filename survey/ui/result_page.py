@@ -77,17 +77,15 @@ def show(q: Questionnaire, s: Store, here: flow.Place) -> None:
 
 
 def _headline(view: service.ResultView) -> None:
+    # One element: what the page is, the verdict as the page's title, the score (and the
+    # threshold, where the room's picture below does not mark it).
     believer = view.mine.klass == "believer"
-    st.caption(_("Your result"))
-    st.title(_("You're a Believer") if believer else _("You're a Spectator"), anchor=False)
-    score = f"{view.mine.overall:.0f} / 100"
-    if view.shown:  # the room's picture below marks the threshold
-        st.metric(_("Your score"), score)
-    else:
-        scores = st.container(horizontal=True)
-        scores.metric(_("Your score"), score)
-        scores.metric(_("Believer from"), result.number(view.q.threshold))
-    st.write(_(result.BELIEVER_LINE) if believer else _(result.SPECTATOR_LINE))
+    scores = [(_("Your score"), f"{view.mine.overall:.0f} / 100")]
+    if not view.shown:
+        scores.append((_("Believer from"), result.number(view.q.threshold)))
+    title = _("You're a Believer") if believer else _("You're a Spectator")
+    st.html(section.headline(_("Your result"), title, scores))
+    st.markdown(_(result.BELIEVER_LINE) if believer else _(result.SPECTATOR_LINE))
 
 
 def _where_you_stand(view: service.ResultView) -> None:
@@ -113,29 +111,30 @@ def _profile(view: service.ResultView) -> None:
 
 
 def _tips(view: service.ResultView) -> None:
+    # One element: the heading, each chosen dimension and its tips, a tie said as a note.
     q, mine = view.q, view.mine
-    st.header(_("Tips for you"), anchor=False)
-    heading = _("**{name}** ({score}): {description}")
-    st.markdown(
-        "\n\n".join(
-            heading.format(
+    lead = _("**{name}** ({score}): {description}")
+    groups = [
+        (
+            lead.format(
                 name=dim.name,
                 score=f"{mine.dimension_scores[dim.id]:.0f}",
                 description=dim.description,
-            )
-            + "\n\n"
-            + "\n".join(f"- {tip}" for tip in dim.tips)
-            for dim in map(q.dimension, view.tips.chosen)
+            ),
+            dim.tips,
         )
-    )
+        for dim in map(q.dimension, view.tips.chosen)
+    ]
+    notes = []
     if view.tips.also_tied:
         names = ", ".join(q.dimension(d).name for d in view.tips.also_tied)
-        st.caption(
+        notes.append(
             _(
                 "Also at the same score: {names}. On a tie, the tips go to the dimension "
                 "with your lowest single answer."
             ).format(names=names)
         )
+    st.html(section.html(_("Tips for you"), section.listing(groups), notes=notes))
     st.info(_("Want to be a better social media marketer? **Begin living it.**"))
 
 

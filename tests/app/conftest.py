@@ -93,31 +93,69 @@ def profile_bars(at: AppTest) -> list[tuple[str, int]]:
 
 def result_sections(at: AppTest) -> dict[str, list[str]]:
     """The result page's sections drawn as one HTML element each (survey/section.py): each
-    heading with its paragraphs' text, as a reader reads them, in page order."""
+    heading with the text of its paragraphs and list items, as a reader reads them, in
+    page order."""
     found: dict[str, list[str]] = {}
 
     class Section(HTMLParser):
         def __init__(self) -> None:
             super().__init__()
-            self.tag, self.heading = "", ""
+            self.block, self.said, self.heading = "", [], ""
 
         def handle_starttag(self, tag, attrs):
-            self.tag = tag
+            if tag in ("h2", "p", "li"):
+                self.block, self.said = tag, []
 
         def handle_endtag(self, tag):
-            self.tag = ""
+            if tag != self.block:
+                return
+            text, self.block = "".join(self.said), ""
+            if tag == "h2":
+                self.heading = text
+                found[text] = []
+            elif self.heading:
+                found[self.heading].append(text)
 
         def handle_data(self, data):
-            if self.tag == "h2":
-                self.heading = data
-                found[data] = []
-            elif self.tag in ("p", "strong") and self.heading:
-                found[self.heading].append(data)
+            if self.block:
+                self.said.append(data)
 
     for element in at.get("html"):
         if 'class="result-section"' in element.proto.body:
             Section().feed(element.proto.body)
     return found
+
+
+def headline(at: AppTest) -> tuple[str | None, dict[str, str]]:
+    """The result's headline as a reader reads it (one HTML element, survey/section.py):
+    the page's title, the verdict, and its figures by label; (None, {}) on a page
+    without one."""
+    title: list[str] = []
+    figures: dict[str, str] = {}
+
+    class Headline(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.kind, self.label = "", ""
+
+        def handle_starttag(self, tag, attrs):
+            self.kind = "h1" if tag == "h1" else dict(attrs).get("class", "")
+
+        def handle_endtag(self, tag):
+            self.kind = ""
+
+        def handle_data(self, data):
+            if self.kind == "h1":
+                title.append(data)
+            elif self.kind == "result-score-label":
+                self.label = data
+            elif self.kind == "result-score-value":
+                figures[self.label] = data
+
+    for element in at.get("html"):
+        if 'class="result-headline"' in element.proto.body:
+            Headline().feed(element.proto.body)
+    return (title[0] if title else None), figures
 
 
 def headings(at: AppTest) -> list[str]:

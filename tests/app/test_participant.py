@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from survey import aggregate, demo, result, retention, scoring, sharecard
 from survey.store import COMPLETE, IN_PROGRESS
 from survey.ui import participant, resources, result_page
-from tests.app.conftest import profile_bars, result_sections
+from tests.app.conftest import headline, profile_bars, result_sections
 
 # ---------------------------------------------------------------- helpers
 
@@ -33,11 +33,8 @@ def page_number(at: AppTest) -> str:
 
 def verdict(at: AppTest) -> str | None:
     """The class the result page announces in its title: "Believer", "Spectator" or None."""
-    for t in at.title:
-        found = re.match(r"You're a (Believer|Spectator)\b", t.value)
-        if found:
-            return found.group(1)
-    return None
+    found = re.match(r"You're a (Believer|Spectator)\b", headline(at)[0] or "")
+    return found.group(1) if found else None
 
 
 def button(at: AppTest, label: str):
@@ -204,8 +201,7 @@ def test_a_survey_completed_through_the_pages_shows_the_right_class_and_score(
 
     assert not at.exception, at.exception
     assert verdict(at) == klass
-    score = next(m for m in at.metric if m.label == "Your score")
-    assert score.value == f"{expected.overall:.0f} / 100"
+    assert headline(at)[1]["Your score"] == f"{expected.overall:.0f} / 100"
     row = only_response(db)
     assert row["status"] == COMPLETE
     assert row["class"] == expected.klass
@@ -220,10 +216,13 @@ def test_the_result_names_the_threshold_and_the_tips_for_the_two_weakest_dimensi
     at = complete_item_pages(open_app(s="share"), q, answers)
     see_my_result(at, q).click().run()
 
-    assert next(m for m in at.metric if m.label == "Believer from").value == f"{q.threshold:g}"
-    shown = "\n".join(m.value for m in at.markdown)
-    for dim_id in result.tip_dimensions(q, expected, answers).chosen:
-        assert q.dimension(dim_id).tips[0] in shown
+    assert headline(at)[1]["Believer from"] == f"{q.threshold:g}"
+    tips = result_sections(at)["Tips for you"]
+    chosen = [q.dimension(d) for d in result.tip_dimensions(q, expected, answers).chosen]
+    assert len(chosen) == 2
+    for dim in chosen:
+        lead = f"{dim.name} ({expected.dimension_scores[dim.id]:.0f}): {dim.description}"
+        assert tips[tips.index(lead) + 1 : tips.index(lead) + 1 + len(dim.tips)] == list(dim.tips)
 
 
 def test_the_result_offers_the_share_card_and_the_private_link_to_keep(open_app, q):
@@ -288,7 +287,7 @@ def test_the_result_shows_a_bar_per_dimension_and_compares_with_the_room_once_it
     [picture] = [h.proto.body for h in at.get("html") if 'class="standing"' in h.proto.body]
     assert f"You · {expected.overall:.0f}" in picture
     assert f"Believer from {q.threshold:g}" in picture
-    assert "Believer from" not in [m.label for m in at.metric], "the threshold is said once"
+    assert "Believer from" not in headline(at)[1], "the threshold is said once"
     assert "take in 5 finishers at a time" in " ".join(result_sections(at)["Where you stand"])
     assert all("room" in label for label, _ in profile_bars(at))
 
@@ -534,8 +533,7 @@ def test_a_finished_link_shows_the_result_again_instead_of_a_new_survey(open_app
     again = open_app(**at.query_params)
 
     assert verdict(again) == "Spectator"
-    score = next(m for m in again.metric if m.label == "Your score")
-    assert score.value == f"{scoring.score(q, answers).overall:.0f} / 100"
+    assert headline(again)[1]["Your score"] == f"{scoring.score(q, answers).overall:.0f} / 100"
     assert not again.radio
     assert len(responses(db)) == 1
 

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from survey import aggregate, flow, questionnaire
 from tests import versions
-from tests.app.conftest import profile_bars, result_sections
+from tests.app.conftest import headline, profile_bars, result_sections
 
 from .test_facilitator import console
 from .test_participant import (
@@ -91,8 +91,7 @@ def test_a_finished_link_opened_after_the_edit_shows_the_result_of_its_version(
     at = open_app(s="SHARE", p=finished["token"])
 
     assert_result_in_dimensions_of(at, q)
-    score = next(m for m in at.metric if m.label == "Your score")
-    assert score.value == f"{finished['overall']:.0f} / 100"
+    assert headline(at)[1]["Your score"] == f"{finished['overall']:.0f} / 100"
 
 
 def test_a_finished_result_of_a_version_never_kept_renders_with_the_file_in_force(
@@ -177,7 +176,7 @@ def test_a_held_comparison_shows_the_participants_own_result_and_says_when_the_r
     at = finish_survey(open_app, q, held_room)
 
     assert verdict(at) == "Believer"
-    assert next(m for m in at.metric if m.label == "Your score").value.endswith("/ 100")
+    assert headline(at)[1]["Your score"].endswith("/ 100")
     assert flow.HELD in [i.value for i in at.info]
     said = [m.value for m in at.markdown] + [c.value for c in at.caption]
     said += [p for paragraphs in result_sections(at).values() for p in paragraphs]

@@ -4,6 +4,9 @@ language, the tips as data/questionnaire.<language>.toml words them."""
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -11,7 +14,7 @@ from survey import aggregate, demo, i18n, questionnaire, sharecard
 from survey.rows import result_from_row
 from survey.store import DEFAULT_SESSION
 from survey.ui import result_page
-from tests.app.conftest import RUN_TIMEOUT_S, headings, profile_bars, result_sections
+from tests.app.conftest import RUN_TIMEOUT_S, headings, headline, profile_bars, result_sections
 
 
 def result_script() -> None:
@@ -61,6 +64,10 @@ def everything(at: AppTest) -> str:
         e.value for kind in ("title", "header", "caption", "info", "markdown") for e in at.get(kind)
     ]
     parts += [b.label for b in at.button] + [m.label for m in at.metric]
+    tags = re.compile(r"<style>.*?</style>|<[^>]+>", re.S)
+    for h in at.get("html"):
+        if 'class="result-headline"' in h.proto.body:
+            parts.append(unescape(tags.sub(" ", h.proto.body)))
     parts += [e.label for e in at.expander] + [label for label, _ in profile_bars(at)]
     parts += [t for heading, said in result_sections(at).items() for t in (heading, *said)]
     return "\n".join(str(p) for p in parts)
@@ -104,18 +111,18 @@ def test_a_finished_response_reads_in_the_participants_language(db, language, kl
     translated = questionnaire.load().in_language(language)
     mine = result_from_row(translated, row)
 
-    assert [t.value for t in at.title] == [says[klass]]
+    title, figures = headline(at)
+    assert title == says[klass]
     assert headings(at) == says["headers"]
     assert says["buttons"] <= {b.label for b in at.button}
-    score = next(m for m in at.metric if m.label == says["score"])
-    assert score.value == f"{mine.overall:.0f} / 100"
+    assert figures[says["score"]] == f"{mine.overall:.0f} / 100"
     # The profile names each dimension as the translated file does, in its order.
     bars = [label for label, _ in profile_bars(at)]
     assert len(bars) == len(translated.dimensions)
     for bar, dim in zip(bars, translated.dimensions, strict=True):
         assert bar.startswith(dim.name)
     # The tips are the translated file's, for the dimensions the result chose.
-    shown = "\n".join(m.value for m in at.markdown)
+    shown = "\n".join(result_sections(at)[says["headers"][2]])
     tipped = [d for d in translated.dimensions if d.tips[0] in shown]
     assert len(tipped) == 2
     assert all(d.description in shown for d in tipped)
@@ -126,6 +133,7 @@ def test_a_finished_response_reads_in_the_participants_language(db, language, kl
         "Your profile",
         "Tips for you",
         "Take it again",
+        "Your result",
         "Your score",
         "more responses needed",
         "You're a",

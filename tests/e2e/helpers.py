@@ -215,6 +215,14 @@ def metric(page: Page, label: str) -> Locator:
     return box.locator('[data-testid="stMetricValue"]')
 
 
+def result_figure(page: Page, label: str) -> Locator:
+    """A figure of the result's headline (survey/section.py), by the label above it."""
+    box = page.locator(".result-scores p").filter(
+        has=page.locator(".result-score-label", has_text=label)
+    )
+    return box.locator(".result-score-value")
+
+
 def expect_page(page: Page, k: int) -> None:
     """Wait until the survey shows page k (1-based) and its script run has finished."""
     expect(page.get_by_text(f"Page {k} of {TOTAL_PAGES}", exact=True)).to_be_visible()
@@ -303,13 +311,13 @@ def take_survey(page: Page, url: str, code: str, answers: dict[str, int]) -> Non
 
 
 def expect_result(page: Page, answers: dict[str, int]) -> None:
-    """The result is told in text: the class as a heading and the score as a metric."""
+    """The result is told in text: the class as the page's heading, the score under its label."""
     klass, score = expected(answers)
     # "You're a Believer", with or without a decorative emoji after it.
     expect(page.get_by_role("heading", name=re.compile(rf"^You're a {klass}\b"))).to_be_visible()
     other = SPECTATOR if klass == BELIEVER else BELIEVER
     expect(page.get_by_role("heading", name=re.compile(f"You're a {other}"))).to_have_count(0)
-    expect(metric(page, "Your score")).to_have_text(score)
+    expect(result_figure(page, "Your score")).to_have_text(score)
     # The profile: one bar per dimension, each named, its label on screen above it.
     bars = page.get_by_role("progressbar")
     expect(bars).to_have_count(len(SPEC["dimensions"]))

@@ -32,9 +32,9 @@ from .helpers import (
     expect_result,
     expected,
     finish_in_store,
-    metric,
     page_questions,
     pick,
+    result_figure,
     sign_in,
     stage_link_on,
     take_survey,
@@ -507,4 +507,4 @@ def test_a_keyboard_alone_goes_from_joining_to_the_result(app_server, new_page, 
         tab_to(f"() => document.activeElement.innerText === {label!r}")
         keys.press("Enter")
     expect(page.get_by_role("heading", name=re.compile("^You're a"))).to_be_visible()
-    expect(metric(page, "Your score")).to_be_visible()
+    expect(result_figure(page, "Your score")).to_be_visible()

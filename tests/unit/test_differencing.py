@@ -228,6 +228,25 @@ def test_the_participants_comparison_moves_in_steps_of_k_and_survives_a_rebuild(
     assert [c.counted for c in seen] == [0] + [5] * 5 + [10] * 5 + [15]
 
 
+def test_a_finisher_read_after_later_ones_is_compared_in_their_own_place(db, q, crowd):
+    # Another worker's row can reach a live room after rows that finished later. The room
+    # then counts the first five to finish, them among them, not the five it had read.
+    start_all(db, q, crowd[:6])
+    for p in crowd[:6]:
+        finish(db, q, p)
+    cols, rows = db.rows(DEFAULT_SESSION, columns=aggregate.room_columns(q))
+    late = next(r for r in rows if r[cols.index("token")] == crowd[2]["token"])
+    version = db.session_version(DEFAULT_SESSION)
+    live = Room(q).add(cols, [r for r in rows if r is not late], version)
+    first_five_read = aggregate.compare(live, 50.0, step=K)
+    live.add(cols, [late], version)
+
+    now = aggregate.compare(live, 50.0, step=K)
+    assert now == aggregate.compare(rebuilt(db, q, 1), 50.0, step=K)
+    assert now.counted == first_five_read.counted == K and now.n == 6
+    assert now.dimension_means != first_five_read.dimension_means, "the five counted changed"
+
+
 def test_the_fifth_finisher_cannot_read_the_sixth_after_a_retake_rebuilds_the_room(db, q, crowd):
     # The finding of issue 23: the 6th finisher started first, so a room read afresh in
     # the rows' order put them among "the first five". A retake elsewhere in the room

@@ -60,3 +60,25 @@ def test_no_heading_or_sentence_can_become_markup():
     assert read.said[1] == ("p", hostile), "only a whole paragraph's bold is kept"
     assert read.said[2] == ("strong", hostile)
     assert "<img" not in body and "<b>" not in body
+
+
+def test_a_listing_reads_each_lead_then_its_items_and_keeps_only_the_leads_bold():
+    hostile = '<img src=x onerror="alert(1)">'
+    body = section.html(
+        "Tips for you",
+        section.listing(
+            [("**Living it** (40): posting " + hostile, ["Post weekly.", hostile, "**no**"])]
+        ),
+        notes=["Also at the same score: Learning."],
+    )
+    read = Read(body)
+    assert read.said == [
+        ("h2", "Tips for you"),
+        ("strong", "Living it"),
+        ("p", " (40): posting " + hostile),
+        ("li", "Post weekly."),
+        ("li", hostile),
+        ("li", "**no**"),
+        ("p", "Also at the same score: Learning."),
+    ]
+    assert "<img" not in body
