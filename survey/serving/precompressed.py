@@ -20,10 +20,11 @@ loads both its text and icon fonts on every page. So the copy cuts them down:
   (about 650, 65 KB): every icon the frontend or the app can ask for.
 
 A page's own widgets (the radio, the progress bar, st.html) load their scripts only
-once the page has run, a round trip after the main bundle, and the icon font only once
-the frontend has drawn its first frame. On a slow network that is most of a second, so
-the copy also lists them (`preload.html`) and the middleware adds the list to the page's
-HTML head, where the browser fetches them together with the main bundle. It also keeps
+once the page has run, a round trip after the main bundle. On a slow network that is most
+of a second, so the copy also lists them (`preload.html`) and the middleware adds the list
+to the page's HTML head, where the browser fetches them together with the main bundle.
+The icon font, which no first page shows, is left to the frontend, which asks for it as
+it mounts, once the scripts are in. It also keeps
 Streamlit's stylesheet as the page carries it inline (`page.css`, its url()s made relative
 to the page), so that nothing holds back the page's loading state (first_paint.py).
 
@@ -55,7 +56,7 @@ MIN_SIZE = 1024  # below one packet, compression saves nothing
 GZIP_LEVEL = 9  # once per install: the smallest gzip is worth 1.4 s of CPU
 BROTLI_QUALITY = 6  # all 23 MB in ~2 s; quality 11 saves another 8% for a minute of CPU
 STAMP = ".complete"
-BUILD = "6"  # part of the cache's fingerprint: bump it when what build() makes changes
+BUILD = "7"  # part of the cache's fingerprint: bump it when what build() makes changes
 # Streamlit's text font, cut to Latin (with Latin Extended-A for European names) and
 # punctuation: the questionnaire is English, and any other character falls back.
 SUBSET_FONTS = ("SourceSansVF-Upright.", "SourceSansVF-Italic.")
@@ -160,9 +161,9 @@ def build(src: Path | None = None, dest: Path | None = None) -> Path:
 
 
 def preloads(src: Path) -> str:
-    """The <link> tags that fetch the first page's on-demand scripts and the icon font
-    with the main bundle: each widget's script and everything it imports, less what
-    index.html preloads already."""
+    """The <link> tags that fetch the first page's on-demand scripts with the main bundle:
+    each widget's script and everything it imports, less what index.html preloads
+    already."""
     js = src / "static" / "js"
     index = (src / "index.html").read_text()
     listed = set(re.findall(r'(?:href|src)="\./static/js/([^"]+)"', index))
@@ -179,8 +180,9 @@ def preloads(src: Path) -> str:
     # them early too, which a slow phone's CPU pays for before the page can start.
     script = '<link rel="preload" as="script" crossorigin href="./static/js/{}">'
     links = [script.format(name) for name in sorted(found - listed)]
-    font = '<link rel="preload" as="font" type="font/woff2" crossorigin href="./static/media/{}">'
-    links += [font.format(p.name) for p in sorted((src / "static" / "media").glob(ICON_FONT + "*"))]
+    # Not the icon font: no participant's first page shows an icon, and on a slow link its
+    # 65 KB came before that page's scripts. The frontend asks for it as it mounts, after
+    # the scripts, and later pages find it in the cache.
     return "\n".join(links)
 
 

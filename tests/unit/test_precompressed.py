@@ -94,14 +94,13 @@ def _fake_frontend(root):
     return root
 
 
-def test_the_first_pages_widget_scripts_and_what_they_import_are_preloaded_once(tmp_path):
+def test_the_first_pages_scripts_are_preloaded_once_and_the_icon_font_left_for_later(tmp_path):
     links = precompressed.preloads(_fake_frontend(tmp_path)).splitlines()
     assert links == [
         '<link rel="preload" as="script" crossorigin href="./static/js/Radio.C3.js">',
         '<link rel="preload" as="script" crossorigin href="./static/js/useField.D4.js">',
-        '<link rel="preload" as="font" type="font/woff2" crossorigin '
-        'href="./static/media/MaterialSymbols-Rounded.G7.woff2">',
-    ]  # not the main bundle or what index.html lists already, not other pages' charts
+    ]  # not the main bundle or what index.html lists already, not other pages' charts,
+    # not the icon font (no first page shows an icon)
 
 
 def _get(app, path: str, accept: str = "gzip, deflate") -> tuple[int, dict, bytes]:
