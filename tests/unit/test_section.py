@@ -82,3 +82,19 @@ def test_a_listing_reads_each_lead_then_its_items_and_keeps_only_the_leads_bold(
         ("p", "Also at the same score: Learning."),
     ]
     assert "<img" not in body
+
+
+def test_the_headline_reads_what_the_page_is_then_the_verdict_then_each_figure_under_its_label():
+    hostile = '<img src=x onerror="alert(1)"> **x**'
+    body = section.headline(hostile, hostile, [("Your score", "62 / 100"), (hostile, "60")])
+    read = Read(body)
+    assert read.said == [
+        ("p", hostile),
+        ("h1", hostile),
+        ("span", "Your score"),
+        ("span", "62 / 100"),
+        ("span", hostile),
+        ("span", "60"),
+    ]
+    assert [t for t, _ in read.tags].count("h1") == 1, "the page's one title"
+    assert "<img" not in body and "<strong>" not in body
